@@ -1,0 +1,187 @@
+"""Command line: parse arguments, call audit, pick a formatter, set the exit code.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config or pack error.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .audit import ScanOptions, audit, fails, load_ruleset
+from .config import Config, ConfigError, find_config, load_config
+from .detect import check_examples
+from .documents import DEFAULT_MAX_BYTES
+from .fsutil import atomic_write_text
+from .packs import PackError, build_ruleset, builtin_packs, load_pack_file
+from .reporting import renderer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Audit and enforce anonymization in text documents.")
+packs_app = typer.Typer(no_args_is_help=True, help="List the rule packs or check a pack of your own.")
+app.add_typer(packs_app, name="packs")
+
+
+class Format(str, Enum):
+    terminal = "terminal"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class UsageError(Exception):
+    """Exit 2 with this message."""
+
+
+def _die(message: str) -> "typer.Exit":
+    typer.echo(f"redactaudit: error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _config(path: Optional[Path]) -> Config:
+    if path is not None and not path.is_file():
+        raise ConfigError(f"{path}: no such config file")
+    return load_config(path if path is not None else find_config(Path.cwd()))
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        atomic_write_text(output, text)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"redactaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
+                                      help="Print the version and exit.")) -> None:
+    """Audit and enforce anonymization in text documents."""
+
+
+@app.command()
+def scan(
+    paths: List[str] = typer.Argument(..., help="Files or folders to scan; '-' reads standard input."),
+    format: Format = typer.Option(Format.terminal, "--format", "-f", help="Report format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on",
+                                             help="Exit 1 when a finding is at or above this severity "
+                                                  "[default: error, or the config's fail_on]."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c",
+                                          help="Config file [default: redactaudit.yaml here or above]."),
+    include: List[str] = typer.Option([], "--include", help="Only files matching this glob (repeatable)."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Skip files matching this glob (repeatable)."),
+    pack: List[Path] = typer.Option([], "--pack", help="An extra pack file to load (repeatable)."),
+    show_values: bool = typer.Option(False, "--show-values",
+                                     help="Print sensitive values in full (reports are masked by default)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Decode every file with this encoding."),
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Skip files larger than this."),
+    min_severity: FailOn = typer.Option(FailOn.info, "--min-severity",
+                                        help="Terminal report: hide findings below this severity."),
+) -> None:
+    """Find every mask and every unmasked sensitive value."""
+    try:
+        cfg = _config(config)
+        ruleset = load_ruleset(cfg, [str(p) for p in pack])
+    except (ConfigError, PackError) as exc:
+        raise _die(str(exc))
+    use_stdin = "-" in paths
+    inputs = [p for p in paths if p != "-"]
+    missing = [p for p in inputs if not os.path.exists(p)]
+    if missing:
+        raise _die(f"no such file or folder: {', '.join(missing)}")
+    if encoding:
+        try:
+            "".encode(encoding)
+        except LookupError:
+            raise _die(f"unknown encoding {encoding!r}")
+    stdin = sys.stdin.buffer.read() if use_stdin else None
+    options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
+                          max_bytes=max_bytes)
+    result = audit(inputs, ruleset, cfg, options, stdin=stdin)
+    threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "error"
+    failed = fails(result, threshold)
+    buf = io.StringIO()
+    render = renderer(format.value)
+    extra = {"min_severity": min_severity.value if min_severity != FailOn.never else "error",
+             "color": None if output is None and sys.stdout.isatty() else False}
+    render(result, buf, show_values=show_values, fail_on=threshold, failed=failed, **extra)
+    _emit(buf.getvalue(), output)
+    raise typer.Exit(1 if failed else 0)
+
+
+@packs_app.command("list")
+def packs_list(config: Optional[Path] = typer.Option(None, "--config", "-c")) -> None:
+    """List the built-in packs and their rules."""
+    try:
+        cfg = _config(config)
+        packs = builtin_packs() + tuple(load_pack_file(p) for p in cfg.extra_packs)
+        active = set(build_ruleset(packs, enable=cfg.packs, disable=cfg.disable_packs).packs)
+    except (ConfigError, PackError) as exc:
+        raise _die(str(exc))
+    for p in packs:
+        state = "on" if p.name in active else "off"
+        typer.echo(f"{p.name} [{state}] {p.source}: {len(p.rules)} rules")
+        for r in p.rules:
+            typer.echo(f"  {r.id}  {r.kind.value}/{r.category}  {r.severity.value}")
+
+
+@packs_app.command("check")
+def packs_check(files: List[Path] = typer.Argument(..., help="Pack files to validate.")) -> None:
+    """Validate a pack: schema, regexes, validators, and every match/nomatch example."""
+    shipped = builtin_packs()
+    builtin = build_ruleset(shipped)
+    problems: list[str] = []
+    for path in files:
+        try:
+            pack = load_pack_file(path)
+        except PackError as exc:
+            problems.append(str(exc))
+            continue
+        # A copy of a shipped pack is checked as itself; anything else must not reuse its names.
+        same = [p for p in shipped if p.name == pack.name]
+        if same and [r.id for r in same[0].rules] != [r.id for r in pack.rules]:
+            problems.append(f"{path}: pack name {pack.name!r} is a built-in pack's; pick another")
+        infer = builtin.infer if not pack.infer else build_ruleset(
+            tuple(p for p in shipped if p.name != pack.name) + (pack,)).infer
+        found = check_examples(pack.rules, infer)
+        problems += found
+        if not found:
+            typer.echo(f"{path}: {len(pack.rules)} rules, all examples agree")
+    if problems:
+        for line in problems:
+            typer.echo(line, err=True)
+        raise typer.Exit(2)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("redactaudit: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - a user sees one line, not a traceback
+        if os.environ.get("REDACTAUDIT_DEBUG"):
+            raise
+        sys.stderr.write(f"redactaudit: internal error: {type(exc).__name__}: {exc} "
+                         "(set REDACTAUDIT_DEBUG=1 for the traceback)\n")
+        sys.exit(2)

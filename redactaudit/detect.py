@@ -1,0 +1,245 @@
+"""Rules x one document -> findings (placeholders and leaks).
+
+In: a Document and a Ruleset. Out: Findings with exact spans, sorted, overlaps resolved.
+A rule's regex proposes a span (its `value` group, or the whole match); validators and the
+context window (counted in characters, never words: Chinese has no spaces) accept or drop it;
+placeholders get the category of what they hide from the cues around them. Hard-wrapped text is
+matched on its unwrapped view so a value cut by a line break is found, and spans map back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import regex
+
+from .documents import LineIndex, View, unwrap
+from .model import Document, FileError, Finding, Kind
+from .packs import Inference, Rule, Ruleset
+from .validators import VALIDATORS
+
+DEFAULT_TIMEOUT = 10.0  # seconds one rule may spend on one document
+
+MASK_CLASSES = {
+    "asterisk": "*＊∗",
+    "x-run": "XxＸｘ",
+    "times": "×✕✖╳",
+    "mou": "某",
+    "circle": "○〇◯●",
+    "square": "□■▢◻◼",
+    "block": "█▇▉▓▆",
+}
+_CHAR_STYLE = {c: style for style, chars in MASK_CLASSES.items() for c in chars}
+# An English quantity: "* complaints were filed".
+_EN_COUNT = regex.compile(r"\s+[a-z]{3,}s\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    rule: Rule
+    start: int
+    end: int
+    text: str
+    category: str
+    confidence: float
+    style: str | None
+    width: int | None
+    why: tuple[str, ...]
+
+
+def mask_style(value: str) -> tuple[str | None, int]:
+    """Dominant mask style of a value and how many mask characters it has."""
+    counts: dict[str, int] = {}
+    for ch in value:
+        style = _CHAR_STYLE.get(ch)
+        if style:
+            counts[style] = counts.get(style, 0) + 1
+    if not counts:
+        return None, 0
+    style = max(counts, key=lambda s: (counts[s], s))
+    return style, sum(counts.values())
+
+
+def label_category(value: str, infer: Inference) -> str | None:
+    """[PHONE_NUMBER] -> phone (first English word that is a cue), [邮箱已隐去] -> email."""
+    inner = value.strip("[]【】〔〕<>《》{} ")
+    latin = {cue.lower(): category for cue, category in infer.labels if cue.isascii()}
+    for token in regex.split(r"[\s_\-\d]+", inner.lower()):
+        if token in latin:
+            return latin[token]
+    for cue, category in infer.labels:
+        if not cue.isascii() and cue in inner:
+            return category
+    return None
+
+
+def infer_category(text: str, start: int, end: int, infer: Inference, value: str = "") -> tuple[str, str]:
+    """(category, cue) for a mask at text[start:end]; ('unknown', '') when nothing tells."""
+    if value and infer.labels:
+        category = label_category(value, infer)
+        if category:
+            return category, "the label's word"
+    after = text[end:end + infer.window + 4].lstrip(" \t\u3000")
+    for cue, category in infer.after:
+        if after.startswith(cue):
+            return category, f"{cue!r} after"
+    before = text[max(0, start - infer.window - 4):start].rstrip(" \t\u3000:：,，\r\n")
+    low_before = before.lower()
+    for cue, category in infer.before:
+        if low_before.endswith(cue.lower()):
+            return category, f"{cue!r} before"
+    if _EN_COUNT.match(text, end):
+        return "number", "an English plural noun after"
+    return "unknown", ""
+
+
+def _window(text: str, start: int, end: int, width: int) -> tuple[str, str]:
+    return text[max(0, start - width):start].lower(), text[end:end + width].lower()
+
+
+def _has(cues: tuple[str, ...], *hay: str) -> str | None:
+    for cue in cues:
+        low = cue.lower()
+        if any(low in h for h in hay):
+            return cue
+    return None
+
+
+def context_verdict(rule: Rule, text: str, start: int, end: int) -> tuple[bool, float, tuple[str, ...]]:
+    """Whether the context window accepts a match, the confidence, and the cues that decided."""
+    c = rule.context
+    if not (c.require or c.require_before or c.require_after or c.suppress or c.suppress_before
+            or c.suppress_after or c.boost):
+        return True, rule.confidence, ()
+    before, after = _window(text, start, end, c.window)
+    if _has(c.suppress, before, after) or _has(c.suppress_before, before) or _has(c.suppress_after, after):
+        return False, 0.0, ()
+    why: list[str] = []
+    for cues, hay in ((c.require, (before, after)), (c.require_before, (before,)), (c.require_after, (after,))):
+        if cues:
+            cue = _has(cues, *hay)
+            if cue is None:
+                return False, 0.0, ()
+            why.append(f"cue {cue!r}")
+    confidence = rule.confidence
+    boost = _has(c.boost, before, after)
+    if boost:
+        confidence = min(1.0, confidence + 0.1)
+        why.append(f"cue {boost!r}")
+    return True, confidence, tuple(why)
+
+
+def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None = DEFAULT_TIMEOUT
+               ) -> Iterator[Candidate]:
+    """Every accepted match of one rule in `text` (raises TimeoutError past `timeout`)."""
+    has_value = "value" in rule.pattern.groupindex
+    checks = [(name, VALIDATORS[name]) for name in rule.validators]
+    for m in rule.pattern.finditer(text, timeout=timeout):
+        start, end = m.span("value") if has_value else m.span()
+        if start < 0 or end <= start:
+            continue
+        value = text[start:end]
+        if not all(check(value) for _, check in checks):
+            continue
+        ok, confidence, why = context_verdict(rule, text, start, end)
+        if not ok:
+            continue
+        why = (f"pattern {rule.id}",) + tuple(f"{name} valid" for name, _ in checks) + why
+        category, style, width = rule.category, rule.style, None
+        if rule.kind is Kind.PLACEHOLDER:
+            derived, width = mask_style(value)
+            style = style or derived or "label"
+            if style == "label":
+                width = len(value)
+            if category == "infer":
+                category, cue = infer_category(text, start, end, infer, value)
+                if cue:
+                    why += (f"category from {cue}",)
+        yield Candidate(rule, start, end, value, category, confidence, style, width, why)
+
+
+def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
+    """Keep the best of overlapping candidates: higher priority, then longer, then earlier."""
+    ranked = sorted(cands, key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start, c.rule.id))
+    taken: list[tuple[int, int]] = []
+    kept = []
+    for c in ranked:
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        kept.append(c)
+    return sorted(kept, key=lambda c: (c.start, c.end, c.rule.id))
+
+
+def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = DEFAULT_TIMEOUT,
+               errors: list[FileError] | None = None) -> list[Candidate]:
+    """All accepted candidates in source offsets, before overlap resolution."""
+    text = document.text
+    view: View | None = unwrap(text)
+    scan_text = view.text if view else text
+    out: list[Candidate] = []
+    for rule in ruleset.rules:
+        try:
+            for c in match_rule(rule, scan_text, ruleset.infer, timeout=timeout):
+                if view:
+                    s, e = view.span_to_source(c.start, c.end)
+                    c = Candidate(c.rule, s, e, text[s:e], c.category, c.confidence, c.style, c.width,
+                                  c.why + ("joined across a line break",) if "\n" in text[s:e] or "\r" in text[s:e] else c.why)
+                out.append(c)
+        except TimeoutError:
+            if errors is not None:
+                errors.append(FileError(document.path, f"rule {rule.id} took longer than {timeout} s; skipped"))
+    return out
+
+
+def to_finding(c: Candidate, document: Document, index: LineIndex) -> Finding:
+    line, column = index.position(c.start)
+    end_line, end_column = index.position(c.end)
+    return Finding(
+        rule=c.rule.id, kind=c.rule.kind, category=c.category, severity=c.rule.severity,
+        path=document.path, start=c.start, end=c.end, line=line, column=column,
+        end_line=end_line, end_column=end_column, text=c.text, message=c.rule.message,
+        confidence=round(c.confidence, 3), style=c.style, width=c.width, why=c.why,
+    )
+
+
+def detect(document: Document, ruleset: Ruleset, *, timeout: float | None = DEFAULT_TIMEOUT,
+           errors: list[FileError] | None = None) -> list[Finding]:
+    kept = resolve_overlaps(candidates(document, ruleset, timeout=timeout, errors=errors))
+    index = LineIndex(document.text)
+    return [to_finding(c, document, index) for c in kept]
+
+
+def example_hits(rule: Rule, text: str, infer: Inference) -> list[Candidate]:
+    """What one rule finds in an example text, as the scanner would (used by `packs check`)."""
+    return list(match_rule(rule, text, infer, timeout=DEFAULT_TIMEOUT))
+
+
+def check_examples(rules: tuple[Rule, ...], infer: Inference) -> list[str]:
+    """Problems with rules' examples, each naming `file:rule-id`; empty when all agree."""
+    problems = []
+    for rule in rules:
+        for ex in rule.matches:
+            hits = example_hits(rule, ex.text, infer)
+            if not hits:
+                problems.append(f"{rule.source}:{rule.id}: match example finds nothing: {ex.text!r}")
+                continue
+            if ex.value is not None and ex.value not in [h.text for h in hits]:
+                problems.append(f"{rule.source}:{rule.id}: match example {ex.text!r} finds "
+                                f"{[h.text for h in hits]}, expected {ex.value!r}")
+            if ex.category is not None and ex.category not in [h.category for h in hits]:
+                problems.append(f"{rule.source}:{rule.id}: match example {ex.text!r} has category "
+                                f"{[h.category for h in hits]}, expected {ex.category!r}")
+        for ex in rule.nomatches:
+            hits = example_hits(rule, ex.text, infer)
+            if ex.value is not None:
+                hits = [h for h in hits if h.text == ex.value]
+            if hits:
+                problems.append(f"{rule.source}:{rule.id}: nomatch example matches {[h.text for h in hits]}: {ex.text!r}")
+    for ex in infer.examples:
+        mask = regex.search(r"[*＊XxＸ×某○〇□■█]+|\[[^\]]+\]", ex.text)
+        got = infer_category(ex.text, mask.start(), mask.end(), infer, mask.group()) if mask else ("unknown", "")
+        if ex.category is not None and got[0] != ex.category:
+            problems.append(f"infer example {ex.text!r}: category {got[0]!r}, expected {ex.category!r}")
+    return problems

@@ -1,0 +1,35 @@
+"""Content identity of a finding: a keyed hash of (rule, path, normalised value), no line numbers.
+
+In: a Finding and a key. Out: a short hex fingerprint. The key comes from REDACTAUDIT_KEY when set;
+the built-in default makes fingerprints stable across machines but, being public, does not stop
+someone from guessing a low-entropy value (a phone number) from its hash: set a secret key in CI
+when reports or baselines leave the building.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import unicodedata
+
+DEFAULT_KEY = b"redactaudit/v1"
+
+
+def hash_key() -> bytes:
+    env = os.environ.get("REDACTAUDIT_KEY")
+    return env.encode("utf-8") if env else DEFAULT_KEY
+
+
+def normalise_value(value: str) -> str:
+    text = unicodedata.normalize("NFKC", value).casefold()
+    return "".join(ch for ch in text if ch.isalnum() or ch in "*×@.%")
+
+
+def keyed_hash(*parts: str, key: bytes | None = None, length: int = 16) -> str:
+    msg = "\x1f".join(parts).encode("utf-8")
+    return hmac.new(key or hash_key(), msg, hashlib.sha256).hexdigest()[:length]
+
+
+def fingerprint(rule: str, path: str, value: str, key: bytes | None = None) -> str:
+    return keyed_hash(rule, path, normalise_value(value), key=key)

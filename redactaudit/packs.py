@@ -1,0 +1,347 @@
+"""Pattern packs: YAML files of rules (and category cues), loaded strictly and compiled once.
+
+In: YAML text or files (the built-in ones ship inside the wheel as `redactaudit.patterns`).
+Out: a Ruleset of frozen Rules, or a PackError naming `file:rule-id`. A rule's examples are its
+tests: `check_examples` runs them through the same matcher the scanner uses.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from .model import Kind, Severity
+from .validators import VALIDATORS
+
+BUILTIN_PACKAGE = "redactaudit.patterns"
+CATEGORIES = frozenset(
+    "person person_en place place_en org address number money percent date rank phone phone_en idcard "
+    "passport uscc bankcard qq email plate ip ssn iban url wechat case unknown infer".split()
+)
+STYLES = frozenset("asterisk x-run times mou circle square block label partial".split())
+_RULE_KEYS = {"id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",
+              "confidence", "message", "examples", "priority", "description"}
+_CONTEXT_KEYS = {"window", "require", "require_before", "require_after", "suppress", "suppress_before",
+                 "suppress_after", "boost"}
+_PACK_KEYS = {"pack", "description", "rules", "infer", "enabled", "vars"}
+_INFER_KEYS = {"before", "after", "labels", "window", "examples"}
+_FLAGS = {"ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall": regex.DOTALL}
+
+
+class PackError(Exception):
+    """A pack that cannot be used; the message names file and rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    window: int = 12
+    require: tuple[str, ...] = ()
+    require_before: tuple[str, ...] = ()
+    require_after: tuple[str, ...] = ()
+    suppress: tuple[str, ...] = ()
+    suppress_before: tuple[str, ...] = ()
+    suppress_after: tuple[str, ...] = ()
+    boost: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    value: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    pack: str
+    source: str
+    kind: Kind
+    category: str
+    pattern: Any  # regex.Pattern
+    severity: Severity
+    message: str
+    style: str | None = None
+    validators: tuple[str, ...] = ()
+    context: Context = Context()
+    confidence: float = 0.9
+    priority: int = 0
+    matches: tuple[Example, ...] = ()
+    nomatches: tuple[Example, ...] = ()
+    builtin: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Inference:
+    """Cues that tell what a mask hides: text right after it, text right before it, label words."""
+
+    after: tuple[tuple[str, str], ...] = ()  # (cue, category), longest cue first
+    before: tuple[tuple[str, str], ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
+    window: int = 8
+    examples: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    name: str
+    source: str
+    description: str
+    rules: tuple[Rule, ...]
+    infer: Inference | None = None
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Ruleset:
+    rules: tuple[Rule, ...]
+    infer: Inference = field(default_factory=Inference)
+    packs: tuple[str, ...] = ()
+
+
+def _fail(source: str, where: str, msg: str) -> PackError:
+    return PackError(f"{source}:{where}: {msg}")
+
+
+def _strings(value: Any, source: str, where: str, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise _fail(source, where, f"{key} must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _examples(value: Any, source: str, where: str, key: str) -> tuple[Example, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _fail(source, where, f"examples.{key} must be a list")
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            out.append(Example(item))
+        elif isinstance(item, dict) and isinstance(item.get("text"), str) and set(item) <= {"text", "value", "category"}:
+            out.append(Example(item["text"], item.get("value"), item.get("category")))
+        else:
+            raise _fail(source, where, f"examples.{key}: each example is a string or {{text, value, category}}")
+    return tuple(out)
+
+
+def _context(value: Any, source: str, where: str) -> Context:
+    if value is None:
+        return Context()
+    if not isinstance(value, dict):
+        raise _fail(source, where, "context must be a mapping")
+    unknown = set(value) - _CONTEXT_KEYS
+    if unknown:
+        raise _fail(source, where, f"unknown context key(s): {', '.join(sorted(unknown))}")
+    window = value.get("window", 12)
+    if not isinstance(window, int) or isinstance(window, bool) or not 1 <= window <= 200:
+        raise _fail(source, where, "context.window must be a whole number of characters from 1 to 200")
+    kw = {k: _strings(value.get(k), source, where, f"context.{k}") for k in _CONTEXT_KEYS - {"window"}}
+    return Context(window=window, **kw)
+
+
+_VAR = regex.compile(r"\{\{([A-Z][A-Z0-9_]*)\}\}")
+
+
+def _expand(pattern: str, variables: dict[str, str], source: str, rid: str) -> str:
+    """Replace {{NAME}} with the pack's `vars` entry, so long character sets are written once."""
+    def sub(m: Any) -> str:
+        if m[1] not in variables:
+            raise _fail(source, rid, f"regex uses {{{{{m[1]}}}}} but the pack defines no such var")
+        return variables[m[1]]
+    return _VAR.sub(sub, pattern)
+
+
+def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, str]) -> Rule:
+    if not isinstance(raw, dict):
+        raise _fail(source, "?", "each rule must be a mapping")
+    rid = raw.get("id")
+    if not isinstance(rid, str) or not rid:
+        raise _fail(source, "?", "a rule has no id")
+    if not rid.startswith(pack + "."):
+        raise _fail(source, rid, f"rule ids must start with the pack name '{pack}.'")
+    unknown = set(raw) - _RULE_KEYS
+    if unknown:
+        raise _fail(source, rid, f"unknown key(s): {', '.join(sorted(unknown))}")
+    for key in ("kind", "category", "regex", "severity", "message"):
+        if key not in raw:
+            raise _fail(source, rid, f"missing required key '{key}'")
+    try:
+        kind = Kind(raw["kind"])
+    except ValueError:
+        raise _fail(source, rid, f"kind must be placeholder or leak, not {raw['kind']!r}") from None
+    if kind is Kind.INCONSISTENCY:
+        raise _fail(source, rid, "inconsistency findings come from the consistency checks, not from packs")
+    category = raw["category"]
+    if category not in CATEGORIES:
+        raise _fail(source, rid, f"unknown category {category!r}")
+    style = raw.get("style")
+    if style is not None and style not in STYLES:
+        raise _fail(source, rid, f"unknown style {style!r} (one of {', '.join(sorted(STYLES))})")
+    try:
+        severity = Severity.parse(str(raw["severity"]))
+    except ValueError as exc:
+        raise _fail(source, rid, str(exc)) from None
+    flags = 0
+    for flag in _strings(raw.get("flags"), source, rid, "flags"):
+        if flag not in _FLAGS:
+            raise _fail(source, rid, f"unknown flag {flag!r}")
+        flags |= _FLAGS[flag]
+    if not isinstance(raw["regex"], str) or not raw["regex"]:
+        raise _fail(source, rid, "regex must be a non-empty string")
+    try:
+        pattern = regex.compile(_expand(raw["regex"], variables, source, rid), flags)
+    except regex.error as exc:
+        raise _fail(source, rid, f"bad regex: {exc}") from None
+    if pattern.search(""):
+        raise _fail(source, rid, "regex matches the empty string")
+    validators = _strings(raw.get("validators"), source, rid, "validators")
+    for name in validators:
+        if name not in VALIDATORS:
+            raise _fail(source, rid, f"unknown validator {name!r} (known: {', '.join(sorted(VALIDATORS))})")
+    confidence = raw.get("confidence", 0.9)
+    if not isinstance(confidence, (int, float)) or not 0 < confidence <= 1:
+        raise _fail(source, rid, "confidence must be a number in (0, 1]")
+    priority = raw.get("priority", 30 if kind is Kind.PLACEHOLDER else 20)
+    if not isinstance(priority, int):
+        raise _fail(source, rid, "priority must be a whole number")
+    examples = raw.get("examples") or {}
+    if not isinstance(examples, dict) or set(examples) - {"match", "nomatch"}:
+        raise _fail(source, rid, "examples must be a mapping with match and/or nomatch lists")
+    matches = _examples(examples.get("match"), source, rid, "match")
+    if not matches:
+        raise _fail(source, rid, "a rule needs at least one match example")
+    return Rule(
+        id=rid, pack=pack, source=source, kind=kind, category=category, pattern=pattern,
+        severity=severity, message=str(raw["message"]), style=style, validators=validators,
+        context=_context(raw.get("context"), source, rid), confidence=float(confidence),
+        priority=priority, matches=matches,
+        nomatches=_examples(examples.get("nomatch"), source, rid, "nomatch"), builtin=builtin,
+    )
+
+
+def _cue_table(value: Any, source: str, key: str) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise _fail(source, f"infer.{key}", "must map a category to a list of cues")
+    pairs = []
+    for category, cues in value.items():
+        if category not in CATEGORIES:
+            raise _fail(source, f"infer.{key}", f"unknown category {category!r}")
+        pairs.extend((cue, category) for cue in _strings(cues, source, f"infer.{key}", category))
+    seen: dict[str, str] = {}
+    for cue, category in pairs:
+        if seen.setdefault(cue, category) != category:
+            raise _fail(source, f"infer.{key}", f"cue {cue!r} is listed under {seen[cue]} and {category}")
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
+
+
+def _infer(raw: Any, source: str) -> Inference:
+    if not isinstance(raw, dict):
+        raise _fail(source, "infer", "must be a mapping")
+    unknown = set(raw) - _INFER_KEYS
+    if unknown:
+        raise _fail(source, "infer", f"unknown key(s): {', '.join(sorted(unknown))}")
+    return Inference(
+        after=_cue_table(raw.get("after"), source, "after"),
+        before=_cue_table(raw.get("before"), source, "before"),
+        labels=_cue_table(raw.get("labels"), source, "labels"),
+        window=int(raw.get("window", 8)),
+        examples=_examples(raw.get("examples"), source, "infer", "examples"),
+    )
+
+
+def parse_pack(text: str, source: str, *, builtin: bool = False) -> Pack:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PackError(f"{source}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise PackError(f"{source}: a pack is a mapping with 'pack' and 'rules'")
+    unknown = set(data) - _PACK_KEYS
+    if unknown:
+        raise PackError(f"{source}: unknown key(s): {', '.join(sorted(unknown))}")
+    name = data.get("pack")
+    if not isinstance(name, str) or not regex.fullmatch(r"[a-z][a-z0-9_-]*", name):
+        raise PackError(f"{source}: 'pack' must be a lower-case name like leaks-zh")
+    raw_rules = data.get("rules") or []
+    if not isinstance(raw_rules, list):
+        raise PackError(f"{source}: 'rules' must be a list")
+    variables = data.get("vars") or {}
+    if not isinstance(variables, dict) or not all(
+            isinstance(k, str) and regex.fullmatch(r"[A-Z][A-Z0-9_]*", k) and isinstance(v, str)
+            for k, v in variables.items()):
+        raise PackError(f"{source}: 'vars' maps UPPER_CASE names to regex fragments")
+    rules, ids = [], set()
+    for raw in raw_rules:
+        rule = _rule(raw, name, source, builtin, variables)
+        if rule.id in ids:
+            raise _fail(source, rule.id, "duplicate rule id")
+        ids.add(rule.id)
+        rules.append(rule)
+    infer = _infer(data["infer"], source) if "infer" in data else None
+    if not rules and infer is None:
+        raise PackError(f"{source}: the pack has no rules")
+    return Pack(name=name, source=source, description=str(data.get("description", "")),
+                rules=tuple(rules), infer=infer, enabled=bool(data.get("enabled", True)))
+
+
+def load_pack_file(path: str | Path) -> Pack:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(f"{p}: cannot read pack: {exc}") from None
+    return parse_pack(text, str(p))
+
+
+def builtin_packs() -> tuple[Pack, ...]:
+    root = importlib.resources.files(BUILTIN_PACKAGE)
+    packs = []
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            packs.append(parse_pack(entry.read_text(encoding="utf-8"), f"patterns/{entry.name}", builtin=True))
+    return tuple(packs)
+
+
+def builtin_data(name: str) -> str:
+    """A data file shipped beside the packs (word lists)."""
+    return importlib.resources.files(BUILTIN_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+
+
+def build_ruleset(packs: tuple[Pack, ...], *, enable: tuple[str, ...] | None = None,
+                  disable: tuple[str, ...] = ()) -> Ruleset:
+    """Combine packs; `enable` picks packs by name (None: those enabled by default)."""
+    names = {p.name for p in packs}
+    for wanted in (enable or ()) + disable:
+        if wanted not in names:
+            raise PackError(f"no pack named {wanted!r} (known: {', '.join(sorted(names))})")
+    chosen = [p for p in packs if (p.name in enable if enable is not None else p.enabled) and p.name not in disable]
+    rules, seen = [], {}
+    after, before, labels, examples, window = [], [], [], [], 8
+    for pack in chosen:
+        for rule in pack.rules:
+            if rule.id in seen:
+                raise PackError(f"{pack.source}:{rule.id}: duplicate rule id (also in {seen[rule.id]})")
+            seen[rule.id] = pack.source
+            rules.append(rule)
+        if pack.infer:
+            after += pack.infer.after
+            before += pack.infer.before
+            labels += pack.infer.labels
+            examples += pack.infer.examples
+            window = max(window, pack.infer.window)
+    key = lambda p: (-len(p[0]), p[0])  # noqa: E731 - longest cue wins
+    infer = Inference(tuple(sorted(after, key=key)), tuple(sorted(before, key=key)),
+                      tuple(sorted(labels, key=key)), window, tuple(examples))
+    return Ruleset(rules=tuple(rules), infer=infer, packs=tuple(p.name for p in chosen))

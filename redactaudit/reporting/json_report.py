@@ -1,0 +1,43 @@
+"""JSON report: deterministic (sorted findings, sorted keys where order is free, no timestamps)."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from ..model import AuditResult
+from .common import _secret_spans, finding_record, summary, tool_info
+
+SCHEMA_VERSION = 1
+
+
+def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None = None,
+          failed: bool | None = None) -> dict:
+    documents, findings = [], []
+    for report in sorted(result.documents, key=lambda r: r.document.path):
+        doc = report.document
+        secrets = _secret_spans(report)
+        records = [finding_record(f, doc, secrets, show_values=show_values)
+                   for f in sorted(report.findings, key=lambda f: f.sort_key)]
+        entry = {"path": doc.path, "encoding": doc.encoding, "newline": doc.newline, "bom": doc.bom,
+                 "chars": len(doc.text), "findings": len(records)}
+        if report.consistency:
+            entry["consistency"] = report.consistency
+        documents.append(entry)
+        findings.extend(records)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": tool_info(),
+        "documents": documents,
+        "findings": findings,
+        "errors": [{"path": e.path, "message": e.message} for e in sorted(result.errors, key=lambda e: e.path)],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in sorted(result.skipped, key=lambda s: s.path)],
+        "summary": summary(result, fail_on, failed),
+    }
+
+
+def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_on: str | None = None,
+           failed: bool | None = None, **_: object) -> None:
+    json.dump(build(result, show_values=show_values, fail_on=fail_on, failed=failed), out,
+              ensure_ascii=False, indent=2)
+    out.write("\n")

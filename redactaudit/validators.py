@@ -1,0 +1,114 @@
+"""Named pure checks a rule can require of its value: `validators: [luhn]` in a pack.
+
+In: the matched value (a string). Out: True (plausible) or False (drop the match).
+python-stdnum does the checksums where it has them; what it gets wrong for our use (its
+resident-ID birthplace table misses many valid regions, see README) is written here.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+from typing import Callable
+
+from stdnum import iban as _iban
+from stdnum import luhn as _luhn
+from stdnum.cn import ric as _ric
+from stdnum.cn import uscc as _uscc
+from stdnum.us import ssn as _ssn
+
+# GB/T 2260 province codes in issued resident IDs; 81-83 are HK/Macau/Taiwan residence permits.
+_PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
+)
+
+
+def _digits(value: str) -> str:
+    return "".join(c for c in value if c.isdigit() or c in "Xx")
+
+
+def _real_date(year: int, month: int, day: int, *, earliest: int = 1900) -> bool:
+    try:
+        date = _dt.date(year, month, day)
+    except ValueError:
+        return False
+    return earliest <= year and date <= _dt.date.today()
+
+
+def cn_resident_id(value: str) -> bool:
+    """18-character resident ID: ISO 7064 MOD 11-2 check, a real birth date, a known province.
+
+    First digit 9: the 2023 foreign permanent-residence ID, same layout and check."""
+    v = _digits(value).upper()
+    if len(v) != 18 or not v[:17].isdigit():
+        return False
+    if v[:2] not in _PROVINCES and v[0] != "9":
+        return False
+    if not _real_date(int(v[6:10]), int(v[10:12]), int(v[12:14])):
+        return False
+    return _ric.calc_check_digit(v) == v[17]
+
+
+def cn_resident_id_15(value: str) -> bool:
+    """Legacy 15-digit ID (GB 11643-1989): region, YYMMDD birth date, sequence; no check digit."""
+    v = _digits(value)
+    if len(v) != 15 or not v.isdigit() or v[:2] not in _PROVINCES:
+        return False
+    return _real_date(1900 + int(v[6:8]), int(v[8:10]), int(v[10:12]))
+
+
+def cn_uscc(value: str) -> bool:
+    return _uscc.is_valid(value)
+
+
+def luhn(value: str) -> bool:
+    v = "".join(c for c in value if c.isdigit())
+    return 12 <= len(v) <= 19 and _luhn.is_valid(v)
+
+
+def us_ssn(value: str) -> bool:
+    return _ssn.is_valid(value)
+
+
+def iban(value: str) -> bool:
+    return _iban.is_valid(value)
+
+
+def ipv4(value: str) -> bool:
+    try:
+        addr = ipaddress.IPv4Address(value)
+    except ValueError:
+        return False
+    # 0.0.0.0 and broadcast are placeholders in docs, not someone's address.
+    return not (addr.is_unspecified or str(addr) == "255.255.255.255")
+
+
+def ipv6(value: str) -> bool:
+    try:
+        ipaddress.IPv6Address(value)
+    except ValueError:
+        return False
+    return value.count(":") >= 3
+
+
+def birth_date(value: str) -> bool:
+    """A written date that can be someone's birth date (1900 up to today)."""
+    import regex
+
+    m = regex.search(r"(\d{4})\D{1,3}(\d{1,2})(?:\D{1,3}(\d{1,2}))?", value)
+    if not m:
+        return False
+    return _real_date(int(m[1]), int(m[2]), int(m[3] or 1))
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "cn_resident_id": cn_resident_id,
+    "cn_resident_id_15": cn_resident_id_15,
+    "cn_uscc": cn_uscc,
+    "luhn": luhn,
+    "us_ssn": us_ssn,
+    "iban": iban,
+    "ipv4": ipv4,
+    "ipv6": ipv6,
+    "birth_date": birth_date,
+}
