@@ -9,6 +9,7 @@ matched on its unwrapped view so a value cut by a line break is found, and spans
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -75,20 +76,25 @@ def label_category(value: str, infer: Inference) -> str | None:
 
 
 def infer_category(text: str, start: int, end: int, infer: Inference, value: str = "") -> tuple[str, str]:
-    """(category, cue) for a mask at text[start:end]; ('unknown', '') when nothing tells."""
+    """(category, cue) for a mask at text[start:end]; ('unknown', '') when nothing tells.
+
+    A label's own word decides first ([姓名]); then the text right after the mask (units, titles,
+    place suffixes), then the text right before it (role words, 手机, 身份证号)."""
     if value and infer.labels:
         category = label_category(value, infer)
         if category:
             return category, "the label's word"
     after = text[end:end + infer.window + 4].lstrip(" \t\u3000")
-    for cue, category in infer.after:
-        if after.startswith(cue):
-            return category, f"{cue!r} after"
-    before = text[max(0, start - infer.window - 4):start].rstrip(" \t\u3000:：,，\r\n")
-    low_before = before.lower()
-    for cue, category in infer.before:
-        if low_before.endswith(cue.lower()):
-            return category, f"{cue!r} before"
+    for size, cues in infer.after_table:
+        category = cues.get(after[:size])
+        if category:
+            return category, f"{after[:size]!r} after"
+    before = text[max(0, start - infer.window - 4):start].rstrip(" \t\u3000:：,，\r\n").lower()
+    for size, cues in infer.before_table:
+        if len(before) >= size:
+            category = cues.get(before[-size:])
+            if category:
+                return category, f"{before[-size:]!r} before"
     if _EN_COUNT.match(text, end):
         return "number", "an English plural noun after"
     return "unknown", ""
@@ -153,7 +159,7 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
             if style == "label":
                 width = len(value)
             if category == "infer":
-                category, cue = infer_category(text, start, end, infer, value)
+                category, cue = infer_category(text, start, end, infer, value if style == "label" else "")
                 if cue:
                     why += (f"category from {cue}",)
         yield Candidate(rule, start, end, value, category, confidence, style, width, why)
@@ -162,12 +168,15 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     """Keep the best of overlapping candidates: higher priority, then longer, then earlier."""
     ranked = sorted(cands, key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start, c.rule.id))
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # kept spans never overlap, so sorted starts give sorted ends
+    ends: list[int] = []
     kept = []
     for c in ranked:
-        if any(c.start < e and s < c.end for s, e in taken):
+        i = bisect.bisect_left(starts, c.start)
+        if (i < len(starts) and starts[i] < c.end) or (i > 0 and ends[i - 1] > c.start):
             continue
-        taken.append((c.start, c.end))
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
         kept.append(c)
     return sorted(kept, key=lambda c: (c.start, c.end, c.rule.id))
 
@@ -180,6 +189,8 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
     scan_text = view.text if view else text
     out: list[Candidate] = []
     for rule in ruleset.rules:
+        if rule.requires and not any(lit in scan_text for lit in rule.requires):
+            continue
         try:
             for c in match_rule(rule, scan_text, ruleset.infer, timeout=timeout):
                 if view:

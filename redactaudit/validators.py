@@ -42,7 +42,7 @@ def cn_resident_id(value: str) -> bool:
     v = _digits(value).upper()
     if len(v) != 18 or not v[:17].isdigit():
         return False
-    if v[:2] not in _PROVINCES and v[0] != "9":
+    if v[:2] not in _PROVINCES and not (v[0] == "9" and v[1:3] in _PROVINCES):
         return False
     if not _real_date(int(v[6:10]), int(v[10:12]), int(v[12:14])):
         return False
@@ -64,6 +64,17 @@ def cn_uscc(value: str) -> bool:
 def luhn(value: str) -> bool:
     v = "".join(c for c in value if c.isdigit())
     return 12 <= len(v) <= 19 and _luhn.is_valid(v)
+
+
+def payment_card(value: str) -> bool:
+    """A card number: a known issuer prefix (UnionPay 62, Visa 4, Mastercard 51-55/2221-2720,
+    Amex 34/37, JCB 35, Discover 60/65), 15-19 digits, and the Luhn check."""
+    v = "".join(c for c in value if c.isdigit())
+    if not 15 <= len(v) <= 19:
+        return False
+    two = int(v[:2])
+    known = (v[0] == "4" or two in (34, 35, 37, 60, 62, 65) or 51 <= two <= 55 or 2221 <= int(v[:4]) <= 2720)
+    return known and _luhn.is_valid(v)
 
 
 def us_ssn(value: str) -> bool:
@@ -106,6 +117,7 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "cn_resident_id_15": cn_resident_id_15,
     "cn_uscc": cn_uscc,
     "luhn": luhn,
+    "payment_card": payment_card,
     "us_ssn": us_ssn,
     "iban": iban,
     "ipv4": ipv4,

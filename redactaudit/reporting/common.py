@@ -39,8 +39,9 @@ def excerpt(document: Document, finding: Finding, secrets: list[tuple[int, int, 
     pieces, pos = [], start
     if not show_values:
         for s, e, category in secrets:
-            if e <= start or s >= end or s < pos:
+            if e <= pos or s >= end:
                 continue
+            s = max(s, pos)  # a value cut by the window edge is masked all the same
             pieces.append(text[pos:s])
             pieces.append(masked_token(category))
             pos = e
@@ -50,7 +51,7 @@ def excerpt(document: Document, finding: Finding, secrets: list[tuple[int, int, 
 
 
 def finding_record(finding: Finding, document: Document, secrets: list[tuple[int, int, str]], *,
-                   show_values: bool = False) -> dict:
+                   show_values: bool = False, key: bytes | None = None) -> dict:
     record = {
         "path": finding.path,
         "rule": finding.rule,
@@ -67,7 +68,7 @@ def finding_record(finding: Finding, document: Document, secrets: list[tuple[int
         "excerpt": excerpt(document, finding, secrets, show_values=show_values),
         "message": finding.message,
         "why": list(finding.why),
-        "fingerprint": fingerprint(finding.rule, finding.path, finding.text),
+        "fingerprint": fingerprint(finding.rule, finding.path, finding.text, key),
     }
     if finding.kind is Kind.PLACEHOLDER:
         record["style"] = finding.style

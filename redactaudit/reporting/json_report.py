@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from ..identity import hash_key
 from ..model import AuditResult
 from .common import _secret_spans, finding_record, summary, tool_info
 
@@ -14,10 +15,11 @@ SCHEMA_VERSION = 1
 def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None = None,
           failed: bool | None = None) -> dict:
     documents, findings = [], []
+    key = hash_key()
     for report in sorted(result.documents, key=lambda r: r.document.path):
         doc = report.document
         secrets = _secret_spans(report)
-        records = [finding_record(f, doc, secrets, show_values=show_values)
+        records = [finding_record(f, doc, secrets, show_values=show_values, key=key)
                    for f in sorted(report.findings, key=lambda f: f.sort_key)]
         entry = {"path": doc.path, "encoding": doc.encoding, "newline": doc.newline, "bom": doc.bom,
                  "chars": len(doc.text), "findings": len(records)}
@@ -38,6 +40,19 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
 
 def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_on: str | None = None,
            failed: bool | None = None, **_: object) -> None:
-    json.dump(build(result, show_values=show_values, fail_on=fail_on, failed=failed), out,
-              ensure_ascii=False, indent=2)
-    out.write("\n")
+    # One finding per line: readable, diffable, and written by json's C encoder (indent= is pure
+    # Python and costs more than the scan on large corpora).
+    report = build(result, show_values=show_values, fail_on=fail_on, failed=failed)
+    out.write("{\n")
+    keys = list(report)
+    for n, key in enumerate(keys):
+        value = report[key]
+        out.write(f"  {json.dumps(key)}: ")
+        if isinstance(value, list) and value:
+            out.write("[\n")
+            out.write(",\n".join("    " + json.dumps(item, ensure_ascii=False, sort_keys=False) for item in value))
+            out.write("\n  ]")
+        else:
+            out.write(json.dumps(value, ensure_ascii=False))
+        out.write(",\n" if n < len(keys) - 1 else "\n")
+    out.write("}\n")

@@ -1,0 +1,159 @@
+"""The command line as a user and a CI job see it: exit codes, inputs, outputs, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from redactaudit.cli import app
+
+SECRETS = ["13912345678", "450103198505051239", "chen@example.com", "6222 0210 0112 3456 789"]
+LEAKY = f"值班员陈立新，手机{SECRETS[0]}，身份证号{SECRETS[1]}，邮箱{SECRETS[2]}，卡号{SECRETS[3]}。\n"
+MASKED = "关于XX县*起问题的通报。刚才，**同志讲话。\n"
+
+
+def run(*args: str, input: str | bytes | None = None):
+    return CliRunner().invoke(app, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture()
+def docs(tmp_path: Path) -> Path:
+    (tmp_path / "leaky.txt").write_text(LEAKY, encoding="utf-8")
+    (tmp_path / "masked.txt").write_text(MASKED, encoding="utf-8")
+    return tmp_path
+
+
+def test_exit_codes(docs):
+    assert run("scan", str(docs / "masked.txt")).exit_code == 0
+    assert run("scan", str(docs / "leaky.txt")).exit_code == 1
+    assert run("scan", str(docs / "leaky.txt"), "--fail-on", "never").exit_code == 0
+    assert run("scan", str(docs / "masked.txt"), "--fail-on", "info").exit_code == 1
+    assert run("scan", str(docs / "nope.txt")).exit_code == 2
+    assert run("scan", str(docs), "--format", "xml").exit_code == 2
+    assert run("scan").exit_code == 2
+
+
+def test_json_report_shape(docs):
+    res = run("scan", str(docs), "--format", "json")
+    assert res.exit_code == 1
+    report = json.loads(res.stdout)
+    assert report["schema_version"] == 1 and report["tool"]["name"] == "redactaudit"
+    assert [d["path"].rsplit("/", 1)[1] for d in report["documents"]] == ["leaky.txt", "masked.txt"]
+    first = report["findings"][0]
+    assert set(first) >= {"path", "rule", "kind", "category", "severity", "start", "end", "line", "column",
+                          "end_line", "end_column", "excerpt", "message", "fingerprint"}
+    leaks = [(f["rule"], f["start"], f["end"]) for f in report["findings"] if f["kind"] == "leak"]
+    assert leaks == [
+        ("identifiers.cn-mobile", LEAKY.index(SECRETS[0]), LEAKY.index(SECRETS[0]) + 11),
+        ("identifiers.cn-resident-id", LEAKY.index(SECRETS[1]), LEAKY.index(SECRETS[1]) + 18),
+        ("identifiers.email", LEAKY.index(SECRETS[2]), LEAKY.index(SECRETS[2]) + 16),
+        ("identifiers.bank-card", LEAKY.index(SECRETS[3]), LEAKY.index(SECRETS[3]) + 23),
+    ]
+    assert report["summary"]["failed"] is True and report["errors"] == []
+
+
+def test_json_is_deterministic(docs):
+    a = run("scan", str(docs), "-f", "json").stdout
+    b = run("scan", str(docs), "-f", "json").stdout
+    assert a == b
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "json"])
+def test_no_value_reaches_any_output_without_show_values(docs, fmt, tmp_path):
+    out = tmp_path / f"report.{fmt}"
+    res = run("scan", str(docs), "--format", fmt, "--output", str(out))
+    assert res.exit_code == 1
+    written = out.read_text(encoding="utf-8") + res.stdout + res.stderr
+    for secret in SECRETS:
+        assert secret not in written
+    shown = run("scan", str(docs), "--format", fmt, "--show-values").stdout
+    assert SECRETS[0] in shown
+
+
+def test_stdin(docs):
+    res = run("scan", "-", "--format", "json", input=LEAKY.encode("utf-8"))
+    assert res.exit_code == 1
+    report = json.loads(res.stdout)
+    assert report["documents"][0]["path"] == "<stdin>"
+
+
+def test_include_exclude(docs):
+    report = json.loads(run("scan", str(docs), "-f", "json", "--exclude", "leaky.*").stdout)
+    assert [d["path"].rsplit("/", 1)[1] for d in report["documents"]] == ["masked.txt"]
+    report = json.loads(run("scan", str(docs), "-f", "json", "--include", "leaky.*").stdout)
+    assert [d["path"].rsplit("/", 1)[1] for d in report["documents"]] == ["leaky.txt"]
+
+
+def test_bad_files_are_reported_not_raised(docs):
+    (docs / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (docs / "latin1.txt").write_bytes("caf\xe9 ol\xe9 d\xe9j\xe0".encode("latin-1"))
+    (docs / "huge_line.txt").write_text("字" * 300_000 + "手机13912345678", encoding="utf-8")
+    (docs / "gbk.txt").write_bytes(LEAKY.encode("gbk"))
+    res = run("scan", str(docs), "-f", "json")
+    report = json.loads(res.stdout)
+    assert res.exit_code == 1
+    assert [(Path(e["path"]).name, e["message"][:20]) for e in report["errors"]] == [
+        ("latin1.txt", "not UTF-8, UTF-16 or")]
+    assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [("image.png", "binary file")]
+    encodings = {Path(d["path"]).name: d["encoding"] for d in report["documents"]}
+    assert encodings["gbk.txt"] == "gbk"
+    huge = [f for f in report["findings"] if f["path"].endswith("huge_line.txt")]
+    assert [(f["rule"], f["start"]) for f in huge] == [("identifiers.cn-mobile", 300_002)]
+    assert len(huge[0]["excerpt"]) < 80
+
+
+def test_broken_config_is_exit_2(docs, tmp_path):
+    cfg = tmp_path / "redactaudit.yaml"
+    cfg.write_text("fail_on: sometimes\n", encoding="utf-8")
+    res = run("scan", str(docs), "--config", str(cfg))
+    assert res.exit_code == 2 and "fail_on must be" in res.stderr
+    cfg.write_text("colour: red\n", encoding="utf-8")
+    res = run("scan", str(docs), "--config", str(cfg))
+    assert res.exit_code == 2 and "unknown key(s) colour" in res.stderr
+    cfg.write_text("allowlist: {regexes: ['(']}\n", encoding="utf-8")
+    assert run("scan", str(docs), "--config", str(cfg)).exit_code == 2
+    assert run("scan", str(docs), "--config", str(tmp_path / "missing.yaml")).exit_code == 2
+
+
+def test_config_allowlist_fail_on_and_severity(docs, tmp_path):
+    cfg = tmp_path / "redactaudit.yaml"
+    cfg.write_text(
+        "fail_on: warning\n"
+        f"allowlist: {{values: ['{SECRETS[2]}'], regexes: ['1391234\\d+']}}\n"
+        "severity: {identifiers.cn-resident-id: warning, identifiers.bank-card: info}\n",
+        encoding="utf-8")
+    report = json.loads(run("scan", str(docs / "leaky.txt"), "-c", str(cfg), "-f", "json").stdout)
+    assert [(f["rule"], f["severity"]) for f in report["findings"]] == [
+        ("identifiers.cn-resident-id", "warning"), ("identifiers.bank-card", "info")]
+    assert report["summary"]["allowlisted"] == 2 and report["summary"]["failed"] is True
+
+
+def test_broken_pack_is_exit_2(docs, tmp_path):
+    pack = tmp_path / "mine.yaml"
+    pack.write_text("pack: mine\nrules:\n  - id: mine.x\n    kind: leak\n", encoding="utf-8")
+    res = run("scan", str(docs), "--pack", str(pack))
+    assert res.exit_code == 2 and "mine.x: missing required key 'category'" in res.stderr
+    res = run("packs", "check", str(pack))
+    assert res.exit_code == 2
+
+
+def test_packs_list_and_check_builtin():
+    res = run("packs", "list")
+    assert res.exit_code == 0 and "identifiers.cn-mobile" in res.stdout
+    root = Path(__file__).resolve().parent.parent / "patterns"
+    res = run("packs", "check", *sorted(str(p) for p in root.glob("*.yaml")))
+    assert res.exit_code == 0, res.stderr
+
+
+def test_python_dash_m_and_console_script(docs):
+    res = subprocess.run([sys.executable, "-m", "redactaudit", "scan", str(docs / "leaky.txt"), "-f", "json"],
+                         capture_output=True, text=True)
+    assert res.returncode == 1 and json.loads(res.stdout)["summary"]["findings"] == 4
+    res = subprocess.run([sys.executable, "-m", "redactaudit", "scan", str(docs / "nope")],
+                         capture_output=True, text=True)
+    assert res.returncode == 2 and "Traceback" not in res.stderr

@@ -1,0 +1,93 @@
+"""Every example of every built-in rule runs as a test; the loader refuses broken packs by name."""
+
+from __future__ import annotations
+
+import pytest
+
+from redactaudit.detect import check_examples
+from redactaudit.packs import PackError, build_ruleset, builtin_packs, parse_pack
+
+PACKS = builtin_packs()
+RULES = [r for p in PACKS for r in p.rules]
+INFER = build_ruleset(PACKS).infer
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_examples(rule):
+    assert check_examples((rule,), INFER) == []
+
+
+def test_category_examples():
+    assert check_examples((), INFER) == []
+
+
+GOOD = """
+pack: mine
+rules:
+  - id: mine.ticket
+    kind: leak
+    category: number
+    regex: 'TICKET-(?P<value>\\d{4})'
+    severity: warning
+    message: ticket number
+    examples:
+      match: [{text: "see TICKET-1234", value: "1234"}]
+      nomatch: ["TICKET-12"]
+"""
+
+
+def test_good_pack_loads():
+    pack = parse_pack(GOOD, "mine.yaml")
+    assert [r.id for r in pack.rules] == ["mine.ticket"]
+    assert check_examples(pack.rules, INFER) == []
+
+
+@pytest.mark.parametrize("change, message", [
+    (("severity: warning", "severity: warning\n    colour: red"), "mine.yaml:mine.ticket: unknown key(s): colour"),
+    (("'TICKET-(?P<value>\\d{4})'", "'TICKET-(?P<value>\\d{4}'"), "mine.yaml:mine.ticket: bad regex"),
+    (("message: ticket number", "message: ticket number\n    validators: [nope]"),
+     "mine.yaml:mine.ticket: unknown validator 'nope'"),
+    (("category: number", "category: colour"), "mine.yaml:mine.ticket: unknown category 'colour'"),
+    (("id: mine.ticket", "id: other.ticket"), "mine.yaml:other.ticket: rule ids must start with the pack name"),
+    (("kind: leak", "kind: inconsistency"), "mine.yaml:mine.ticket: inconsistency findings come from"),
+    (("severity: warning", "severity: fatal"), "mine.yaml:mine.ticket: unknown severity 'fatal'"),
+])
+def test_broken_pack_names_file_and_rule(change, message):
+    with pytest.raises(PackError) as err:
+        parse_pack(GOOD.replace(*change), "mine.yaml")
+    assert str(err.value).startswith(message)
+
+
+def test_duplicate_rule_id():
+    rules = GOOD.split("rules:\n", 1)[1]
+    with pytest.raises(PackError, match="mine.yaml:mine.ticket: duplicate rule id"):
+        parse_pack(GOOD + rules, "mine.yaml")
+
+
+def test_wrong_examples_are_reported():
+    pack = parse_pack(GOOD.replace('nomatch: ["TICKET-12"]', 'nomatch: ["TICKET-9999"]'), "mine.yaml")
+    assert check_examples(pack.rules, INFER) == [
+        "mine.yaml:mine.ticket: nomatch example matches ['9999']: 'TICKET-9999'"]
+    pack = parse_pack(GOOD.replace('value: "1234"', 'value: "123"'), "mine.yaml")
+    assert check_examples(pack.rules, INFER) == [
+        "mine.yaml:mine.ticket: match example 'see TICKET-1234' finds ['1234'], expected '123'"]
+
+
+def test_not_yaml_and_not_a_mapping():
+    with pytest.raises(PackError, match="x.yaml: not valid YAML"):
+        parse_pack("rules: [", "x.yaml")
+    with pytest.raises(PackError, match="x.yaml: a pack is a mapping"):
+        parse_pack("- a\n- b\n", "x.yaml")
+
+
+def test_vars_must_exist():
+    text = GOOD.replace("'TICKET-(?P<value>\\d{4})'", "'{{PREFIX}}(?P<value>\\d{4})'")
+    with pytest.raises(PackError, match=r"mine.yaml:mine.ticket: regex uses \{\{PREFIX\}\}"):
+        parse_pack(text, "mine.yaml")
+    assert parse_pack("vars: {PREFIX: 'TICKET-'}\n" + text, "mine.yaml").rules[0].pattern.search("TICKET-1234")
+
+
+def test_builtin_rule_ids_are_unique_and_prefixed():
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+    assert all(r.id.startswith(r.pack + ".") for r in RULES)
