@@ -14,7 +14,12 @@ from typing import Iterable
 from .config import Config
 from .detect import DEFAULT_TIMEOUT, detect
 from .documents import DEFAULT_MAX_BYTES, iter_paths, load_bytes, load_file
+from .gazetteer import WordLists
 from .model import AuditResult, Document, DocumentReport, FileError, Finding, Kind, Severity, Skipped
+
+# Values that identify a person on their own; masking one of them says nothing about how the
+# document treats contextual details.
+DIRECT_CATEGORIES = frozenset("phone phone_en idcard passport uscc bankcard qq email plate ip ssn iban url wechat".split())
 from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file
 
 
@@ -51,13 +56,44 @@ def _path_allowed(path: str, config: Config) -> bool:
                for g in config.allowlist.paths)
 
 
+def _public_figure(finding: Finding, text: str, figures: frozenset[str]) -> bool:
+    """A person finding that is, or is part of, an allowlisted public figure's name (近平 in 习近平)."""
+    if finding.category != "person" or finding.kind is not Kind.LEAK or not figures:
+        return False
+    for before in range(0, 3):
+        for after in range(0, 3):
+            if text[max(0, finding.start - before):finding.end + after] in figures:
+                return True
+    return False
+
+
+def quasi_severity(findings: list[Finding], ruleset: Ruleset) -> list[Finding]:
+    """Places, organisations and figures follow the document's own choices: a document that masks
+    persons, places or figures anywhere has decided those details identify people, so a value left
+    in clear is a warning; in a document that masks none of them it is only information."""
+    contextual = sorted({f.category for f in findings
+                         if f.kind is Kind.PLACEHOLDER and f.category not in DIRECT_CATEGORIES})
+    rules = {r.id: r for r in ruleset.rules}
+    out = []
+    for f in findings:
+        rule = rules.get(f.rule)
+        if f.kind is Kind.LEAK and rule is not None and rule.severity_if_unmasked is not None:
+            if contextual:
+                f = replace(f, why=f.why + (f"the document masks {', '.join(contextual)} elsewhere",))
+            else:
+                f = replace(f, severity=rule.severity_if_unmasked,
+                            why=f.why + ("the document masks no person, place or figure",))
+        out.append(f)
+    return out
+
+
 def scan_document(document: Document, ruleset: Ruleset, config: Config, options: ScanOptions,
-                  errors: list[FileError]) -> tuple[DocumentReport, int]:
-    """Findings of one document after the allowlist and severity overrides; and how many were allowed."""
-    found = detect(document, ruleset, timeout=options.timeout, errors=errors)
+                  errors: list[FileError], figures: frozenset[str] = frozenset()) -> tuple[DocumentReport, int]:
+    """Findings of one document after the allowlists and severity overrides; and how many were allowed."""
+    found = quasi_severity(detect(document, ruleset, timeout=options.timeout, errors=errors), ruleset)
     kept, suppressed = [], 0
     for f in found:
-        if _allowed(f, config):
+        if _allowed(f, config) or _public_figure(f, document.text, figures):
             suppressed += 1
             continue
         level = config.severity.get(f.rule)
@@ -98,9 +134,10 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
 def audit(inputs: Iterable[str], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
           stdin: bytes | None = None) -> AuditResult:
     docs, errors, skipped = load_documents(inputs, options, config, stdin)
+    figures = WordLists().get("zh-public-figures") if config.public_figures else frozenset()
     reports, suppressed = [], 0
     for document in docs:
-        report, allowed = scan_document(document, ruleset, config, options, errors)
+        report, allowed = scan_document(document, ruleset, config, options, errors, figures)
         reports.append(report)
         suppressed += allowed
     return AuditResult(documents=tuple(reports), errors=tuple(errors), skipped=tuple(skipped),

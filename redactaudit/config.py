@@ -17,7 +17,7 @@ from .model import Severity
 
 CONFIG_NAMES = ("redactaudit.yaml", ".redactaudit.yaml", "redactaudit.yml", ".redactaudit.yml")
 _KEYS = {"packs", "disable_packs", "extra_packs", "disable_rules", "allowlist", "fail_on", "severity",
-         "exclude", "include"}
+         "exclude", "include", "public_figures"}
 _ALLOW_KEYS = {"values", "regexes", "paths"}
 
 
@@ -44,6 +44,7 @@ class Config:
     severity: dict = field(default_factory=dict)  # rule id -> Severity
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    public_figures: bool = True  # the shipped list of public figures (patterns/zh-public-figures.txt)
 
 
 def find_config(start: Path) -> Path | None:
@@ -103,7 +104,11 @@ def parse_config(text: str, source: str) -> Config:
         except ValueError as exc:
             raise ConfigError(f"{source}: severity of {rule_id}: {exc}") from None
     packs = data.get("packs")
+    public_figures = data.get("public_figures", True)
+    if not isinstance(public_figures, bool):
+        raise ConfigError(f"{source}: public_figures is true or false")
     return Config(
+        public_figures=public_figures,
         source=source,
         packs=_list(data, "packs", source) if packs is not None else None,
         disable_packs=_list(data, "disable_packs", source),

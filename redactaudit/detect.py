@@ -146,6 +146,9 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
         if start < 0 or end <= start:
             continue
         value = text[start:end]
+        if rule.reject_words and (value in rule.reject_words or (
+                rule.reject_prefix and text[start:start + rule.reject_prefix] in rule.reject_words)):
+            continue
         if not all(check(value) for _, check in checks):
             continue
         ok, confidence, why = context_verdict(rule, text, start, end)

@@ -15,6 +15,7 @@ from typing import Any
 import regex
 import yaml
 
+from .gazetteer import WordLists, trie_regex
 from .model import Kind, Severity
 from .validators import VALIDATORS
 
@@ -25,7 +26,9 @@ CATEGORIES = frozenset(
 )
 STYLES = frozenset("asterisk x-run times mou circle square block label partial".split())
 _RULE_KEYS = {"id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",
-              "confidence", "message", "examples", "priority", "description", "requires"}
+              "confidence", "message", "examples", "priority", "description", "requires", "reject",
+              "severity_if_unmasked"}
+_REJECT_KEYS = {"lists", "words", "prefix"}
 _CONTEXT_KEYS = {"window", "require", "require_before", "require_after", "suppress", "suppress_before",
                  "suppress_after", "boost"}
 _PACK_KEYS = {"pack", "description", "rules", "infer", "enabled", "vars"}
@@ -80,6 +83,11 @@ class Rule:
     # Literal strings of which at least one must be in a document for the regex to be worth running:
     # a substring test costs nothing next to a regex pass.
     requires: tuple[str, ...] = ()
+    # Values that are everyday words, not names or places: exact, or (prefix N) their first N characters.
+    reject_words: frozenset[str] = frozenset()
+    reject_prefix: int = 0
+    # Quasi-identifiers (places, figures): their severity when the document masks nothing at all.
+    severity_if_unmasked: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +180,23 @@ def _context(value: Any, source: str, where: str) -> Context:
 _VAR = regex.compile(r"\{\{([A-Z][A-Z0-9_]*)\}\}")
 
 
+def _reject(value: Any, source: str, rid: str, lists: "WordLists") -> tuple[frozenset[str], int]:
+    if value is None:
+        return frozenset(), 0
+    if not isinstance(value, dict) or set(value) - _REJECT_KEYS:
+        raise _fail(source, rid, "reject takes lists, words and prefix")
+    words = set(_strings(value.get("words"), source, rid, "reject.words"))
+    for name in _strings(value.get("lists"), source, rid, "reject.lists"):
+        try:
+            words |= lists.get(name)
+        except KeyError:
+            raise _fail(source, rid, f"unknown word list {name!r} (known: {', '.join(lists.names())})") from None
+    prefix = value.get("prefix", 0)
+    if not isinstance(prefix, int) or prefix < 0:
+        raise _fail(source, rid, "reject.prefix must be a whole number of characters")
+    return frozenset(words), prefix
+
+
 def _expand(pattern: str, variables: dict[str, str], source: str, rid: str) -> str:
     """Replace {{NAME}} with the pack's `vars` entry, so long character sets are written once."""
     def sub(m: Any) -> str:
@@ -181,7 +206,7 @@ def _expand(pattern: str, variables: dict[str, str], source: str, rid: str) -> s
     return _VAR.sub(sub, pattern)
 
 
-def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, str]) -> Rule:
+def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, str], lists: "WordLists") -> Rule:
     if not isinstance(raw, dict):
         raise _fail(source, "?", "each rule must be a mapping")
     rid = raw.get("id")
@@ -234,6 +259,12 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
     priority = raw.get("priority", 30 if kind is Kind.PLACEHOLDER else 20)
     if not isinstance(priority, int):
         raise _fail(source, rid, "priority must be a whole number")
+    unmasked = raw.get("severity_if_unmasked")
+    try:
+        unmasked = Severity.parse(str(unmasked)) if unmasked is not None else None
+    except ValueError as exc:
+        raise _fail(source, rid, f"severity_if_unmasked: {exc}") from None
+    reject_words, reject_prefix = _reject(raw.get("reject"), source, rid, lists)
     examples = raw.get("examples") or {}
     if not isinstance(examples, dict) or set(examples) - {"match", "nomatch"}:
         raise _fail(source, rid, "examples must be a mapping with match and/or nomatch lists")
@@ -247,6 +278,7 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         priority=priority, matches=matches,
         nomatches=_examples(examples.get("nomatch"), source, rid, "nomatch"), builtin=builtin,
         requires=_strings(raw.get("requires"), source, rid, "requires"),
+        reject_words=reject_words, reject_prefix=reject_prefix, severity_if_unmasked=unmasked,
     )
 
 
@@ -282,7 +314,28 @@ def _infer(raw: Any, source: str) -> Inference:
     )
 
 
-def parse_pack(text: str, source: str, *, builtin: bool = False) -> Pack:
+def _variables(raw: Any, source: str, lists: "WordLists") -> dict[str, str]:
+    """vars: NAME: 'regex fragment', or NAME: {words: list-name} for a trie of a word list."""
+    if not isinstance(raw, dict):
+        raise PackError(f"{source}: 'vars' maps UPPER_CASE names to regex fragments")
+    out = {}
+    for key, value in raw.items():
+        if not isinstance(key, str) or not regex.fullmatch(r"[A-Z][A-Z0-9_]*", key):
+            raise PackError(f"{source}: var names are UPPER_CASE, not {key!r}")
+        if isinstance(value, str):
+            out[key] = value
+        elif isinstance(value, dict) and set(value) == {"words"} and isinstance(value["words"], str):
+            try:
+                out[key] = trie_regex(lists.get(value["words"]))
+            except KeyError:
+                raise PackError(f"{source}: var {key}: unknown word list {value['words']!r} "
+                                f"(known: {', '.join(lists.names())})") from None
+        else:
+            raise PackError(f"{source}: var {key} must be a regex fragment or {{words: list-name}}")
+    return out
+
+
+def parse_pack(text: str, source: str, *, builtin: bool = False, lists: "WordLists | None" = None) -> Pack:
     try:
         data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
@@ -298,14 +351,11 @@ def parse_pack(text: str, source: str, *, builtin: bool = False) -> Pack:
     raw_rules = data.get("rules") or []
     if not isinstance(raw_rules, list):
         raise PackError(f"{source}: 'rules' must be a list")
-    variables = data.get("vars") or {}
-    if not isinstance(variables, dict) or not all(
-            isinstance(k, str) and regex.fullmatch(r"[A-Z][A-Z0-9_]*", k) and isinstance(v, str)
-            for k, v in variables.items()):
-        raise PackError(f"{source}: 'vars' maps UPPER_CASE names to regex fragments")
+    lists = lists or WordLists()
+    variables = _variables(data.get("vars") or {}, source, lists)
     rules, ids = [], set()
     for raw in raw_rules:
-        rule = _rule(raw, name, source, builtin, variables)
+        rule = _rule(raw, name, source, builtin, variables, lists)
         if rule.id in ids:
             raise _fail(source, rule.id, "duplicate rule id")
         ids.add(rule.id)
@@ -317,27 +367,24 @@ def parse_pack(text: str, source: str, *, builtin: bool = False) -> Pack:
                 rules=tuple(rules), infer=infer, enabled=bool(data.get("enabled", True)))
 
 
-def load_pack_file(path: str | Path) -> Pack:
+def load_pack_file(path: str | Path, lists: WordLists | None = None) -> Pack:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(f"{p}: cannot read pack: {exc}") from None
-    return parse_pack(text, str(p))
+    return parse_pack(text, str(p), lists=lists)
 
 
-def builtin_packs() -> tuple[Pack, ...]:
+def builtin_packs(lists: WordLists | None = None) -> tuple[Pack, ...]:
+    lists = lists or WordLists()
     root = importlib.resources.files(BUILTIN_PACKAGE)
     packs = []
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml"):
-            packs.append(parse_pack(entry.read_text(encoding="utf-8"), f"patterns/{entry.name}", builtin=True))
+        if entry.name.endswith(".yaml") and not entry.name.startswith("allowlist"):
+            packs.append(parse_pack(entry.read_text(encoding="utf-8"), f"patterns/{entry.name}", builtin=True,
+                                    lists=lists))
     return tuple(packs)
-
-
-def builtin_data(name: str) -> str:
-    """A data file shipped beside the packs (word lists)."""
-    return importlib.resources.files(BUILTIN_PACKAGE).joinpath(name).read_text(encoding="utf-8")
 
 
 def build_ruleset(packs: tuple[Pack, ...], *, enable: tuple[str, ...] | None = None,

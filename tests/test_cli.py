@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from redactaudit.cli import app
 
-SECRETS = ["13912345678", "450103198505051239", "chen@example.com", "6222 0210 0112 3456 789"]
-LEAKY = f"值班员陈立新，手机{SECRETS[0]}，身份证号{SECRETS[1]}，邮箱{SECRETS[2]}，卡号{SECRETS[3]}。\n"
+SECRETS = ["13912345678", "450103198505051239", "chen@example.com", "6222 0210 0112 3456 789", "陈立新"]
+LEAKY = f"值班员{SECRETS[4]}，手机{SECRETS[0]}，身份证号{SECRETS[1]}，邮箱{SECRETS[2]}，卡号{SECRETS[3]}。\n"
 MASKED = "关于XX县*起问题的通报。刚才，**同志讲话。\n"
 
 
@@ -49,6 +49,7 @@ def test_json_report_shape(docs):
                           "end_line", "end_column", "excerpt", "message", "fingerprint"}
     leaks = [(f["rule"], f["start"], f["end"]) for f in report["findings"] if f["kind"] == "leak"]
     assert leaks == [
+        ("names-zh.role-name", 3, 6),
         ("identifiers.cn-mobile", LEAKY.index(SECRETS[0]), LEAKY.index(SECRETS[0]) + 11),
         ("identifiers.cn-resident-id", LEAKY.index(SECRETS[1]), LEAKY.index(SECRETS[1]) + 18),
         ("identifiers.email", LEAKY.index(SECRETS[2]), LEAKY.index(SECRETS[2]) + 16),
@@ -129,7 +130,7 @@ def test_config_allowlist_fail_on_and_severity(docs, tmp_path):
         encoding="utf-8")
     report = json.loads(run("scan", str(docs / "leaky.txt"), "-c", str(cfg), "-f", "json").stdout)
     assert [(f["rule"], f["severity"]) for f in report["findings"]] == [
-        ("identifiers.cn-resident-id", "warning"), ("identifiers.bank-card", "info")]
+        ("names-zh.role-name", "error"), ("identifiers.cn-resident-id", "warning"), ("identifiers.bank-card", "info")]
     assert report["summary"]["allowlisted"] == 2 and report["summary"]["failed"] is True
 
 
@@ -153,7 +154,7 @@ def test_packs_list_and_check_builtin():
 def test_python_dash_m_and_console_script(docs):
     res = subprocess.run([sys.executable, "-m", "redactaudit", "scan", str(docs / "leaky.txt"), "-f", "json"],
                          capture_output=True, text=True)
-    assert res.returncode == 1 and json.loads(res.stdout)["summary"]["findings"] == 4
+    assert res.returncode == 1 and json.loads(res.stdout)["summary"]["findings"] == 5
     res = subprocess.run([sys.executable, "-m", "redactaudit", "scan", str(docs / "nope")],
                          capture_output=True, text=True)
     assert res.returncode == 2 and "Traceback" not in res.stderr

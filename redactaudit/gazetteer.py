@@ -1,0 +1,132 @@
+"""Chinese administrative divisions and the word lists rules refer to by name.
+
+In: python-stdnum's `cn/loc.dat` (GB/T 2260 codes and names, provinces, prefectures and counties,
+current and historical, which stdnum took from Wikipedia's 行政区划代码 tables) and the text lists
+shipped in `patterns/`. Out: word sets, and trie-shaped regex fragments built from them.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass
+
+import regex
+
+_NAME = regex.compile(r'(?:\[(\d*)-(\d*)\])?([^,\[\]"]+)')
+_ETHNIC_SUFFIX = regex.compile(r"(?:\p{Han}{1,6}?族)+(?=自治)")
+_SUFFIXES = ("特别行政区", "特別行政區", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "矿区",
+             "新区", "省", "市", "县", "区", "旗", "盟", "州")
+# District names used generically in many cities: they name no particular place.
+GENERIC = frozenset("市辖区 郊区 城区 矿区 新区 城关区 城中区 城东区 城西区 城南区 城北区 县 省直辖县级行政区划 "
+                    "自治区直辖县级行政区划".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    code: str
+    name: str
+    level: str  # province | prefecture | county
+    current: bool = True  # False for a name the table marks as ended ([-1992]惠民地区)
+
+
+def parse_loc_dat(text: str) -> list[Place]:
+    places: list[Place] = []
+    province = ""
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, _, rest = line.strip().partition(" ")
+        if not line.startswith(" "):
+            province = code
+            level = "province"
+            full = code + "0000"
+        else:
+            full = province + code
+            level = "province" if code == "0000" else "prefecture" if code.endswith("00") else "county"
+        value = rest.split("=", 1)[1].strip('"') if "=" in rest else ""
+        for m in _NAME.finditer(value):
+            name = m[3].strip()
+            if name and name not in GENERIC:
+                places.append(Place(full, name, level, current=not m[2]))
+    return places
+
+
+def short_name(name: str) -> str:
+    """南宁市 -> 南宁, 石林彝族自治县 -> 石林, 曹县 -> 曹县 (a one-character stem is no name)."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            if suffix.startswith("自治"):
+                stem = _ETHNIC_SUFFIX.sub("", stem)
+            return stem if len(stem) >= 2 else name
+    return name
+
+
+def builtin_text(name: str) -> str:
+    return importlib.resources.files("redactaudit.patterns").joinpath(name).read_text(encoding="utf-8")
+
+
+def read_list(text: str) -> tuple[str, ...]:
+    """A word list: words separated by white space, '#' starts a comment line."""
+    words: list[str] = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            continue
+        words.extend(line.split())
+    return tuple(dict.fromkeys(words))
+
+
+class WordLists:
+    """Named word lists, each read once per loader (a loader lives as long as one pack load)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def names(self) -> tuple[str, ...]:
+        return ("zh-surnames", "zh-common-words", "zh-name-words", "zh-public-figures", "en-first-names",
+                "zh-places-full", "zh-places-short", "zh-prefectures-short")
+
+    def get(self, name: str) -> frozenset[str]:
+        if name not in self._cache:
+            self._cache[name] = frozenset(self._load(name))
+        return self._cache[name]
+
+    def _load(self, name: str) -> tuple[str, ...]:
+        if name in ("zh-places-full", "zh-places-short", "zh-prefectures-short"):
+            loc = importlib.resources.files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
+            places = parse_loc_dat(loc)
+            if name == "zh-places-full":
+                return tuple(p.name for p in places if len(p.name) >= 2)
+            if name == "zh-prefectures-short":
+                # Prefecture-level names are distinctive enough to stand alone (台州, 梧州); a county's
+                # short name alone too often straddles two words (党委和政府 -> 和政, 投资兴业 -> 资兴).
+                places = [p for p in places if p.level == "prefecture" and p.current]
+            common = self.get("zh-common-words")
+            return tuple(s for s in (short_name(p.name) for p in places)
+                         if len(s) >= 2 and s not in common and s not in GENERIC)
+        if name in self.names():
+            return read_list(builtin_text(name + ".txt"))
+        raise KeyError(name)
+
+
+def trie_regex(words: frozenset[str] | tuple[str, ...]) -> str:
+    """A regex fragment matching exactly the words, shaped as a trie so the engine tries one
+    branch per character instead of every word (longest alternative first at each level)."""
+    trie: dict = {}
+    for word in sorted(set(words)):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        branches = [regex.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if len(branches) == 1 and not ends:
+            return branches[0]
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if ends else body
+
+    return "(?:" + emit(trie) + ")"
