@@ -191,9 +191,17 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
     view: View | None = unwrap(text)
     scan_text = view.text if view else text
     out: list[Candidate] = []
-    for rule in ruleset.rules:
+    # Placeholders first: some leak rules only run where the document masks their category.
+    ordered = sorted(ruleset.rules, key=lambda r: (r.kind is not Kind.PLACEHOLDER, bool(r.when_masked)))
+    masked: set[str] | None = None
+    for rule in ordered:
         if rule.requires and not any(lit in scan_text for lit in rule.requires):
             continue
+        if rule.when_masked:
+            if masked is None:
+                masked = {c.category for c in out if c.rule.kind is Kind.PLACEHOLDER}
+            if masked.isdisjoint(rule.when_masked):
+                continue
         try:
             for c in match_rule(rule, scan_text, ruleset.infer, timeout=timeout):
                 if view:

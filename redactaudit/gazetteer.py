@@ -16,6 +16,7 @@ _NAME = regex.compile(r'(?:\[(\d*)-(\d*)\])?([^,\[\]"]+)')
 _ETHNIC_SUFFIX = regex.compile(r"(?:\p{Han}{1,6}?族)+(?=自治)")
 _SUFFIXES = ("特别行政区", "特別行政區", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "矿区",
              "新区", "省", "市", "县", "区", "旗", "盟", "州")
+AMBIGUOUS_STEMS = frozenset("和代宁易温随户范息献雄单全本该各邻外我贵礼城郊新老")
 # District names used generically in many cities: they name no particular place.
 GENERIC = frozenset("市辖区 郊区 城区 矿区 新区 城关区 城中区 城东区 城西区 城南区 城北区 县 省直辖县级行政区划 "
                     "自治区直辖县级行政区划".split())
@@ -84,7 +85,7 @@ class WordLists:
 
     def names(self) -> tuple[str, ...]:
         return ("zh-surnames", "zh-common-words", "zh-name-words", "zh-public-figures", "en-first-names",
-                "zh-places-full", "zh-places-short", "zh-prefectures-short")
+                "zh-places-short", "zh-prefectures-short", "zh-county-one-char")
 
     def get(self, name: str) -> frozenset[str]:
         if name not in self._cache:
@@ -92,36 +93,54 @@ class WordLists:
         return self._cache[name]
 
     def _load(self, name: str) -> tuple[str, ...]:
-        if name in ("zh-places-full", "zh-places-short", "zh-prefectures-short"):
-            loc = importlib.resources.files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
-            places = parse_loc_dat(loc)
-            if name == "zh-places-full":
-                return tuple(p.name for p in places if len(p.name) >= 2)
-            if name == "zh-prefectures-short":
-                # Prefecture-level names are distinctive enough to stand alone (台州, 梧州); a county's
-                # short name alone too often straddles two words (党委和政府 -> 和政, 投资兴业 -> 资兴).
-                places = [p for p in places if p.level == "prefecture" and p.current]
-            common = self.get("zh-common-words")
-            return tuple(s for s in (short_name(p.name) for p in places)
-                         if len(s) >= 2 and s not in common and s not in GENERIC)
+        if name in ("zh-places-short", "zh-prefectures-short", "zh-county-one-char"):
+            return self._places(name)
         if name in self.names():
             return read_list(builtin_text(name + ".txt"))
         raise KeyError(name)
 
 
-def trie_regex(words: frozenset[str] | tuple[str, ...]) -> str:
+    def _places(self, name: str) -> tuple[str, ...]:
+        loc = importlib.resources.files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
+        # Provinces are too coarse to identify anyone; a name that is also a prefecture (吉林) stays.
+        places = [p for p in parse_loc_dat(loc) if p.level != "province"]
+        if name == "zh-county-one-char":
+            # 曹县, 沛县: the whole name is the stem and its suffix. Stems that are everyday
+            # characters next to 县 (市和县两级, 现代县域) are left out.
+            return tuple(p.name for p in places if len(p.name) == 2 and p.name[1] == "县"
+                         and p.name[0] not in AMBIGUOUS_STEMS)
+        if name == "zh-prefectures-short":
+            # Prefecture-level names are distinctive enough to stand alone (台州, 梧州); a county's
+            # short name alone too often straddles two words (党委和政府 -> 和政, 投资兴业 -> 资兴).
+            places = [p for p in places if p.level == "prefecture" and p.current]
+        common = self.get("zh-common-words")
+        return tuple(s for s in (short_name(p.name) for p in places)
+                     if len(s) >= 2 and s not in common and s not in GENERIC and s != p_suffixless(s))
+
+
+def p_suffixless(name: str) -> str:
+    """A 'short name' that still ends in its suffix (曹县) is matched by the one-character rule."""
+    return name if len(name) == 2 and name[1] in "县市旗区" else ""
+
+
+def trie_regex(words: frozenset[str] | tuple[str, ...], *, reverse: bool = False) -> str:
     """A regex fragment matching exactly the words, shaped as a trie so the engine tries one
-    branch per character instead of every word (longest alternative first at each level)."""
+    branch per character instead of every word.
+
+    reverse=True shares word *endings* instead of beginnings: the shape to put in a lookbehind,
+    which the engine matches from right to left (place names before a suffix, a surname before a
+    given name), 3-4x faster there than a forward trie."""
     trie: dict = {}
     for word in sorted(set(words)):
         node = trie
-        for ch in word:
+        for ch in (reversed(word) if reverse else word):
             node = node.setdefault(ch, {})
         node[""] = {}
 
     def emit(node: dict) -> str:
         ends = "" in node
-        branches = [regex.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        branches = [(emit(child) + regex.escape(ch)) if reverse else (regex.escape(ch) + emit(child))
+                    for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
         if len(branches) == 1 and not ends:

@@ -27,7 +27,7 @@ CATEGORIES = frozenset(
 STYLES = frozenset("asterisk x-run times mou circle square block label partial".split())
 _RULE_KEYS = {"id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",
               "confidence", "message", "examples", "priority", "description", "requires", "reject",
-              "severity_if_unmasked"}
+              "severity_if_unmasked", "when_masked"}
 _REJECT_KEYS = {"lists", "words", "prefix"}
 _CONTEXT_KEYS = {"window", "require", "require_before", "require_after", "suppress", "suppress_before",
                  "suppress_after", "boost"}
@@ -88,6 +88,8 @@ class Rule:
     reject_prefix: int = 0
     # Quasi-identifiers (places, figures): their severity when the document masks nothing at all.
     severity_if_unmasked: Severity | None = None
+    # Run only in a document that masks one of these categories somewhere (costly or noisy rules).
+    when_masked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +267,10 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
     except ValueError as exc:
         raise _fail(source, rid, f"severity_if_unmasked: {exc}") from None
     reject_words, reject_prefix = _reject(raw.get("reject"), source, rid, lists)
+    when_masked = _strings(raw.get("when_masked"), source, rid, "when_masked")
+    for category in when_masked:
+        if category not in CATEGORIES:
+            raise _fail(source, rid, f"when_masked: unknown category {category!r}")
     examples = raw.get("examples") or {}
     if not isinstance(examples, dict) or set(examples) - {"match", "nomatch"}:
         raise _fail(source, rid, "examples must be a mapping with match and/or nomatch lists")
@@ -279,6 +285,7 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         nomatches=_examples(examples.get("nomatch"), source, rid, "nomatch"), builtin=builtin,
         requires=_strings(raw.get("requires"), source, rid, "requires"),
         reject_words=reject_words, reject_prefix=reject_prefix, severity_if_unmasked=unmasked,
+        when_masked=when_masked,
     )
 
 
@@ -315,7 +322,8 @@ def _infer(raw: Any, source: str) -> Inference:
 
 
 def _variables(raw: Any, source: str, lists: "WordLists") -> dict[str, str]:
-    """vars: NAME: 'regex fragment', or NAME: {words: list-name} for a trie of a word list."""
+    """vars: NAME: 'regex fragment', or NAME: {words: list-name, reverse: bool} for a trie of a
+    word list (reverse: shaped for use inside a lookbehind)."""
     if not isinstance(raw, dict):
         raise PackError(f"{source}: 'vars' maps UPPER_CASE names to regex fragments")
     out = {}
@@ -324,9 +332,10 @@ def _variables(raw: Any, source: str, lists: "WordLists") -> dict[str, str]:
             raise PackError(f"{source}: var names are UPPER_CASE, not {key!r}")
         if isinstance(value, str):
             out[key] = value
-        elif isinstance(value, dict) and set(value) == {"words"} and isinstance(value["words"], str):
+        elif (isinstance(value, dict) and "words" in value and set(value) <= {"words", "reverse"}
+              and isinstance(value["words"], str)):
             try:
-                out[key] = trie_regex(lists.get(value["words"]))
+                out[key] = trie_regex(lists.get(value["words"]), reverse=bool(value.get("reverse")))
             except KeyError:
                 raise PackError(f"{source}: var {key}: unknown word list {value['words']!r} "
                                 f"(known: {', '.join(lists.names())})") from None
