@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .config import Config
+from .consistency import check_document, cross_document
 from .detect import DEFAULT_TIMEOUT, detect
 from .documents import DEFAULT_MAX_BYTES, iter_paths, load_bytes, load_file
 from .gazetteer import WordLists
@@ -30,6 +31,7 @@ class ScanOptions:
     encoding: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout: float = DEFAULT_TIMEOUT
+    cross_document: bool = True
 
 
 def load_ruleset(config: Config, extra_packs: Iterable[str] = ()) -> Ruleset:
@@ -135,11 +137,24 @@ def audit(inputs: Iterable[str], ruleset: Ruleset, config: Config, options: Scan
           stdin: bytes | None = None) -> AuditResult:
     docs, errors, skipped = load_documents(inputs, options, config, stdin)
     figures = WordLists().get("zh-public-figures") if config.public_figures else frozenset()
-    reports, suppressed = [], 0
+    scanned: list[tuple[Document, list[Finding], dict]] = []
+    suppressed = 0
     for document in docs:
         report, allowed = scan_document(document, ruleset, config, options, errors, figures)
-        reports.append(report)
+        findings, summary = check_document(document, list(report.findings))
+        scanned.append((document, findings, summary))
         suppressed += allowed
+    copies, pairs = cross_document([(d, f) for d, f, _ in scanned]) if options.cross_document else ({}, [])
+    reports = []
+    for document, findings, summary in scanned:
+        extra = copies.get(document.path, [])
+        if extra:
+            findings = sorted(findings + extra, key=lambda f: f.sort_key)
+            summary = dict(summary, failed_checks=sorted(set(summary["failed_checks"]) | {f.rule for f in extra}))
+        twins = [(b if a == document.path else a, c) for a, b, c in pairs if document.path in (a, b)]
+        if twins:
+            summary = dict(summary, copies=[{"path": p, "containment": c} for p, c in twins])
+        reports.append(DocumentReport(document=document, findings=tuple(findings), consistency=summary))
     return AuditResult(documents=tuple(reports), errors=tuple(errors), skipped=tuple(skipped),
                        suppressed=suppressed)
 

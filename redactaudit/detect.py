@@ -149,6 +149,9 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
         if rule.reject_words and (value in rule.reject_words or (
                 rule.reject_prefix and text[start:start + rule.reject_prefix] in rule.reject_words)):
             continue
+        if rule.reject_straddle and (text[max(0, start - 1):start + 1] in rule.reject_straddle
+                                     or text[end - 1:end + 1] in rule.reject_straddle):
+            continue
         if not all(check(value) for _, check in checks):
             continue
         ok, confidence, why = context_verdict(rule, text, start, end)

@@ -84,7 +84,8 @@ class WordLists:
         self._cache: dict[str, frozenset[str]] = {}
 
     def names(self) -> tuple[str, ...]:
-        return ("zh-surnames", "zh-common-words", "zh-name-words", "zh-public-figures", "en-first-names",
+        return ("zh-surnames", "zh-common-words", "zh-name-words", "zh-straddle-words", "zh-public-figures",
+                "en-first-names",
                 "zh-places-short", "zh-prefectures-short", "zh-county-one-char")
 
     def get(self, name: str) -> frozenset[str]:

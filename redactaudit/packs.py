@@ -28,7 +28,7 @@ STYLES = frozenset("asterisk x-run times mou circle square block label partial".
 _RULE_KEYS = {"id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",
               "confidence", "message", "examples", "priority", "description", "requires", "reject",
               "severity_if_unmasked", "when_masked"}
-_REJECT_KEYS = {"lists", "words", "prefix"}
+_REJECT_KEYS = {"lists", "words", "prefix", "straddle"}
 _CONTEXT_KEYS = {"window", "require", "require_before", "require_after", "suppress", "suppress_before",
                  "suppress_after", "boost"}
 _PACK_KEYS = {"pack", "description", "rules", "infer", "enabled", "vars"}
@@ -86,6 +86,8 @@ class Rule:
     # Values that are everyday words, not names or places: exact, or (prefix N) their first N characters.
     reject_words: frozenset[str] = frozenset()
     reject_prefix: int = 0
+    # Words a match must not cut through: the character before + its first, its last + the one after.
+    reject_straddle: frozenset[str] = frozenset()
     # Quasi-identifiers (places, figures): their severity when the document masks nothing at all.
     severity_if_unmasked: Severity | None = None
     # Run only in a document that masks one of these categories somewhere (costly or noisy rules).
@@ -182,11 +184,11 @@ def _context(value: Any, source: str, where: str) -> Context:
 _VAR = regex.compile(r"\{\{([A-Z][A-Z0-9_]*)\}\}")
 
 
-def _reject(value: Any, source: str, rid: str, lists: "WordLists") -> tuple[frozenset[str], int]:
+def _reject(value: Any, source: str, rid: str, lists: "WordLists") -> tuple[frozenset[str], int, frozenset[str]]:
     if value is None:
-        return frozenset(), 0
+        return frozenset(), 0, frozenset()
     if not isinstance(value, dict) or set(value) - _REJECT_KEYS:
-        raise _fail(source, rid, "reject takes lists, words and prefix")
+        raise _fail(source, rid, "reject takes lists, words, prefix and straddle")
     words = set(_strings(value.get("words"), source, rid, "reject.words"))
     for name in _strings(value.get("lists"), source, rid, "reject.lists"):
         try:
@@ -196,7 +198,13 @@ def _reject(value: Any, source: str, rid: str, lists: "WordLists") -> tuple[froz
     prefix = value.get("prefix", 0)
     if not isinstance(prefix, int) or prefix < 0:
         raise _fail(source, rid, "reject.prefix must be a whole number of characters")
-    return frozenset(words), prefix
+    straddle: set[str] = set()
+    for name in _strings(value.get("straddle"), source, rid, "reject.straddle"):
+        try:
+            straddle |= lists.get(name)
+        except KeyError:
+            raise _fail(source, rid, f"unknown word list {name!r} (known: {', '.join(lists.names())})") from None
+    return frozenset(words), prefix, frozenset(straddle)
 
 
 def _expand(pattern: str, variables: dict[str, str], source: str, rid: str) -> str:
@@ -266,11 +274,11 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         unmasked = Severity.parse(str(unmasked)) if unmasked is not None else None
     except ValueError as exc:
         raise _fail(source, rid, f"severity_if_unmasked: {exc}") from None
-    reject_words, reject_prefix = _reject(raw.get("reject"), source, rid, lists)
+    reject_words, reject_prefix, reject_straddle = _reject(raw.get("reject"), source, rid, lists)
     when_masked = _strings(raw.get("when_masked"), source, rid, "when_masked")
-    for category in when_masked:
-        if category not in CATEGORIES:
-            raise _fail(source, rid, f"when_masked: unknown category {category!r}")
+    for masked in when_masked:
+        if masked not in CATEGORIES:
+            raise _fail(source, rid, f"when_masked: unknown category {masked!r}")
     examples = raw.get("examples") or {}
     if not isinstance(examples, dict) or set(examples) - {"match", "nomatch"}:
         raise _fail(source, rid, "examples must be a mapping with match and/or nomatch lists")
@@ -284,7 +292,8 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         priority=priority, matches=matches,
         nomatches=_examples(examples.get("nomatch"), source, rid, "nomatch"), builtin=builtin,
         requires=_strings(raw.get("requires"), source, rid, "requires"),
-        reject_words=reject_words, reject_prefix=reject_prefix, severity_if_unmasked=unmasked,
+        reject_words=reject_words, reject_prefix=reject_prefix, reject_straddle=reject_straddle,
+        severity_if_unmasked=unmasked,
         when_masked=when_masked,
     )
 

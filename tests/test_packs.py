@@ -91,3 +91,10 @@ def test_builtin_rule_ids_are_unique_and_prefixed():
     ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids))
     assert all(r.id.startswith(r.pack + ".") for r in RULES)
+
+
+def test_when_masked_keeps_the_rule_category():
+    # Regression: the when_masked loop once reused the name of the rule's category.
+    pack = parse_pack(GOOD.replace("message: ticket number", "message: ticket number\n    when_masked: [place, unknown]"),
+                      "mine.yaml")
+    assert (pack.rules[0].category, pack.rules[0].when_masked) == ("number", ("place", "unknown"))

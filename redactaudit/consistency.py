@@ -1,0 +1,350 @@
+"""Masks that leak what they hide: one named function per check.
+
+In: a document's text and its findings (placeholders and leaks), or several documents for the
+cross-document check. Out: findings of kind `inconsistency` (each pointing at the spans involved
+through `related`), leaks escalated to error where the document masks their category, and a per
+document summary. Nothing here detects values; it reasons about what detect found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+
+import regex
+
+from .documents import LineIndex
+from .model import Document, Finding, Kind, Location, Severity
+
+# What a reader can count on: structured masks (138****5678) follow a format, labels ([NAME]) have
+# a fixed width by design, and an 'unknown' mask has no category to compare with.
+_WIDTH_STYLES = frozenset("asterisk x-run times mou circle square block".split())
+_CONTEXTUAL = frozenset("person place org number money percent date address".split())
+_MASK_CHARS = "*＊∗XxＸｘ×✕✖╳某○〇◯●□■▢◻◼█▇▉▓▆"
+_MASKY = regex.compile(f"[{regex.escape(_MASK_CHARS)}]")
+_FILLER = regex.compile(r"[\p{Han}A-Za-z0-9·]{1,8}")
+_PUNCT = regex.compile(r"[\p{P}\p{Z}\s]")
+MAX_RELATED = 8
+
+
+def _location(f: Finding, note: str = "") -> Location:
+    return Location(f.path, f.start, f.end, f.line, f.column, note)
+
+
+def _inconsistency(rule: str, at: Finding, category: str, severity: Severity, message: str,
+                   related: tuple[Location, ...], why: tuple[str, ...], confidence: float = 0.9,
+                   span: tuple[int, int, str, int, int, int, int] | None = None) -> Finding:
+    start, end, text, line, column, end_line, end_column = span or (
+        at.start, at.end, at.text, at.line, at.column, at.end_line, at.end_column)
+    return Finding(rule=rule, kind=Kind.INCONSISTENCY, category=category, severity=severity, path=at.path,
+                   start=start, end=end, line=line, column=column, end_line=end_line, end_column=end_column,
+                   text=text, message=message, confidence=confidence, why=why, related=related[:MAX_RELATED])
+
+
+def mask_cue(text: str, f: Finding) -> str:
+    """The word a mask's category came from (同志 in **同志), or '' when none did."""
+    for item in f.why:
+        if item.startswith("category from '"):
+            return item.split("'")[1]
+    return ""
+
+
+def mask_length(findings: list[Finding], text: str) -> list[Finding]:
+    """consistency.mask-length: masks of one category, one style and the same cue word (**同志 and
+    ***同志, **人 and ***人) in different widths: the width gives away the hidden value's length.
+    Masks before different words (*起 and **次) are not compared: their widths can be two habits."""
+    groups: dict[tuple[str, str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.kind is Kind.PLACEHOLDER and f.style in _WIDTH_STYLES and f.category in _CONTEXTUAL:
+            cue = mask_cue(text, f)
+            if cue:
+                groups[(f.category, f.style or "", cue)].append(f)
+    by_category: dict[str, list[tuple[str, list[Finding]]]] = defaultdict(list)
+    for (category, _style, cue), masks in sorted(groups.items()):
+        if len({m.width for m in masks}) > 1:
+            by_category[category].append((cue, masks))
+    out = []
+    for category, varying in sorted(by_category.items()):
+        masks = sorted((m for _, ms in varying for m in ms), key=lambda m: m.start)
+        shown = "; ".join(f"{' '.join(sorted({m.text for m in ms}, key=len))} before {cue}" for cue, ms in varying)
+        out.append(_inconsistency(
+            "consistency.mask-length", masks[0], category, Severity.WARNING,
+            f"遮蔽宽度不一，泄露了被遮内容的长度 / masks of {category} vary in width ({shown}): "
+            "the width gives away the hidden length",
+            tuple(_location(m, f"width {m.width}") for m in masks),
+            (f"{len(masks)} masks, widths {sorted({m.width for m in masks})}",)))
+    return out
+
+
+def mask_style(findings: list[Finding]) -> list[Finding]:
+    """consistency.mask-style: one category masked in several styles (XX, **, ×, 某)."""
+    styles: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for f in findings:
+        if f.kind is Kind.PLACEHOLDER and f.category in _CONTEXTUAL and f.style and f.style != "partial":
+            styles[f.category][f.style].append(f)
+    out = []
+    for category, by_style in sorted(styles.items()):
+        if len(by_style) < 2:
+            continue
+        masks = sorted((m for ms in by_style.values() for m in ms), key=lambda m: m.start)
+        names = ", ".join(f"{style} ({len(ms)})" for style, ms in sorted(by_style.items()))
+        out.append(_inconsistency(
+            "consistency.mask-style", masks[0], category, Severity.WARNING,
+            f"同一类别混用多种遮蔽方式 / {category} is masked in several styles: {names}",
+            tuple(_location(m, m.style or "") for m in masks), (names,)))
+    return out
+
+
+def partial_mask(findings: list[Finding]) -> list[Finding]:
+    """consistency.partial-mask: a structured mask that keeps more than the usual part
+    (a phone keeping more than 3+4 digits, an ID more than 6+4, a card more than 6+4)."""
+    keep_max = {"phone": 7, "idcard": 10, "bankcard": 10, "ssn": 4, "phone_en": 4}
+    out = []
+    for f in findings:
+        if f.kind is not Kind.PLACEHOLDER or f.style != "partial" or f.category not in keep_max:
+            continue
+        kept = sum(ch.isdigit() for ch in f.text)
+        if kept > keep_max[f.category]:
+            out.append(_inconsistency(
+                "consistency.partial-mask", f, f.category, Severity.WARNING,
+                f"部分遮蔽保留了过多字符 / this {f.category} mask keeps {kept} digits in clear "
+                f"(at most {keep_max[f.category]} is usual)",
+                (_location(f),), (f"{kept} digits kept",)))
+    return out
+
+
+def _slot_fills(text: str, mask: Finding, index: LineIndex, width: int = 6) -> list[tuple[int, int]]:
+    """Spans that sit where the mask sits, elsewhere in the text: the same words before it and
+    the word right after (建设现代化**的 ... 建设现代化平果的), or the same words after it."""
+    found = []
+    left = text[max(0, mask.start - width):mask.start]
+    if len(regex.findall(r"\p{Han}", left)) >= 4 and not _MASKY.search(left):
+        nxt = text[mask.end:mask.end + 1]
+        pos = text.find(left)
+        while pos >= 0 and nxt:
+            s = pos + len(left)
+            if s != mask.start:
+                m = _FILLER.match(text, s)
+                if m:
+                    end = text.find(nxt, s, m.end() + 1)
+                    if end > s and not _MASKY.search(text, s, end):
+                        found.append((s, end))
+            pos = text.find(left, pos + 1)
+    right = text[mask.end:mask.end + width]
+    if len(regex.findall(r"\p{Han}", right)) >= 4 and not _MASKY.search(right):
+        prev = text[mask.start - 1:mask.start] if mask.start else ""
+        pos = text.find(right)
+        while pos >= 0 and prev:
+            if pos != mask.end:
+                s = text.rfind(prev, max(0, pos - 9), pos)
+                if s >= 0 and pos - s - 1 >= 1 and _FILLER.fullmatch(text, s + 1, pos) and \
+                        not _MASKY.search(text, s + 1, pos):
+                    found.append((s + 1, pos))
+            pos = text.find(right, pos + 1)
+    return found
+
+
+def revealed_elsewhere(document: Document, findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """consistency.revealed-elsewhere: the document masks a category, yet a value of it is in
+    clear. The strongest case is a value sitting in a mask's own slot (the same words around it);
+    then a leak of a masked category (the county in the body when the title says XX县), escalated
+    to error. Returns (findings with leaks escalated, new inconsistency findings)."""
+    text = document.text
+    index = LineIndex(text)
+    masks = [f for f in findings if f.kind is Kind.PLACEHOLDER and f.category in _CONTEXTUAL | {"unknown"}]
+    masked_categories = {f.category for f in masks}
+    leaks = [f for f in findings if f.kind is Kind.LEAK]
+    new: list[Finding] = []
+    slotted: dict[tuple[int, int], Finding] = {}
+    for mask in masks:
+        if mask.style in ("label", "partial"):
+            continue
+        for s, e in _slot_fills(text, mask, index):
+            slotted.setdefault((s, e), mask)
+    covered = []
+    for (s, e), mask in sorted(slotted.items()):
+        # A slot fill is a leak unless it is ordinary text that happens to sit there.
+        value = text[s:e]
+        overlapping = [f for f in leaks if f.start < e and s < f.end]
+        if not overlapping and not regex.fullmatch(r"\p{Han}{2,4}|\d{1,6}", value):
+            continue
+        line, col = index.position(s)
+        end_line, end_col = index.position(e)
+        category = overlapping[0].category if overlapping else (mask.category if mask.category != "unknown" else "unknown")
+        new.append(_inconsistency(
+            "consistency.revealed-elsewhere", mask, category, Severity.ERROR,
+            f"被遮蔽的位置在别处以明文出现 / the words around a mask ({mask.text}) appear elsewhere "
+            f"with the value in clear",
+            (_location(mask, "the mask"),), ("the same words around a mask",), 0.85,
+            (s, e, value, line, col, end_line, end_col)))
+        covered.append((s, e))
+    escalated = []
+    for f in findings:
+        if f.kind is Kind.LEAK and f.category in masked_categories and f.category in _CONTEXTUAL:
+            same = [m for m in masks if m.category == f.category]
+            f = replace(f, severity=Severity.ERROR,
+                        why=f.why + (f"the document masks {f.category} elsewhere ({len(same)} masks)",),
+                        related=f.related + tuple(_location(m, "a mask of the same category") for m in same[:3]))
+            if not any(s < f.end and f.start < e for s, e in covered):
+                new.append(_inconsistency(
+                    "consistency.revealed-elsewhere", f, f.category, Severity.ERROR,
+                    f"本类已遮蔽，此处仍为明文 / the document masks {f.category} ({len(same)} masks) "
+                    f"but leaves this one in clear",
+                    tuple(_location(m, "a mask of the same category") for m in same), f.why[-1:], 0.7))
+        escalated.append(f)
+    return escalated, new
+
+
+def check_document(document: Document, findings: list[Finding]) -> tuple[list[Finding], dict]:
+    """All single-document checks: findings (leaks escalated, inconsistencies added) and a summary."""
+    findings, revealed = revealed_elsewhere(document, findings)
+    extra = mask_length(findings, document.text) + mask_style(findings) + partial_mask(findings) + revealed
+    all_findings = sorted(findings + extra, key=lambda f: f.sort_key)
+    return all_findings, summary(all_findings)
+
+
+def summary(findings: list[Finding]) -> dict:
+    masks: dict[str, Counter] = defaultdict(Counter)
+    leaks: Counter = Counter()
+    for f in findings:
+        if f.kind is Kind.PLACEHOLDER:
+            masks[f.category][f.style or "?"] += 1
+        elif f.kind is Kind.LEAK:
+            leaks[f.category] += 1
+    failed = sorted({f.rule for f in findings if f.kind is Kind.INCONSISTENCY})
+    return {"masks": {c: dict(sorted(s.items())) for c, s in sorted(masks.items())},
+            "leaks": dict(sorted(leaks.items())), "failed_checks": failed}
+
+
+# ---------------------------------------------------------------------------------------------
+# Across documents
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A document's text folded for comparison (NFKC, no white space or punctuation) and, for each
+    folded character, its offset in the original text."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+
+def normalize(text: str) -> Normalized:
+    chars, offsets = [], []
+    for i, ch in enumerate(text):
+        folded = unicodedata.normalize("NFKC", ch)
+        for c in folded:
+            if _PUNCT.match(c) and c not in _MASK_CHARS:
+                continue
+            chars.append(c.lower() if c.isascii() else c)
+            offsets.append(i)
+    return Normalized("".join(chars), tuple(offsets))
+
+
+SHINGLE = 8
+SAMPLE_MOD = 8  # keep shingles whose hash is 0 mod 8: the same shingles in every copy
+MAX_POSTING = 64  # a shingle in more documents than this is boilerplate, not evidence
+
+
+def _sampled_shingles(norm: str) -> set[int]:
+    out = set()
+    for i in range(0, max(0, len(norm) - SHINGLE + 1)):
+        h = int.from_bytes(hashlib.blake2b(norm[i:i + SHINGLE].encode("utf-8"), digest_size=8).digest(), "big")
+        if h % SAMPLE_MOD == 0:
+            out.add(h)
+    return out
+
+
+def near_duplicates(normalized: list[str], *, min_shared: int = 5, min_containment: float = 0.8
+                    ) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, containment) of documents that are copies of each other, or one of part of the
+    other. Each document contributes a consistent sample of its 8-character shingles; pairs come
+    from shared samples through an inverted index (never all pairs), so the work grows with the
+    corpus, not with its square."""
+    samples = [_sampled_shingles(n) for n in normalized]
+    postings: dict[int, list[int]] = defaultdict(list)
+    for doc, shingles in enumerate(samples):
+        for h in shingles:
+            postings[h].append(doc)
+    shared: Counter = Counter()
+    for docs in postings.values():
+        if 1 < len(docs) <= MAX_POSTING:
+            for a in range(len(docs)):
+                for b in range(a + 1, len(docs)):
+                    shared[(docs[a], docs[b])] += 1
+    pairs = []
+    for (i, j), n in shared.items():
+        if n < min_shared:
+            continue
+        containment = n / max(1, min(len(samples[i]), len(samples[j])))
+        if containment >= min_containment:
+            pairs.append((i, j, round(containment, 3)))
+    return sorted(pairs)
+
+
+def _mask_run(segment: str) -> bool:
+    return bool(segment) and sum(ch in _MASK_CHARS for ch in segment) >= max(1, len(segment) // 2)
+
+
+def align_pair(a: Document, na: Normalized, fa: list[Finding], b: Document, nb: Normalized,
+               fb: list[Finding]) -> list[Finding]:
+    """Where one copy has a mask and the other has the value, the value is a leak (reported in the
+    copy that has it, pointing at the mask in the other); masks that differ in style are noted."""
+    out = []
+    ia, ib = LineIndex(a.text), LineIndex(b.text)
+    matcher = difflib.SequenceMatcher(None, na.text, nb.text, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "replace":
+            continue
+        sa, sb = na.text[i1:i2], nb.text[j1:j2]
+        for (doc, norm, idx, own, seg_own, lo, hi), (odoc, onorm, oidx, other, seg_other, olo, ohi) in (
+                ((a, na, ia, fa, sa, i1, i2), (b, nb, ib, fb, sb, j1, j2)),
+                ((b, nb, ib, fb, sb, j1, j2), (a, na, ia, fa, sa, i1, i2))):
+            if not _mask_run(seg_other) or _mask_run(seg_own) or _MASKY.search(seg_own):
+                continue
+            if len(seg_own) > 12:
+                continue
+            start, end = norm.offsets[lo], norm.offsets[hi - 1] + 1
+            ostart, oend = onorm.offsets[olo], onorm.offsets[ohi - 1] + 1
+            line, col = idx.position(start)
+            end_line, end_col = idx.position(end)
+            oline, ocol = oidx.position(ostart)
+            masks = [f for f in other if f.kind is Kind.PLACEHOLDER and f.start < oend and ostart < f.end]
+            category = masks[0].category if masks else "unknown"
+            anchor = Finding(rule="consistency.cross-document", kind=Kind.INCONSISTENCY, category=category,
+                             severity=Severity.ERROR, path=doc.path, start=start, end=end, line=line,
+                             column=col, end_line=end_line, end_column=end_col, text=doc.text[start:end],
+                             message="")
+            out.append(_inconsistency(
+                "consistency.cross-document", anchor, category, Severity.ERROR,
+                f"另一副本遮蔽了此处 / another copy ({odoc.path}) masks this value; here it is in clear",
+                (Location(odoc.path, ostart, oend, oline, ocol, "the mask in the other copy"),),
+                (f"aligned with {odoc.path}",), 0.9))
+        if _mask_run(sa) and _mask_run(sb):
+            fa_masks = [f for f in fa if f.kind is Kind.PLACEHOLDER and f.start < na.offsets[i2 - 1] + 1
+                        and na.offsets[i1] < f.end]
+            fb_masks = [f for f in fb if f.kind is Kind.PLACEHOLDER and f.start < nb.offsets[j2 - 1] + 1
+                        and nb.offsets[j1] < f.end]
+            if fa_masks and fb_masks and fa_masks[0].style != fb_masks[0].style:
+                m = fa_masks[0]
+                out.append(_inconsistency(
+                    "consistency.copies-differ", m, m.category, Severity.INFO,
+                    f"两个副本的遮蔽方式不同 / the copies mask this differently ({m.text} here, "
+                    f"{fb_masks[0].text} in {b.path})",
+                    (_location(fb_masks[0], "the other copy's mask"),), (f"aligned with {b.path}",), 0.8))
+    return out
+
+
+def cross_document(docs: list[tuple[Document, list[Finding]]]) -> tuple[dict[str, list[Finding]], list[tuple[str, str, float]]]:
+    """Findings per path from aligning near-duplicate documents, and the pairs that were aligned."""
+    normalized = [normalize(d.text) for d, _ in docs]
+    pairs = near_duplicates([n.text for n in normalized])
+    found: dict[str, list[Finding]] = defaultdict(list)
+    for i, j, containment in pairs:
+        (a, fa), (b, fb) = docs[i], docs[j]
+        for f in align_pair(a, normalized[i], fa, b, normalized[j], fb):
+            found[f.path].append(f)
+    return found, [(docs[i][0].path, docs[j][0].path, c) for i, j, c in pairs]

@@ -1,0 +1,98 @@
+"""The masks that leak: exact spans of each consistency check, on texts written for these tests."""
+
+from __future__ import annotations
+
+from redactaudit.audit import ScanOptions, audit
+from redactaudit.config import Config
+from redactaudit.consistency import near_duplicates, normalize
+from redactaudit.model import Kind, Severity
+from tests.conftest import make_doc
+from redactaudit.audit import scan_document
+from redactaudit.consistency import check_document
+
+
+def checked(text, ruleset):
+    report, _ = scan_document(make_doc(text), ruleset, Config(), ScanOptions(), [])
+    findings, summary = check_document(report.document, list(report.findings))
+    return findings, summary
+
+
+def inconsistencies(findings):
+    return [(f.rule, f.category, f.start, f.end) for f in findings if f.kind is Kind.INCONSISTENCY]
+
+
+def test_mask_length_two_widths_before_the_same_word(ruleset):
+    text = "会议由**同志主持，***同志讲话。"
+    findings, summary = checked(text, ruleset)
+    got = [f for f in findings if f.rule == "consistency.mask-length"]
+    assert [(f.category, f.start, f.end) for f in got] == [("person", 3, 5)]
+    assert [(r.start, r.end, r.note) for r in got[0].related] == [(3, 5, "width 2"), (10, 13, "width 3")]
+    assert summary["failed_checks"] == ["consistency.mask-length"]
+
+
+def test_widths_before_different_words_are_two_habits_not_a_leak(ruleset):
+    findings, _ = checked("关于某县*起问题的通报。该干部先后**次收受财物。", ruleset)
+    assert [f for f in findings if f.rule == "consistency.mask-length"] == []
+
+
+def test_mask_style(ruleset):
+    text = "在**县调研，XX县的同志参加。"
+    findings, _ = checked(text, ruleset)
+    assert inconsistencies(findings) == [("consistency.mask-style", "place", 1, 3)]
+
+
+def test_partial_mask_keeping_too_much(ruleset):
+    text = "手机138*2345678。"
+    findings, _ = checked(text, ruleset)
+    assert inconsistencies(findings) == [("consistency.partial-mask", "phone", 2, 13)]
+
+
+def test_value_in_a_masks_own_slot(ruleset):
+    text = "我们要建设美丽**的新家园。我们要建设美丽青山的新家园。"
+    findings, _ = checked(text, ruleset)
+    start = text.index("青山")
+    got = [f for f in findings if f.rule == "consistency.revealed-elsewhere"]
+    assert [(f.start, f.end, f.severity) for f in got] == [(start, start + 2, Severity.ERROR)]
+    assert [(r.start, r.end) for r in got[0].related] == [(7, 9)]
+
+
+def test_masked_category_in_clear_is_escalated(ruleset):
+    text = "关于XX县的通报\n近日，田阳县纪委通报了一起案件。"
+    findings, _ = checked(text, ruleset)
+    start = text.index("田阳")
+    leak = [f for f in findings if f.kind is Kind.LEAK]
+    assert [(f.rule, f.start, f.end, f.severity) for f in leak] == [
+        ("places-zh.name-suffix", start, start + 2, Severity.ERROR)]
+    assert inconsistencies(findings) == [("consistency.revealed-elsewhere", "place", start, start + 2)]
+
+
+SPEECH = ("在全区乡村振兴工作推进会上的讲话\n同志们：\n今天召开会议，主要任务是总结去年工作。刚才，**同志通报了情况，"
+          "***同志作了具体部署，我完全同意。过去一年，全区新建高标准农田**万亩，带动农户增收。"
+          "下面，我讲三点意见。一是提高站位，二是压实责任，三是强化保障，确保各项任务落地见效。\n")
+
+
+def test_copies_are_aligned_and_a_filled_mask_is_a_leak(tmp_path):
+    (tmp_path / "a_word.txt").write_text(SPEECH, encoding="utf-8")
+    leaked = SPEECH.replace("***同志", "王立群同志")
+    # The PDF copy: hard-wrapped at 20 characters, half-width punctuation.
+    wrapped = "\n".join(leaked[i:i + 20] for i in range(0, len(leaked), 20)).replace("，", ",").replace("：", ":")
+    (tmp_path / "b_pdf.txt").write_text(wrapped, encoding="utf-8")
+    from redactaudit.audit import load_ruleset
+
+    result = audit([str(tmp_path)], load_ruleset(Config()), Config())
+    pdf = [r for r in result.documents if r.document.path.endswith("b_pdf.txt")][0]
+    cross = [f for f in pdf.findings if f.rule == "consistency.cross-document"]
+    start = pdf.document.text.index("王")
+    end = pdf.document.text.index("群") + 1
+    assert [(f.start, f.end, f.severity) for f in cross] == [(start, end, Severity.ERROR)]
+    mask_at = SPEECH.index("***")
+    assert [(r.path.rsplit("/", 1)[1], r.start, r.end) for r in cross[0].related] == [
+        ("a_word.txt", mask_at, mask_at + 3)]
+    assert pdf.consistency["copies"][0]["path"].endswith("a_word.txt")
+
+
+def test_unrelated_documents_are_not_paired():
+    a = normalize(SPEECH).text
+    b = normalize("关于开展安全生产大检查的通知。各单位要高度重视，认真组织自查自纠，及时消除隐患，确保安全。" * 3).text
+    c = normalize(SPEECH.replace("**同志", "某某同志")).text
+    assert [(i, j) for i, j, _ in near_duplicates([a, b, c])] == [(0, 2)]
