@@ -223,25 +223,58 @@ def summary(findings: list[Finding]) -> dict:
 # Across documents
 
 
+_SENTENCE_END = frozenset("。！？；!?;")
+
+
 @dataclass(frozen=True, slots=True)
 class Normalized:
-    """A document's text folded for comparison (NFKC, no white space or punctuation) and, for each
-    folded character, its offset in the original text."""
+    """A document's text folded for comparison (NFKC, no white space or punctuation, so line wraps
+    and half-width commas do not count), for each folded character its offset in the original,
+    and where sentences end (to align sentence by sentence before character by character)."""
 
     text: str
     offsets: tuple[int, ...]
+    breaks: tuple[int, ...] = ()
+
+    def sentences(self) -> list[str]:
+        bounds = (0, *self.breaks, len(self.text))
+        return [self.text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 def normalize(text: str) -> Normalized:
-    chars, offsets = [], []
+    chars, offsets, breaks = [], [], []
     for i, ch in enumerate(text):
         folded = unicodedata.normalize("NFKC", ch)
         for c in folded:
+            if c in _SENTENCE_END and chars and (not breaks or breaks[-1] != len(chars)):
+                breaks.append(len(chars))
             if _PUNCT.match(c) and c not in _MASK_CHARS:
                 continue
             chars.append(c.lower() if c.isascii() else c)
             offsets.append(i)
-    return Normalized("".join(chars), tuple(offsets))
+    return Normalized("".join(chars), tuple(offsets), tuple(breaks))
+
+
+def _char_opcodes(na: Normalized, nb: Normalized) -> list[tuple[str, int, int, int, int]]:
+    """Character-level differences, found sentence by sentence: SequenceMatcher over sentences
+    is cheap, and only sentences that differ are compared character by character."""
+    sa, sb = na.sentences(), nb.sentences()
+    starts_a = [0]
+    for x in sa:
+        starts_a.append(starts_a[-1] + len(x))
+    starts_b = [0]
+    for x in sb:
+        starts_b.append(starts_b[-1] + len(x))
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, sa, sb, autojunk=False).get_opcodes():
+        if tag != "replace":
+            continue
+        a0, a1, b0, b1 = starts_a[i1], starts_a[i2], starts_b[j1], starts_b[j2]
+        inner = difflib.SequenceMatcher(None, na.text[a0:a1], nb.text[b0:b1], autojunk=False)
+        for t, x1, x2, y1, y2 in inner.get_opcodes():
+            if t == "replace":
+                out.append((t, a0 + x1, a0 + x2, b0 + y1, b0 + y2))
+    return out
 
 
 SHINGLE = 8
@@ -295,10 +328,7 @@ def align_pair(a: Document, na: Normalized, fa: list[Finding], b: Document, nb: 
     copy that has it, pointing at the mask in the other); masks that differ in style are noted."""
     out = []
     ia, ib = LineIndex(a.text), LineIndex(b.text)
-    matcher = difflib.SequenceMatcher(None, na.text, nb.text, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "replace":
-            continue
+    for tag, i1, i2, j1, j2 in _char_opcodes(na, nb):
         sa, sb = na.text[i1:i2], nb.text[j1:j2]
         for (doc, norm, idx, own, seg_own, lo, hi), (odoc, onorm, oidx, other, seg_other, olo, ohi) in (
                 ((a, na, ia, fa, sa, i1, i2), (b, nb, ib, fb, sb, j1, j2)),
@@ -344,6 +374,8 @@ def cross_document(docs: list[tuple[Document, list[Finding]]]) -> tuple[dict[str
     pairs = near_duplicates([n.text for n in normalized])
     found: dict[str, list[Finding]] = defaultdict(list)
     for i, j, containment in pairs:
+        if normalized[i].text == normalized[j].text:
+            continue  # the same text up to wraps, punctuation width and encoding: nothing to align
         (a, fa), (b, fb) = docs[i], docs[j]
         for f in align_pair(a, normalized[i], fa, b, normalized[j], fb):
             found[f.path].append(f)
