@@ -9,7 +9,8 @@ document summary. Nothing here detects values; it reasons about what detect foun
 from __future__ import annotations
 
 import difflib
-import hashlib
+from array import array
+import zlib
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -233,7 +234,7 @@ class Normalized:
     and where sentences end (to align sentence by sentence before character by character)."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: "array[int]"
     breaks: tuple[int, ...] = ()
 
     def sentences(self) -> list[str]:
@@ -241,18 +242,34 @@ class Normalized:
         return [self.text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_KEEP = regex.compile(f"[^\\p{{P}}\\p{{Z}}\\s]+|[{regex.escape(_MASK_CHARS)}]+")
+_ENDS = regex.compile("[。！？；!?;]")
+
+
 def normalize(text: str) -> Normalized:
-    chars, offsets, breaks = [], [], []
-    for i, ch in enumerate(text):
-        folded = unicodedata.normalize("NFKC", ch)
-        for c in folded:
-            if c in _SENTENCE_END and chars and (not breaks or breaks[-1] != len(chars)):
-                breaks.append(len(chars))
-            if _PUNCT.match(c) and c not in _MASK_CHARS:
-                continue
-            chars.append(c.lower() if c.isascii() else c)
-            offsets.append(i)
-    return Normalized("".join(chars), tuple(offsets), tuple(breaks))
+    folded = unicodedata.normalize("NFKC", text)
+    if len(folded) != len(text):  # a character folded into several (㎡ -> m2): go one by one
+        pieces = [unicodedata.normalize("NFKC", ch) for ch in text]
+        owner = array("I", (i for i, p in enumerate(pieces) for _ in p))
+        folded = "".join(pieces)
+    else:
+        owner = None
+    folded = folded.translate(_ASCII_LOWER)
+    chars, offsets, breaks = [], array("I"), []
+    ends = [m.start() for m in _ENDS.finditer(folded)]
+    e = 0
+    kept = 0
+    for m in _KEEP.finditer(folded):
+        a, b = m.span()
+        while e < len(ends) and ends[e] < a:
+            if kept and (not breaks or breaks[-1] != kept):
+                breaks.append(kept)
+            e += 1
+        chars.append(folded[a:b])
+        offsets.extend(range(a, b) if owner is None else owner[a:b])
+        kept += b - a
+    return Normalized("".join(chars), offsets, tuple(breaks))
 
 
 def _char_opcodes(na: Normalized, nb: Normalized) -> list[tuple[str, int, int, int, int]]:
@@ -278,16 +295,21 @@ def _char_opcodes(na: Normalized, nb: Normalized) -> list[tuple[str, int, int, i
 
 
 SHINGLE = 8
-SAMPLE_MOD = 8  # keep shingles whose hash is 0 mod 8: the same shingles in every copy
 MAX_POSTING = 64  # a shingle in more documents than this is boilerplate, not evidence
 
 
 def _sampled_shingles(norm: str) -> set[int]:
+    """A content-defined sample of the 8-character shingles: only shingles starting on a character
+    whose code point is 0 mod 4 are hashed (CRC-32), and of those the ones whose hash is even are
+    kept. The choice depends on the text alone, so two copies keep the same shingles."""
+    data = norm.encode("utf-32-le")
+    crc = zlib.crc32
     out = set()
     for i in range(0, max(0, len(norm) - SHINGLE + 1)):
-        h = int.from_bytes(hashlib.blake2b(norm[i:i + SHINGLE].encode("utf-8"), digest_size=8).digest(), "big")
-        if h % SAMPLE_MOD == 0:
-            out.add(h)
+        if ord(norm[i]) % 4 == 0:
+            h = crc(data[4 * i:4 * (i + SHINGLE)])
+            if h % 2 == 0:
+                out.add(h)
     return out
 
 
@@ -303,8 +325,11 @@ def near_duplicates(normalized: list[str], *, min_shared: int = 5, min_containme
         for h in shingles:
             postings[h].append(doc)
     shared: Counter = Counter()
+    informative = [0] * len(samples)  # shingles rare enough to be evidence, per document
     for docs in postings.values():
-        if 1 < len(docs) <= MAX_POSTING:
+        if len(docs) <= MAX_POSTING:
+            for d in docs:
+                informative[d] += 1
             for a in range(len(docs)):
                 for b in range(a + 1, len(docs)):
                     shared[(docs[a], docs[b])] += 1
@@ -312,7 +337,7 @@ def near_duplicates(normalized: list[str], *, min_shared: int = 5, min_containme
     for (i, j), n in shared.items():
         if n < min_shared:
             continue
-        containment = n / max(1, min(len(samples[i]), len(samples[j])))
+        containment = n / max(1, min(informative[i], informative[j]))
         if containment >= min_containment:
             pairs.append((i, j, round(containment, 3)))
     return sorted(pairs)
