@@ -7,6 +7,7 @@ Every other module is a pure stage; this one decides their order.
 from __future__ import annotations
 
 import fnmatch
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
@@ -14,7 +15,10 @@ from typing import Iterable
 from .config import Config
 from .consistency import check_document, cross_document
 from .detect import DEFAULT_TIMEOUT, detect
-from .documents import DEFAULT_MAX_BYTES, iter_paths, load_bytes, load_file
+from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, load_file
+from .fsutil import atomic_write_bytes
+from .policy import Policy
+from .redact import Edit, Pseudonyms, apply_edits, plan_edits
 from .gazetteer import WordLists
 from .model import AuditResult, Document, DocumentReport, FileError, Finding, Kind, Severity, Skipped
 
@@ -136,6 +140,14 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
 def audit(inputs: Iterable[str], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
           stdin: bytes | None = None) -> AuditResult:
     docs, errors, skipped = load_documents(inputs, options, config, stdin)
+    return audit_documents(docs, ruleset, config, options, errors, skipped)
+
+
+def audit_documents(docs: list[Document], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
+                    errors: list[FileError] | None = None, skipped: list[Skipped] | None = None) -> AuditResult:
+    """Detect, filter and run the consistency checks (within and across documents) on decoded texts."""
+    errors = list(errors or [])
+    skipped = list(skipped or [])
     figures = WordLists().get("zh-public-figures") if config.public_figures else frozenset()
     scanned: list[tuple[Document, list[Finding], dict]] = []
     suppressed = 0
@@ -165,3 +177,160 @@ def fails(result: AuditResult, threshold: str) -> bool:
         return False
     level = Severity.parse(threshold)
     return any(f.severity.rank >= level.rank for f in result.findings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Redaction
+
+
+class RedactError(Exception):
+    """A redaction that must not start (overlapping folders, a path outside the output)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RedactOptions:
+    out: Path | None = None
+    in_place: bool = False
+    backup: bool = True
+    dry_run: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RedactedFile:
+    document: Document
+    output: str  # where it was (or would be) written
+    edits: tuple[Edit, ...]
+    text: str  # the redacted text
+
+
+@dataclass(frozen=True, slots=True)
+class RedactResult:
+    policy: str
+    files: tuple[RedactedFile, ...]
+    remaining: tuple[Finding, ...]  # leaks at or above the threshold found again in the outputs
+    errors: tuple[FileError, ...] = ()
+    copied: tuple[str, ...] = ()  # files mirrored unchanged into --out (binary, allowlisted)
+
+
+def output_paths(inputs: Iterable[str], out: Path, include: tuple[str, ...] = (),
+                 exclude: tuple[str, ...] = ()) -> dict[str, Path]:
+    """display path -> path under `out`, mirroring each input's tree; refuses overlapping folders."""
+    out_r = out.resolve()
+    mapping: dict[str, Path] = {}
+    for raw in inputs:
+        root = Path(raw).resolve()
+        if out_r == root or out_r.is_relative_to(root) or root.is_relative_to(out_r):
+            raise RedactError(f"the output folder {out} overlaps the input {raw}; choose a folder outside it")
+        for entry in iter_paths([raw], include, exclude):
+            if isinstance(entry, FileError):
+                continue
+            full, display = entry
+            rel = Path(full.name) if Path(raw).is_file() else full.resolve().relative_to(root)
+            target = (out_r / rel).resolve()
+            if not target.is_relative_to(out_r):
+                raise RedactError(f"{display} would be written outside {out}")
+            mapping[display] = target
+    return mapping
+
+
+def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, options: RedactOptions,
+           scan: ScanOptions = ScanOptions()) -> RedactResult:
+    """Scan, plan edits under the policy, write (atomically, in the file's own encoding, BOM and
+    newlines), then scan the outputs again with the same rules."""
+    if not options.in_place and options.out is None and not options.dry_run:
+        raise RedactError("say where the redacted copies go: --out DIR or --in-place")
+    targets = output_paths(inputs, options.out, scan.include, scan.exclude) if options.out else {}
+    docs, load_errors, skipped = load_documents(inputs, scan, config)
+    originals = {d.path: d for d in docs}
+    edits_by_path: dict[str, list[Edit]] = {d.path: [] for d in docs}
+    shared = Pseudonyms()
+    per_doc = {d.path: Pseudonyms() for d in docs}
+    result = audit_documents(docs, ruleset, config, scan, load_errors, skipped)
+    # Redact until nothing is left to do: once every mask is uniform, copies that differed only in
+    # their masks align, and a value only one of them still shows comes to light (at most 3 passes).
+    for _ in range(3):
+        changed = False
+        current = []
+        for report in result.documents:
+            doc = report.document
+            names = shared if policy.scope == "corpus" else per_doc[doc.path]
+            edits = plan_edits(doc, report.findings, policy, names)
+            if edits:
+                changed = True
+                earlier = edits_by_path[doc.path]
+                edits_by_path[doc.path] = sorted(earlier + [_to_original(e, earlier, originals[doc.path].text)
+                                                            for e in edits], key=lambda e: e.start)
+                doc = replace(doc, text=apply_edits(doc.text, edits))
+            current.append(doc)
+        if not changed:
+            break
+        result = audit_documents(current, ruleset, config, scan)
+    errors = list(load_errors)
+    files, copied = [], []
+    for report in result.documents:
+        doc = report.document
+        original = originals[doc.path]
+        edits = tuple(edits_by_path[doc.path])
+        output = str(targets.get(doc.path, doc.path))
+        try:
+            data = encode_text(doc.text, doc.encoding, doc.bom)
+        except UnicodeEncodeError as exc:
+            errors.append(FileError(doc.path, f"the redacted text does not fit {doc.encoding}: {exc.reason}; not written"))
+            continue
+        files.append(RedactedFile(original, output, edits, doc.text))
+        if options.dry_run:
+            continue
+        if options.in_place:
+            if doc.text != original.text:
+                if options.backup:
+                    backup = Path(doc.path + ".bak")
+                    if not backup.exists():
+                        atomic_write_bytes(backup, Path(doc.path).read_bytes())
+                atomic_write_bytes(Path(doc.path), data)
+        else:
+            target = Path(output)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(target, data, mode=stat.S_IMODE(Path(doc.path).stat().st_mode))
+    if options.out and not options.dry_run:
+        for skipped in result.skipped:  # mirror what was not text (images, allowlisted files) as it is
+            target = targets.get(skipped.path)
+            if target is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write_bytes(target, Path(skipped.path).read_bytes(),
+                                   mode=stat.S_IMODE(Path(skipped.path).stat().st_mode))
+                copied.append(str(target))
+    remaining = _rescan(files, ruleset, config, policy, scan, options, errors)
+    return RedactResult(policy.name, tuple(files), tuple(remaining), tuple(errors), tuple(copied))
+
+
+def _to_original(edit: Edit, earlier: list[Edit], original: str) -> Edit:
+    """An edit planned on an already redacted text, in the original text's offsets. Later passes
+    only touch text the earlier ones left alone, so a shift by the earlier edits before it is exact."""
+    shift = 0
+    for e in earlier:
+        if e.start + shift + len(e.replacement) <= edit.start:
+            shift += len(e.replacement) - (e.end - e.start)
+    start, end = edit.start - shift, edit.end - shift
+    return replace(edit, start=start, end=end, value=original[start:end])
+
+
+def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy: Policy, scan: ScanOptions,
+            options: RedactOptions, errors: list[FileError]) -> list[Finding]:
+    """Leaks at or above the policy's threshold in the outputs: read back from disk when written."""
+    figures = WordLists().get("zh-public-figures") if config.public_figures else frozenset()
+    left: list[Finding] = []
+    for item in files:
+        if options.dry_run:
+            doc = replace(item.document, path=item.output, text=item.text)
+        else:
+            loaded = load_file(Path(item.output), item.output, encoding=item.document.encoding,
+                               max_bytes=max(scan.max_bytes, 1 << 40))
+            if not isinstance(loaded, Document):
+                errors.append(FileError(item.output, f"cannot read back the redacted file: {getattr(loaded, 'message', loaded)}"))
+                continue
+            doc = loaded
+        report, _ = scan_document(doc, ruleset, config, scan, errors, figures)
+        findings, _ = check_document(doc, list(report.findings))
+        left += [f for f in findings if f.severity.rank >= policy.threshold.rank
+                 and (f.kind is Kind.LEAK or f.rule in ("consistency.revealed-elsewhere",))]
+    return left

@@ -15,12 +15,13 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .audit import ScanOptions, audit, fails, load_ruleset
+from .audit import RedactError, RedactOptions, ScanOptions, audit, fails, load_ruleset, redact as run_redact
 from .config import Config, ConfigError, find_config, load_config
 from .detect import check_examples
 from .documents import DEFAULT_MAX_BYTES
 from .fsutil import atomic_write_text
 from .packs import PackError, build_ruleset, builtin_packs, load_pack_file
+from .policy import PolicyError, load_policy
 from .reporting import renderer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -125,6 +126,63 @@ def scan(
     render(result, buf, show_values=show_values, fail_on=threshold, failed=failed, **extra)
     _emit(buf.getvalue(), output)
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def redact(
+    paths: List[str] = typer.Argument(..., help="Files or folders to redact."),
+    policy: Optional[str] = typer.Option(None, "--policy", "-p",
+                                         help="A preset (zh-gov, zh-court, en-basic) or a policy file [default: zh-gov]."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write redacted copies here, mirroring the input tree."),
+    in_place: bool = typer.Option(False, "--in-place", help="Rewrite the files themselves (a .bak is kept)."),
+    no_backup: bool = typer.Option(False, "--no-backup", help="With --in-place: keep no .bak copy."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; report what would change."),
+    diff: bool = typer.Option(False, "--diff", help="Print a unified diff (values masked unless --show-values)."),
+    log: Optional[Path] = typer.Option(None, "--log", help="Write the audit log (JSON) here."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c"),
+    include: List[str] = typer.Option([], "--include"),
+    exclude: List[str] = typer.Option([], "--exclude"),
+    encoding: Optional[str] = typer.Option(None, "--encoding"),
+    show_values: bool = typer.Option(False, "--show-values", help="Show original values in --diff."),
+) -> None:
+    """Apply one redaction policy to every mask and every leak, then check the result."""
+    if "-" in paths:
+        raise _die("redact works on files; '-' (standard input) is for scan")
+    if out is not None and in_place:
+        raise _die("--out and --in-place exclude each other")
+    if out is None and not in_place and not dry_run:
+        raise _die("say where the redacted copies go: --out DIR, --in-place, or --dry-run")
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        raise _die(f"no such file or folder: {', '.join(missing)}")
+    try:
+        cfg = _config(config)
+        ruleset = load_ruleset(cfg)
+        chosen = load_policy(policy)
+    except (ConfigError, PackError, PolicyError) as exc:
+        raise _die(str(exc))
+    options = RedactOptions(out=out, in_place=in_place, backup=not no_backup, dry_run=dry_run)
+    scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding)
+    try:
+        result = run_redact(list(paths), ruleset, cfg, chosen, options, scan_options)
+    except RedactError as exc:
+        raise _die(str(exc))
+    from .reporting import redaction
+
+    if diff:
+        buf = io.StringIO()
+        redaction.render_diff(result, buf, show_values=show_values)
+        sys.stdout.write(buf.getvalue())
+    buf = io.StringIO()
+    redaction.render_summary(result, buf, dry_run=dry_run)
+    sys.stderr.write(buf.getvalue())
+    log_path = log if log is not None else (None if dry_run else (
+        out.parent / (out.name + ".redact-log.json") if out is not None else Path("redactaudit-redact-log.json")))
+    if log_path is not None:
+        buf = io.StringIO()
+        redaction.write_log(result, buf)
+        atomic_write_text(log_path, buf.getvalue())
+    raise typer.Exit(1 if result.remaining or result.errors else 0)
 
 
 @packs_app.command("list")

@@ -229,9 +229,38 @@ def to_finding(c: Candidate, document: Document, index: LineIndex) -> Finding:
     )
 
 
+PROPAGATED = ("person", "place", "org", "address")
+
+
+def propagate(cands: list[Candidate], text: str) -> list[Candidate]:
+    """A name found once through a cue is a name everywhere in the document: every other
+    occurrence of the same value (原告李明辉 ... 李明辉称) becomes a candidate too."""
+    taken = sorted((c.start, c.end) for c in cands)
+    extra: list[Candidate] = []
+    seen: set[str] = set()
+    for c in cands:
+        if c.rule.kind is not Kind.LEAK or c.category not in PROPAGATED or c.text in seen:
+            continue
+        value = c.text
+        if len(value) < 2 or "\n" in value or "\r" in value:
+            continue
+        seen.add(value)
+        pos = text.find(value)
+        while pos >= 0:
+            end = pos + len(value)
+            i = bisect.bisect_left(taken, (pos, -1))
+            clear = not ((i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > pos))
+            if clear:
+                extra.append(Candidate(c.rule, pos, end, value, c.category, c.confidence * 0.95, c.style,
+                                       c.width, c.why + ("the same value is found elsewhere in the document",)))
+            pos = text.find(value, end)
+    return cands + extra
+
+
 def detect(document: Document, ruleset: Ruleset, *, timeout: float | None = DEFAULT_TIMEOUT,
            errors: list[FileError] | None = None) -> list[Finding]:
-    kept = resolve_overlaps(candidates(document, ruleset, timeout=timeout, errors=errors))
+    kept = resolve_overlaps(propagate(candidates(document, ruleset, timeout=timeout, errors=errors),
+                                      document.text))
     index = LineIndex(document.text)
     return [to_finding(c, document, index) for c in kept]
 

@@ -35,15 +35,16 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str, bo
             return data.decode(encoding), encoding.lower(), False
         except (UnicodeDecodeError, LookupError) as exc:
             raise DecodeError(f"cannot decode as {encoding}: {exc}") from None
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
-                      (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):
+    # Longest marks first: the UTF-32-LE mark starts with the UTF-16-LE one.
+    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                      (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                      (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             try:
-                text = data.decode(name)
+                text = data.decode(name) if name == "utf-8-sig" else data[len(bom):].decode(name)
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"has a {name} byte-order mark but does not decode: {exc}") from None
-            return text.lstrip("\ufeff") if name != "utf-8-sig" else text, name, True
+            return text, name, True
     try:
         return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError:
@@ -68,6 +69,17 @@ def _looks_chinese(text: str) -> bool:
     common = sum(1 for c in non_ascii if "\u4e00" <= c <= "\u9fa5" or "\u3000" <= c <= "\u303f"
                  or "\uff00" <= c <= "\uffef" or c in "“”‘’…—·")
     return common / len(non_ascii) >= 0.9
+
+
+_BOMS = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+         "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
+
+
+def encode_text(text: str, encoding: str, bom: bool) -> bytes:
+    """Bytes in the document's own encoding, byte-order mark included when it had one.
+    Raises UnicodeEncodeError when the text holds a character the encoding has not."""
+    data = text.encode(encoding)
+    return (_BOMS[encoding] + data) if bom and encoding in _BOMS else data
 
 
 def looks_binary(head: bytes) -> bool:

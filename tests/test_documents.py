@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from redactaudit.documents import LineIndex, decode_bytes, iter_paths, load_bytes, newline_style, unwrap
+from redactaudit.documents import LineIndex, decode_bytes, encode_text, iter_paths, load_bytes, newline_style, unwrap
 from redactaudit.model import Document, FileError, Skipped
 
 TEXT = "关于XX县的通报\r\n手机13912345678。\n"
@@ -13,8 +13,9 @@ TEXT = "关于XX县的通报\r\n手机13912345678。\n"
 @pytest.mark.parametrize("data, encoding, bom", [
     (TEXT.encode("utf-8"), "utf-8", False),
     (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig", True),
-    (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16", True),
-    (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16", True),
+    (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16-le", True),
+    (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be", True),
+    (codecs.BOM_UTF32_LE + TEXT.encode("utf-32-le"), "utf-32-le", True),
     (TEXT.encode("gbk"), "gbk", False),
     ((TEXT + "𠀀").encode("gb18030"), "gb18030", False),
 ])
@@ -22,6 +23,7 @@ def test_decoding_keeps_newlines(data, encoding, bom):
     text, enc, had_bom = decode_bytes(data)
     assert enc == encoding and had_bom is bom
     assert text.rstrip("𠀀") == TEXT
+    assert encode_text(text, enc, had_bom) == data  # what redact writes back is byte-identical
 
 
 def test_binary_is_skipped_and_garbage_is_an_error():

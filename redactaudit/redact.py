@@ -1,0 +1,178 @@
+"""Policy x findings -> edits -> new text. Never decides *what* is sensitive: detect and the
+consistency checks did; this module decides what to write instead.
+
+In: a Document, its findings, a Policy and a Pseudonyms table (numbering shared across calls when
+the policy's scope is the corpus). Out: Edits (non-overlapping, sorted) and the edited text.
+Existing masks are rewritten too, so every mask of a category ends up as the policy's one token:
+no mask is left whose width tells the length of what it hides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from .model import Document, Finding, Kind
+from .policy import Policy, Treatment
+
+# Leaks the consistency checks found in clear (a value in a mask's slot, in the other copy).
+_VALUE_RULES = ("consistency.revealed-elsewhere", "consistency.cross-document")
+_COMPOUND = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+             "夏侯", "令狐", "澹台", "端木", "南宫", "独孤", "西门", "呼延", "轩辕", "钟离")
+_NUMERIC_HEAD = regex.compile(r"[\d.,，]+(?:余|多)?|百分之[一二三四五六七八九十百零点]+")
+_LATIN = regex.compile(r"[A-Za-z]")
+_HAN = regex.compile(r"\p{Han}")
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    start: int
+    end: int
+    replacement: str
+    rule: str
+    category: str
+    action: str
+    kind: str
+    value: str  # in memory only: the audit log carries a keyed hash
+
+
+@dataclass
+class Pseudonyms:
+    """Numbered pseudonyms: the same value gets the same one. One table per document, or one for
+    the whole run when the policy's scope is the corpus (the orchestrator decides)."""
+
+    table: dict[tuple[str, str], int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def number(self, category: str, value: str) -> int:
+        key = (category, "".join(value.split()).casefold())
+        if key not in self.table:
+            self.counts[category] = self.counts.get(category, 0) + 1
+            self.table[key] = self.counts[category]
+        return self.table[key]
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("A") + r) + out
+    return out
+
+
+def is_english(text: str) -> bool:
+    """Which tokens a document gets: English labels only for a text with (almost) no Chinese, so a
+    mixed sheet keeps one style per category."""
+    han = len(_HAN.findall(text))
+    latin = len(_LATIN.findall(text))
+    return han < 10 and latin > han
+
+
+def surname_form(value: str) -> str:
+    """张三 -> 张某, 欧阳娜娜 -> 欧阳某, Martin Stevens -> M. (the SPC's convention)."""
+    value = value.strip()
+    if _LATIN.match(value):
+        return value[0].upper() + "."
+    for compound in _COMPOUND:
+        if value.startswith(compound):
+            return compound + "某"
+    return (value[:1] + "某") if value else "某"
+
+
+def partial_form(value: str, t: Treatment) -> str:
+    """Keep the first keep_start and last keep_end letters/digits, mask the others, keep separators."""
+    positions = [i for i, ch in enumerate(value) if ch.isalnum()]
+    hide = set(positions[t.keep_start:len(positions) - t.keep_end] if t.keep_end else positions[t.keep_start:])
+    return "".join(t.char if i in hide else ch for i, ch in enumerate(value))
+
+
+def _target(f: Finding, text: str) -> tuple[int, int]:
+    """The part of a finding to replace: amounts and percentages keep their unit (50万元 -> *万元),
+    so the result still reads as a masked amount."""
+    if f.kind is not Kind.PLACEHOLDER and f.category in ("money", "percent"):
+        m = _NUMERIC_HEAD.match(text, f.start, f.end)
+        if m and m.end() > f.start:
+            return f.start, m.end()
+    return f.start, f.end
+
+
+def _kept_role(f: Finding, text: str, policy: Policy) -> bool:
+    if not policy.keep_after or f.category != "person":
+        return False
+    before = text[max(0, f.start - 8):f.start].rstrip(" \t:：")
+    return any(before.endswith(word) for word in policy.keep_after)
+
+
+def replacement_for(f: Finding, text: str, start: int, end: int, policy: Policy, names: Pseudonyms,
+                    latin: bool = False) -> str | None:
+    """What goes in place of text[start:end], or None to leave it."""
+    t = policy.treatment(f.category)
+    value = text[start:end]
+    if f.kind is Kind.PLACEHOLDER:
+        # An existing mask: rewrite it to the policy's token unless it already is one, or the
+        # policy keeps identities (a mask cannot be numbered or given back its surname).
+        own = {t.token, t.token_en} - {""}
+        if value in own or (f.category == "unknown" and value in policy.tokens()) \
+                or t.action in ("keep", "surname", "pseudonym"):
+            return None
+        if t.action == "partial":
+            out = partial_form(value, t)
+            return out if out != value else None
+        return (t.token_en or t.token) if latin else (t.token or t.token_en)
+    if t.action == "keep" or _kept_role(f, text, policy):
+        return None
+    if t.action in ("mask", "generalize"):
+        return (t.token_en or t.token) if latin else (t.token or t.token_en)
+    if t.action == "surname":
+        return surname_form(value)
+    if t.action == "pseudonym":
+        n = names.number(f.category, value)
+        return t.format.replace("{n}", str(n)).replace("{letter}", _letters(n))
+    if t.action == "partial":
+        return partial_form(value, t)
+    return None
+
+
+def plan_edits(document: Document, findings: list[Finding] | tuple[Finding, ...], policy: Policy,
+               names: Pseudonyms | None = None) -> list[Edit]:
+    """The edits one document needs under a policy: every leak at or above the threshold (and the
+    values the consistency checks found in clear), and every existing mask."""
+    names = names if names is not None else Pseudonyms()
+    text = document.text
+    latin = is_english(text)
+    chosen: list[Finding] = []
+    for f in findings:
+        if f.kind is Kind.PLACEHOLDER:
+            chosen.append(f)
+        elif f.severity.rank >= policy.threshold.rank and (f.kind is Kind.LEAK or f.rule in _VALUE_RULES):
+            chosen.append(f)
+    # Leaks before inconsistencies on the same span, longer spans first, then by position.
+    order = {Kind.LEAK: 0, Kind.PLACEHOLDER: 1, Kind.INCONSISTENCY: 2}
+    chosen.sort(key=lambda f: (f.start, order[f.kind], -(f.end - f.start)))
+    edits: list[Edit] = []
+    last_end = -1
+    for f in chosen:
+        start, end = _target(f, text)
+        if start < last_end or end <= start:
+            continue
+        new = replacement_for(f, text, start, end, policy, names, latin)
+        if new is None:
+            last_end = max(last_end, end)
+            continue
+        # A value cut by a hard wrap keeps its line break after the replacement.
+        breaks = "".join(ch for ch in text[start:end] if ch in "\r\n")
+        edits.append(Edit(start, end, new + breaks, f.rule, f.category, policy.treatment(f.category).action,
+                          f.kind.value, text[start:end]))
+        last_end = end
+    return edits
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    parts, pos = [], 0
+    for e in sorted(edits, key=lambda e: e.start):
+        parts.append(text[pos:e.start])
+        parts.append(e.replacement)
+        pos = e.end
+    parts.append(text[pos:])
+    return "".join(parts)
