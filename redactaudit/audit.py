@@ -292,7 +292,7 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(target, data, mode=stat.S_IMODE(Path(doc.path).stat().st_mode))
     if options.out and not options.dry_run:
-        for skipped in result.skipped:  # mirror what was not text (images, allowlisted files) as it is
+        for skipped in skipped:  # mirror what was not text (images, allowlisted files) as it is
             target = targets.get(skipped.path)
             if target is not None:
                 target.parent.mkdir(parents=True, exist_ok=True)

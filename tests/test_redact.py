@@ -1,0 +1,159 @@
+"""redact as a user runs it before publication: outputs, safety, exit codes, and what it prints."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from redactaudit.audit import RedactOptions, load_ruleset, redact
+from redactaudit.cli import app
+from redactaudit.config import Config
+from redactaudit.policy import PolicyError, load_policy, parse_policy
+
+NOTICE = "关于XX县问题的通报\n**镇干部刘建华违规收受礼金1.8万元，联系电话13912345678。\n刘建华同志已退缴违规所得。\n"
+SECRETS = ["刘建华", "13912345678", "1.8"]
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture()
+def tree(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    (src / "notice.txt").write_text(NOTICE, encoding="utf-8")
+    (src / "sub" / "gbk.txt").write_bytes(NOTICE.replace("\n", "\r\n").encode("gbk"))
+    (src / "sub" / "bom.txt").write_bytes(codecs.BOM_UTF8 + NOTICE.encode("utf-8"))
+    (src / "sub" / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    os.chmod(src / "notice.txt", 0o640)
+    return src
+
+
+def test_out_mirrors_the_tree_and_keeps_bytes_that_matter(tree, tmp_path):
+    out = tmp_path / "published"
+    res = run("redact", str(tree), "--out", str(out))
+    assert res.exit_code == 0, res.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "notice.txt", "sub/bom.txt", "sub/gbk.txt", "sub/image.png"]
+    expected = "关于XX县问题的通报\nXX镇干部某某违规收受礼金*万元，联系电话[电话]。\n某某同志已退缴违规所得。\n"
+    assert (out / "notice.txt").read_text(encoding="utf-8") == expected
+    assert (out / "sub" / "gbk.txt").read_bytes() == expected.replace("\n", "\r\n").encode("gbk")
+    assert (out / "sub" / "bom.txt").read_bytes() == codecs.BOM_UTF8 + expected.encode("utf-8")
+    assert (out / "sub" / "image.png").read_bytes() == (tree / "sub" / "image.png").read_bytes()
+    assert oct((out / "notice.txt").stat().st_mode & 0o777) == oct(0o640)
+    assert (tree / "notice.txt").read_text(encoding="utf-8") == NOTICE  # the input is untouched
+
+
+def test_redacting_twice_changes_nothing(tree, tmp_path):
+    assert run("redact", str(tree), "--out", str(tmp_path / "a")).exit_code == 0
+    assert run("redact", str(tmp_path / "a"), "--out", str(tmp_path / "b")).exit_code == 0
+    for p in (tmp_path / "a").rglob("*.txt"):
+        assert (tmp_path / "b" / p.relative_to(tmp_path / "a")).read_bytes() == p.read_bytes()
+
+
+def test_refuses_unsafe_or_unclear_targets(tree, tmp_path):
+    assert run("redact", str(tree), "--out", str(tree / "inside")).exit_code == 2
+    assert run("redact", str(tree), "--out", str(tmp_path)).exit_code == 2  # the input is inside the output
+    assert run("redact", str(tree)).exit_code == 2
+    assert run("redact", str(tree), "--out", str(tmp_path / "x"), "--in-place").exit_code == 2
+    assert run("redact", str(tree), "--policy", "no-such-policy", "--dry-run").exit_code == 2
+    assert not (tree / "inside").exists()
+
+
+def test_in_place_keeps_a_backup(tree):
+    assert run("redact", str(tree / "notice.txt"), "--in-place", "--log", str(tree.parent / "log.json")).exit_code == 0
+    assert (tree / "notice.txt.bak").read_text(encoding="utf-8") == NOTICE
+    assert "刘建华" not in (tree / "notice.txt").read_text(encoding="utf-8")
+    assert run("redact", str(tree / "notice.txt"), "--in-place", "--no-backup",
+               "--log", str(tree.parent / "log2.json")).exit_code == 0
+    assert (tree / "notice.txt.bak").read_text(encoding="utf-8") == NOTICE
+
+
+def test_dry_run_diff_writes_nothing_and_masks_values(tree, tmp_path):
+    before = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+    res = run("redact", str(tree / "notice.txt"), "--dry-run", "--diff")
+    assert res.exit_code == 0
+    assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before
+    assert "+**镇干部" not in res.stdout and "+XX镇干部某某违规收受礼金*万元" in res.stdout
+    assert "-**镇干部⟨person⟩违规收受礼金⟨money⟩万元" in res.stdout
+    for secret in SECRETS:
+        assert secret not in res.stdout + res.stderr
+    assert "刘建华" in run("redact", str(tree / "notice.txt"), "--dry-run", "--diff", "--show-values").stdout
+
+
+def test_audit_log_lists_edits_without_values(tree, tmp_path):
+    log = tmp_path / "log.json"
+    assert run("redact", str(tree / "notice.txt"), "--out", str(tmp_path / "o"), "--log", str(log)).exit_code == 0
+    text = log.read_text(encoding="utf-8")
+    for secret in SECRETS:
+        assert secret not in text
+    record = json.loads(text)
+    assert [(e["line"], e["column"], e["category"], e["action"]) for e in record["edits"]] == [
+        (2, 1, "place", "mask"), (2, 6, "person", "mask"), (2, 15, "money", "mask"), (2, 25, "phone", "mask"),
+        (3, 1, "person", "mask")]  # the title's XX is the policy's place token already: no edit
+    assert len({e["fingerprint"] for e in record["edits"] if e["category"] == "person"}) == 1
+
+
+def test_a_leak_left_behind_is_exit_1(tree, tmp_path):
+    policy = tmp_path / "keep-names.yaml"
+    policy.write_text("policy: keep-names\ncategories:\n  person: {action: keep}\n  unknown: {action: mask, token: XX}\n",
+                      encoding="utf-8")
+    res = run("redact", str(tree / "notice.txt"), "--policy", str(policy), "--out", str(tmp_path / "o"))
+    assert res.exit_code == 1
+    assert "still there after redaction" in res.stderr and "person" in res.stderr
+
+
+def test_policy_files_are_checked():
+    with pytest.raises(PolicyError, match="action must be one of"):
+        parse_policy("policy: p\ncategories:\n  person: {action: shred}\n", "p.yaml")
+    with pytest.raises(PolicyError, match="unknown category 'colour'"):
+        parse_policy("policy: p\ncategories:\n  colour: {action: keep}\n", "p.yaml")
+    with pytest.raises(PolicyError, match="pseudonym needs a format"):
+        parse_policy("policy: p\ncategories:\n  person: {action: pseudonym}\n", "p.yaml")
+
+
+def test_corpus_scope_pseudonyms(tmp_path):
+    (tmp_path / "a.txt").write_text("投诉人：梁金凤，经办人：杨倩。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("经办人：杨倩。\n", encoding="utf-8")
+    policy = parse_policy("policy: p\nscope: corpus\ncategories:\n  person: {action: pseudonym, format: '人员{letter}'}\n"
+                          "  unknown: {action: mask, token: XX}\n", "p.yaml")
+    result = redact([str(tmp_path)], load_ruleset(Config()), Config(), policy, RedactOptions(dry_run=True))
+    texts = {Path(f.document.path).name: f.text for f in result.files}
+    assert texts == {"a.txt": "投诉人：人员A，经办人：人员B。\n", "b.txt": "经办人：人员B。\n"}
+
+
+def test_sigkill_mid_run_leaves_every_file_whole(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    originals = {}
+    for i in range(400):
+        text = f"第{i}号记录\n联系人：刘建华，手机139{i:08d}。\n" * 20
+        (folder / f"r{i:03d}.txt").write_text(text, encoding="utf-8")
+        originals[f"r{i:03d}.txt"] = text
+    expected = {Path(f.document.path).name: f.text for f in redact(
+        [str(folder)], load_ruleset(Config()), Config(), load_policy("zh-gov"), RedactOptions(dry_run=True)).files}
+    proc = subprocess.Popen([sys.executable, "-m", "redactaudit", "redact", str(folder), "--in-place", "--no-backup",
+                             "--log", str(tmp_path / "log.json")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any((folder / name).read_text(encoding="utf-8") != text for name, text in list(originals.items())[:50]):
+            break
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    states = {"original": 0, "redacted": 0}
+    for name, text in originals.items():
+        now = (folder / name).read_text(encoding="utf-8")
+        assert now in (text, expected[name]), f"{name} is half-written"
+        states["original" if now == text else "redacted"] += 1
+    assert states["redacted"] > 0
