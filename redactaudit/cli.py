@@ -15,6 +15,8 @@ from typing import List, Optional
 import typer
 
 from . import __version__
+from . import baseline as baselines
+from . import gitfiles
 from .audit import RedactError, RedactOptions, ScanOptions, audit, fails, load_ruleset, redact as run_redact
 from .config import Config, ConfigError, find_config, load_config
 from .detect import check_examples
@@ -28,11 +30,16 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Audit and enforce anonymization in text documents.")
 packs_app = typer.Typer(no_args_is_help=True, help="List the rule packs or check a pack of your own.")
 app.add_typer(packs_app, name="packs")
+baseline_app = typer.Typer(no_args_is_help=True, help="Accept today's findings so a gate fails only on new ones.")
+app.add_typer(baseline_app, name="baseline")
 
 
 class Format(str, Enum):
     terminal = "terminal"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+    markdown = "markdown"
 
 
 class FailOn(str, Enum):
@@ -96,18 +103,34 @@ def scan(
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Skip files larger than this."),
     min_severity: FailOn = typer.Option(FailOn.info, "--min-severity",
                                         help="Terminal report: hide findings below this severity."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", "-b",
+                                            help="Findings in this baseline do not count (and are not shown)."),
+    changed_since: Optional[str] = typer.Option(None, "--changed-since",
+                                                help="Only files changed against this git revision."),
+    staged: bool = typer.Option(False, "--staged", help="Only files staged in git (for a pre-commit hook)."),
 ) -> None:
     """Find every mask and every unmasked sensitive value."""
     try:
         cfg = _config(config)
         ruleset = load_ruleset(cfg, [str(p) for p in pack])
-    except (ConfigError, PackError) as exc:
+        accepted = baselines.load(baseline) if baseline is not None else None
+    except (ConfigError, PackError, baselines.BaselineError) as exc:
         raise _die(str(exc))
     use_stdin = "-" in paths
     inputs = [p for p in paths if p != "-"]
     missing = [p for p in inputs if not os.path.exists(p)]
     if missing:
         raise _die(f"no such file or folder: {', '.join(missing)}")
+    if changed_since is not None or staged:
+        if changed_since is not None and staged:
+            raise _die("--changed-since and --staged exclude each other")
+        try:
+            changed = gitfiles.staged() if staged else gitfiles.changed_since(changed_since)
+        except gitfiles.GitError as exc:
+            raise _die(f"git: {exc}")
+        inputs = gitfiles.within(changed, inputs)
+        if not inputs and not use_stdin:
+            typer.echo("redactaudit: no changed files to scan", err=True)
     if encoding:
         try:
             "".encode(encoding)
@@ -117,12 +140,15 @@ def scan(
     options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
                           max_bytes=max_bytes)
     result = audit(inputs, ruleset, cfg, options, stdin=stdin)
+    if accepted is not None:
+        result = baselines.apply(result, accepted)
     threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "error"
     failed = fails(result, threshold)
     buf = io.StringIO()
     render = renderer(format.value)
     extra = {"min_severity": min_severity.value if min_severity != FailOn.never else "error",
-             "color": None if output is None and sys.stdout.isatty() else False}
+             "color": None if output is None and sys.stdout.isatty() else False,
+             "rules_meta": {r.id: (r.message, r.kind.value, r.category, r.severity.value) for r in ruleset.rules}}
     render(result, buf, show_values=show_values, fail_on=threshold, failed=failed, **extra)
     _emit(buf.getvalue(), output)
     raise typer.Exit(1 if failed else 0)
@@ -183,6 +209,49 @@ def redact(
         redaction.write_log(result, buf)
         atomic_write_text(log_path, buf.getvalue())
     raise typer.Exit(1 if result.remaining or result.errors else 0)
+
+
+def _baseline_result(paths: List[str], config: Optional[Path]):
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        raise _die(f"no such file or folder: {', '.join(missing)}")
+    try:
+        cfg = _config(config)
+        ruleset = load_ruleset(cfg)
+    except (ConfigError, PackError) as exc:
+        raise _die(str(exc))
+    return audit(list(paths), ruleset, cfg, ScanOptions())
+
+
+@baseline_app.command("create")
+def baseline_create(
+    paths: List[str] = typer.Argument(..., help="Files or folders, as you will pass them to scan."),
+    output: Path = typer.Option(Path(".redactaudit-baseline.json"), "--output", "-o"),
+    config: Optional[Path] = typer.Option(None, "--config", "-c"),
+) -> None:
+    """Record every current finding as accepted."""
+    record = baselines.create(_baseline_result(paths, config))
+    atomic_write_text(output, baselines.dumps(record))
+    typer.echo(f"{output}: {sum(e['count'] for e in record['entries'])} findings accepted", err=True)
+
+
+@baseline_app.command("update")
+def baseline_update(
+    paths: List[str] = typer.Argument(...),
+    baseline: Path = typer.Option(Path(".redactaudit-baseline.json"), "--baseline", "-b"),
+    config: Optional[Path] = typer.Option(None, "--config", "-c"),
+) -> None:
+    """Rewrite a baseline from the current findings: new ones are accepted, stale ones dropped."""
+    try:
+        old = baselines.load(baseline) if baseline.exists() else {"entries": []}
+    except baselines.BaselineError as exc:
+        raise _die(str(exc))
+    record = baselines.create(_baseline_result(paths, config))
+    before = {e["fingerprint"] for e in old["entries"]}
+    after = {e["fingerprint"] for e in record["entries"]}
+    atomic_write_text(baseline, baselines.dumps(record))
+    typer.echo(f"{baseline}: {len(after - before)} added, {len(before - after)} stale removed, "
+               f"{len(after & before)} kept", err=True)
 
 
 @packs_app.command("list")

@@ -110,7 +110,9 @@ class AuditResult:
     documents: tuple[DocumentReport, ...]
     errors: tuple[FileError, ...] = ()
     skipped: tuple[Skipped, ...] = ()
-    suppressed: int = 0  # findings hidden by the allowlist or a baseline
+    suppressed: int = 0  # findings hidden by the allowlist
+    baselined: int = 0  # findings hidden by a baseline
+    stale: tuple[str, ...] = ()  # baseline entries no longer found
 
     @property
     def findings(self) -> tuple[Finding, ...]:

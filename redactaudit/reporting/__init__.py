@@ -14,17 +14,16 @@ Renderer = Callable[..., None]
 
 
 def renderer(name: str) -> Renderer:
-    if name == "json":
-        from . import json_report
+    """The module of a format is imported only when used: rich and tabulate stay off a JSON run."""
+    import importlib
 
-        return json_report.render
-    if name == "terminal":
-        from . import terminal
+    modules = {"json": "json_report", "terminal": "terminal", "sarif": "sarif", "github": "github",
+               "markdown": "markdown"}
+    if name not in modules:
+        raise ValueError(f"unknown format {name!r}")
+    return importlib.import_module(f".{modules[name]}", __name__).render
 
-        return terminal.render
-    raise ValueError(f"unknown format {name!r}")
 
-
-FORMATS = ("terminal", "json")
+FORMATS = ("terminal", "json", "sarif", "github", "markdown")
 
 __all__ = ["FORMATS", "renderer", "AuditResult", "TextIO"]

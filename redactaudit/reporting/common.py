@@ -19,8 +19,11 @@ def masked_token(category: str) -> str:
 
 
 def _secret_spans(report: DocumentReport) -> list[tuple[int, int, str]]:
-    """Spans whose text is a value, not a mask: masked in every excerpt."""
-    return sorted((f.start, f.end, f.category) for f in report.findings if f.kind is not Kind.PLACEHOLDER)
+    """Spans whose text is a value, not a mask: masked in every excerpt. An inconsistency that
+    points at a mask (mask-length, mask-style) is no value and is shown as the mask it is."""
+    masks = {(f.start, f.end) for f in report.findings if f.kind is Kind.PLACEHOLDER}
+    return sorted((f.start, f.end, f.category) for f in report.findings
+                  if f.kind is not Kind.PLACEHOLDER and (f.start, f.end) not in masks)
 
 
 def excerpt(document: Document, finding: Finding, secrets: list[tuple[int, int, str]], *,
@@ -94,6 +97,8 @@ def summary(result: AuditResult, fail_on: str | None = None, failed: bool | None
         "errors": len(result.errors),
         "skipped": len(result.skipped),
         "allowlisted": result.suppressed,
+        "baselined": result.baselined,
+        "stale_baseline_entries": list(result.stale),
     }
     if fail_on is not None:
         out["fail_on"] = fail_on

@@ -59,6 +59,10 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
             f"{len(result.errors)} errors")
     if result.suppressed:
         tail += f", {result.suppressed} allowlisted"
+    if result.baselined:
+        tail += f", {result.baselined} in the baseline"
+    for entry in result.stale:
+        console.print(Text(f"stale baseline entry (no longer found): {entry}", style="dim"))
     if fail_on is not None and failed is not None:
         tail += f"; fail-on {fail_on}: " + ("FAILED" if failed else "passed")
     console.print(Text(tail, style="bold red" if failed else "bold"))

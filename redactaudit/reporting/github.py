@@ -1,0 +1,34 @@
+"""GitHub Actions workflow commands: one annotation per finding (values masked)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..model import AuditResult, Severity
+from .common import _secret_spans, excerpt
+
+_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(result: AuditResult, out: TextIO, *, show_values: bool = False, min_severity: str = "warning",
+           **_: object) -> None:
+    floor = Severity.parse(min_severity if min_severity in ("info", "warning", "error") else "warning").rank
+    for report in sorted(result.documents, key=lambda r: r.document.path):
+        secrets = _secret_spans(report)
+        for f in sorted(report.findings, key=lambda f: f.sort_key):
+            if f.severity.rank < floor:
+                continue
+            props = (f"file={_escape_property(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
+                     f"endColumn={f.end_column},title={_escape_property(f.rule + ' (' + f.category + ')')}")
+            message = f"{f.message}: {excerpt(report.document, f, secrets, show_values=show_values)}"
+            out.write(f"::{_COMMAND[f.severity]} {props}::{_escape_data(message)}\n")
+    for e in result.errors:
+        out.write(f"::warning file={_escape_property(e.path)}::{_escape_data(e.message)}\n")

@@ -1,0 +1,44 @@
+"""Markdown for a job summary or a pull-request comment: GitHub tables (tabulate), values masked."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TextIO
+
+from tabulate import tabulate
+
+from ..model import AuditResult, Severity
+from .common import _secret_spans, excerpt
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_on: str | None = None,
+           failed: bool | None = None, min_severity: str = "info", **_: object) -> None:
+    findings = result.findings
+    verdict = "" if failed is None else (" — **failed**" if failed else " — passed")
+    out.write(f"## redactaudit{verdict}\n\n")
+    out.write(f"{len(result.documents)} documents, {len(findings)} findings, {len(result.errors)} errors"
+              f"{', fail-on ' + fail_on if fail_on else ''}.\n\n")
+    counts = Counter((f.kind.value, f.category, f.severity.value) for f in findings)
+    if counts:
+        rows = [(k, c, s, n) for (k, c, s), n in sorted(counts.items())]
+        out.write(tabulate(rows, headers=["kind", "category", "severity", "count"], tablefmt="github"))
+        out.write("\n\n")
+    floor = Severity.parse(min_severity if min_severity != "never" else "error").rank
+    for report in sorted(result.documents, key=lambda r: r.document.path):
+        shown = [f for f in report.findings if f.severity.rank >= floor]
+        if not shown:
+            continue
+        secrets = _secret_spans(report)
+        out.write(f"### `{report.document.path}`\n\n")
+        rows = [(f"{f.line}:{f.column}", f.severity.value, f.kind.value, f.category, f"`{f.rule}`",
+                 _cell(excerpt(report.document, f, secrets, show_values=show_values)))
+                for f in sorted(shown, key=lambda f: f.sort_key)]
+        out.write(tabulate(rows, headers=["where", "severity", "kind", "category", "rule", "excerpt"],
+                           tablefmt="github"))
+        out.write("\n\n")
+    for e in result.errors:
+        out.write(f"- error `{e.path}`: {_cell(e.message)}\n")

@@ -1,0 +1,190 @@
+"""The CI gate: every output format, baselines, changed files, the pre-commit hook, saved reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from redactaudit.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+SECRETS = ["陈立新", "13912345678", "450103198505051239", "chen@example.com", "6222 0210 0112 3456 789", "平果"]
+LEAKY = (f"关于XX县的通报\n值班员{SECRETS[0]}，手机{SECRETS[1]}，身份证号{SECRETS[2]}，邮箱{SECRETS[3]}，"
+         f"卡号{SECRETS[4]}。\n{SECRETS[5]}县纪委通报。\n")
+
+
+def run(*args: str, cwd: Path | None = None):
+    old = os.getcwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        return CliRunner().invoke(app, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "json", "sarif", "github", "markdown"])
+def test_a_known_value_never_appears_in_any_format(tmp_path, fmt):
+    (tmp_path / "leaky.txt").write_text(LEAKY, encoding="utf-8")
+    out = tmp_path / "report"
+    res = run("scan", str(tmp_path / "leaky.txt"), "--format", fmt, "--output", str(out))
+    assert res.exit_code == 1
+    written = out.read_text(encoding="utf-8") + res.stdout + res.stderr
+    for secret in SECRETS:
+        assert secret not in written, (fmt, secret)
+    shown = run("scan", str(tmp_path / "leaky.txt"), "--format", fmt, "--show-values").stdout
+    assert SECRETS[1] in shown
+
+
+def test_sarif_of_the_samples_validates(tmp_path):
+    res = run("scan", "samples", "--format", "sarif", cwd=ROOT)
+    sarif = json.loads(res.stdout)
+    jsonschema.validate(sarif, SCHEMA)
+    run_ = sarif["runs"][0]
+    assert run_["columnKind"] == "unicodeCodePoints"
+    first = run_["results"][0]
+    assert set(first["partialFingerprints"]) == {"redactaudit/content/v1"}
+    assert all(r["help"]["text"] for r in run_["tool"]["driver"]["rules"])
+
+
+def test_sarif_columns_count_code_points(tmp_path):
+    (tmp_path / "a.txt").write_text("𠀀汉字手机13912345678\n", encoding="utf-8")
+    sarif = json.loads(run("scan", str(tmp_path / "a.txt"), "--format", "sarif").stdout)
+    region = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert (region["startColumn"], region["endColumn"]) == (6, 17)
+
+
+def test_github_annotations(tmp_path):
+    (tmp_path / "a.txt").write_text("手机13912345678\n", encoding="utf-8")
+    out = run("scan", str(tmp_path / "a.txt"), "--format", "github").stdout
+    assert out.startswith(f"::error file={tmp_path / 'a.txt'},line=1,col=3,endLine=1,endColumn=14,"
+                          "title=identifiers.cn-mobile (phone)::")
+
+
+def test_baseline_round_trip(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(LEAKY, encoding="utf-8")
+    (docs / "b.txt").write_text("刚才，**同志通报了情况，***同志作了部署。\n", encoding="utf-8")
+    base = tmp_path / "base.json"
+    assert run("baseline", "create", "docs", "-o", str(base), cwd=tmp_path).exit_code == 0
+    first = base.read_bytes()
+    assert run("scan", "docs", "--baseline", str(base), cwd=tmp_path).exit_code == 0
+    # Recreated from unchanged inputs: byte-identical.
+    assert run("baseline", "create", "docs", "-o", str(base), cwd=tmp_path).exit_code == 0
+    assert base.read_bytes() == first
+    for secret in SECRETS:
+        assert secret not in first.decode("utf-8")
+    # A new leak in one file, an edit elsewhere in another: exactly the new finding counts.
+    (docs / "a.txt").write_text("新增一行说明。\n" + LEAKY + "补充：手机13700001111。\n", encoding="utf-8")
+    (docs / "b.txt").write_text("会议开始。\n刚才，**同志通报了情况，***同志作了部署。\n", encoding="utf-8")
+    res = run("scan", "docs", "--baseline", str(base), "--format", "json", cwd=tmp_path)
+    assert res.exit_code == 1
+    report = json.loads(res.stdout)
+    assert [(f["path"], f["rule"], f["line"]) for f in report["findings"]] == [
+        ("docs/a.txt", "identifiers.cn-mobile", 5)]
+    assert report["summary"]["stale_baseline_entries"] == []
+    # Remove a leak: its entry is stale; update drops it.
+    (docs / "a.txt").write_text(LEAKY.replace(SECRETS[3], "某某邮箱"), encoding="utf-8")
+    report = json.loads(run("scan", "docs", "--baseline", str(base), "-f", "json", cwd=tmp_path).stdout)
+    assert [s.split()[1] for s in report["summary"]["stale_baseline_entries"]] == ["identifiers.email"]
+    assert run("baseline", "update", "docs", "-b", str(base), cwd=tmp_path).exit_code == 0
+    report = json.loads(run("scan", "docs", "--baseline", str(base), "-f", "json", cwd=tmp_path).stdout)
+    assert report["summary"]["stale_baseline_entries"] == [] and report["findings"] == []
+
+
+def test_broken_or_foreign_baseline_is_exit_2(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(LEAKY, encoding="utf-8")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert run("scan", str(tmp_path / "a.txt"), "--baseline", str(bad)).exit_code == 2
+    base = tmp_path / "base.json"
+    run("baseline", "create", str(tmp_path / "a.txt"), "-o", str(base))
+    monkeypatch.setenv("REDACTAUDIT_KEY", "another secret")
+    res = run("scan", str(tmp_path / "a.txt"), "--baseline", str(base))
+    assert res.exit_code == 2 and "another REDACTAUDIT_KEY" in res.stderr
+
+
+def git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"})
+
+
+def test_changed_since_and_staged(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git("init", "-q", "-b", "main", cwd=repo)
+    (repo / "old.txt").write_text(LEAKY, encoding="utf-8")
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "old", cwd=repo)
+    (repo / "new.txt").write_text("手机13700001111。\n", encoding="utf-8")
+    (repo / "clean.txt").write_text("今天天气很好。\n", encoding="utf-8")
+    git("add", "new.txt", "clean.txt", cwd=repo)
+    report = json.loads(run("scan", ".", "--staged", "-f", "json", cwd=repo).stdout)
+    assert sorted(Path(d["path"]).name for d in report["documents"]) == ["clean.txt", "new.txt"]
+    git("commit", "-q", "-m", "new", cwd=repo)
+    report = json.loads(run("scan", ".", "--changed-since", "HEAD~1", "-f", "json", cwd=repo).stdout)
+    assert sorted(Path(d["path"]).name for d in report["documents"]) == ["clean.txt", "new.txt"]
+    assert run("scan", ".", "--changed-since", "no-such-rev", cwd=repo).exit_code == 2
+
+
+@pytest.mark.skipif(shutil.which("pre-commit") is None and not (Path(sys.executable).parent / "pre-commit").exists(),
+                    reason="pre-commit is not installed (pip install -e '.[test]')")
+def test_pre_commit_hook_blocks_a_leak_and_lets_a_clean_commit_through(tmp_path):
+    if not (ROOT / ".git").exists():
+        pytest.skip("the hook is installed from this checkout's git history")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", ".pre-commit-hooks.yaml", "pyproject.toml",
+                            "redactaudit", "patterns"], cwd=ROOT, capture_output=True, text=True).stdout
+    if dirty.strip():
+        pytest.skip("the hook's files have uncommitted changes; pre-commit installs the committed tree")
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    repo = tmp_path / "docs"
+    repo.mkdir()
+    git("init", "-q", "-b", "main", cwd=repo)
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [
+        {"repo": str(ROOT), "rev": head, "hooks": [{"id": "redactaudit"}]}]}), encoding="utf-8")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    subprocess.run([pre_commit, "install"], cwd=repo, check=True, capture_output=True, env=env)
+    (repo / "notice.txt").write_text("今天的会议很成功。\n", encoding="utf-8")
+    subprocess.run(["git", "add", "."], cwd=repo, check=True, env=env)
+    clean = subprocess.run(["git", "commit", "-m", "clean"], cwd=repo, capture_output=True, text=True, env=env)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    (repo / "leak.txt").write_text("联系人：刘建华，手机13912345678。\n", encoding="utf-8")
+    subprocess.run(["git", "add", "leak.txt"], cwd=repo, check=True, env=env)
+    blocked = subprocess.run(["git", "commit", "-m", "leak"], cwd=repo, capture_output=True, text=True, env=env)
+    assert blocked.returncode != 0
+    assert "13912345678" not in blocked.stdout + blocked.stderr
+
+
+def test_readme_workflow_runs_on_the_samples(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\n# .github/workflows/redactaudit.yml\n", 1)[1].split("```", 1)[0]
+    workflow = yaml.safe_load(block)
+    steps = workflow["jobs"]["redactaudit"]["steps"]
+    scan = [s["run"] for s in steps if "run" in s and "redactaudit scan" in s["run"]][0]
+    assert "--format sarif" in scan and "--changed-since" in scan
+    res = run("scan", "samples", "--format", "sarif", "--output", str(tmp_path / "r.sarif"), "--fail-on", "never",
+              cwd=ROOT)
+    assert res.exit_code == 0
+    jsonschema.validate(json.loads((tmp_path / "r.sarif").read_text(encoding="utf-8")), SCHEMA)
+
+
+def test_saved_reports_are_current(tmp_path):
+    subprocess.run([sys.executable, str(ROOT / "tools" / "make_reports.py"), str(tmp_path)], check=True,
+                   capture_output=True, env={k: v for k, v in os.environ.items() if k != "REDACTAUDIT_KEY"})
+    stale = [p.name for p in sorted(tmp_path.iterdir())
+             if p.read_bytes() != (ROOT / "reports" / p.name).read_bytes()]
+    assert stale == [], f"reports/ is stale: run python tools/make_reports.py ({stale})"
