@@ -27,7 +27,7 @@ CATEGORIES = frozenset(
 STYLES = frozenset("asterisk x-run times mou circle square block label partial".split())
 _RULE_KEYS = {"id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",
               "confidence", "message", "examples", "priority", "description", "requires", "reject",
-              "severity_if_unmasked", "when_masked"}
+              "severity_if_unmasked", "when_masked", "engine"}
 _REJECT_KEYS = {"lists", "words", "prefix", "straddle"}
 _CONTEXT_KEYS = {"window", "require", "require_before", "require_after", "suppress", "suppress_before",
                  "suppress_after", "boost"}
@@ -41,6 +41,48 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present:
 
 class PackError(Exception):
     """A pack that cannot be used; the message names file and rule."""
+
+
+class _Re2Match:
+    __slots__ = ("_m", "_index")
+
+    def __init__(self, m: Any, index: dict[str, int]):
+        self._m, self._index = m, index
+
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        return self._m.span(self._index[group] if isinstance(group, str) else group)
+
+
+class Re2Pattern:
+    """A rule compiled with RE2 (google-re2): a DFA, linear in the text whatever the pattern, and
+    20-30x faster than a backtracking engine on large word lists (the gazetteer). No lookaround."""
+
+    def __init__(self, pattern: str, flags: int):
+        import re2
+
+        options = re2.Options()
+        options.case_sensitive = not flags & regex.IGNORECASE
+        options.dot_nl = bool(flags & regex.DOTALL)
+        options.max_mem = 64 << 20
+        self._p = re2.compile(pattern, options)
+        self.pattern = pattern
+        self.groupindex = dict(self._p.groupindex)
+
+    def finditer(self, text: str, timeout: float | None = None) -> Any:
+        index = self.groupindex
+        return (_Re2Match(m, index) for m in self._p.finditer(text))
+
+    def search(self, text: str) -> Any:
+        return self._p.search(text)
+
+
+def _compile(pattern: str, flags: int, engine: str) -> Any:
+    if engine == "re2":
+        try:
+            return Re2Pattern(pattern, flags)
+        except ImportError:
+            pass  # google-re2 missing on this platform: the regex engine reads the same pattern
+    return regex.compile(pattern, flags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,10 +295,16 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         flags |= _FLAGS[flag]
     if not isinstance(raw["regex"], str) or not raw["regex"]:
         raise _fail(source, rid, "regex must be a non-empty string")
+    engine = raw.get("engine", "regex")
+    if engine not in ("regex", "re2"):
+        raise _fail(source, rid, "engine is regex (the default) or re2")
+    expanded = _expand(raw["regex"], variables, source, rid)
     try:
-        pattern = regex.compile(_expand(raw["regex"], variables, source, rid), flags)
+        pattern = _compile(expanded, flags, engine)
     except regex.error as exc:
         raise _fail(source, rid, f"bad regex: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - re2 raises its own error type for what it cannot do
+        raise _fail(source, rid, f"engine re2 cannot compile it (no lookaround, no backreferences): {exc}") from None
     if pattern.search(""):
         raise _fail(source, rid, "regex matches the empty string")
     validators = _strings(raw.get("validators"), source, rid, "validators")
