@@ -25,7 +25,7 @@ from .model import AuditResult, Document, DocumentReport, FileError, Finding, Ki
 # Values that identify a person on their own; masking one of them says nothing about how the
 # document treats contextual details.
 DIRECT_CATEGORIES = frozenset("phone phone_en idcard passport uscc bankcard qq email plate ip ssn iban url wechat".split())
-from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file
+from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file, make_gate
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,8 @@ def load_ruleset(config: Config, extra_packs: Iterable[str] = ()) -> Ruleset:
     packs = builtin_packs() + tuple(load_pack_file(p) for p in (*config.extra_packs, *extra_packs))
     ruleset = build_ruleset(packs, enable=config.packs, disable=config.disable_packs)
     if config.disable_rules:
-        ruleset = replace(ruleset, rules=tuple(r for r in ruleset.rules if r.id not in config.disable_rules))
+        rules = tuple(r for r in ruleset.rules if r.id not in config.disable_rules)
+        ruleset = replace(ruleset, rules=rules, gate=make_gate(rules))
     return ruleset
 
 

@@ -29,6 +29,8 @@ _MASK_CHARS = "*＊∗XxＸｘ×✕✖╳某○〇◯●□■▢◻◼█▇▉
 _MASKY = regex.compile(f"[{regex.escape(_MASK_CHARS)}]")
 _FILLER = regex.compile(r"[\p{Han}A-Za-z0-9·]{1,8}")
 _PUNCT = regex.compile(r"[\p{P}\p{Z}\s]")
+_HAN = regex.compile(r"\p{Han}")
+_SHORT_VALUE = regex.compile(r"\p{Han}{2,4}|\d{1,6}")
 MAX_RELATED = 8
 
 
@@ -118,12 +120,24 @@ def partial_mask(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+_MASK_SET = frozenset(_MASK_CHARS)
+
+
+# Plain Python on six characters: a regex call costs more than the scan it does here.
+def _han_count(s: str) -> int:
+    return sum(1 for c in s if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf")
+
+
+def _has_mask(s: str) -> bool:
+    return any(c in _MASK_SET for c in s)
+
+
 def _slot_fills(text: str, mask: Finding, index: LineIndex, width: int = 6) -> list[tuple[int, int]]:
     """Spans that sit where the mask sits, elsewhere in the text: the same words before it and
     the word right after (建设现代化**的 ... 建设现代化平果的), or the same words after it."""
     found = []
     left = text[max(0, mask.start - width):mask.start]
-    if len(regex.findall(r"\p{Han}", left)) >= 4 and not _MASKY.search(left):
+    if _han_count(left) >= 4 and not _has_mask(left):
         nxt = text[mask.end:mask.end + 1]
         pos = text.find(left)
         while pos >= 0 and nxt:
@@ -136,7 +150,7 @@ def _slot_fills(text: str, mask: Finding, index: LineIndex, width: int = 6) -> l
                         found.append((s, end))
             pos = text.find(left, pos + 1)
     right = text[mask.end:mask.end + width]
-    if len(regex.findall(r"\p{Han}", right)) >= 4 and not _MASKY.search(right):
+    if _han_count(right) >= 4 and not _has_mask(right):
         prev = text[mask.start - 1:mask.start] if mask.start else ""
         pos = text.find(right)
         while pos >= 0 and prev:
@@ -171,7 +185,7 @@ def revealed_elsewhere(document: Document, findings: list[Finding]) -> tuple[lis
         # A slot fill is a leak unless it is ordinary text that happens to sit there.
         value = text[s:e]
         overlapping = [f for f in leaks if f.start < e and s < f.end]
-        if not overlapping and not regex.fullmatch(r"\p{Han}{2,4}|\d{1,6}", value):
+        if not overlapping and not _SHORT_VALUE.fullmatch(value):
             continue
         line, col = index.position(s)
         end_line, end_col = index.position(e)

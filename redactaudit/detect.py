@@ -198,9 +198,13 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
     scan_text = view.text if view else text
     out: list[Candidate] = []
     # Placeholders first: some leak rules only run where the document masks their category.
-    ordered = sorted(ruleset.rules, key=lambda r: (r.kind is not Kind.PLACEHOLDER, bool(r.when_masked)))
+    possible = ruleset.gate.candidates(scan_text) if ruleset.gate is not None else None
+    ordered = sorted(((pos, r) for pos, r in enumerate(ruleset.rules)),
+                     key=lambda pr: (pr[1].kind is not Kind.PLACEHOLDER, bool(pr[1].when_masked)))
     masked: set[str] | None = None
-    for rule in ordered:
+    for pos, rule in ordered:
+        if possible is not None and pos not in possible:
+            continue
         if rule.requires and not any(lit in scan_text for lit in rule.requires):
             continue
         if rule.when_masked:

@@ -22,7 +22,7 @@ def hash_key() -> bytes:
 
 
 def normalise_value(value: str) -> str:
-    text = unicodedata.normalize("NFKC", value).casefold()
+    text = (value if value.isascii() else unicodedata.normalize("NFKC", value)).casefold()
     return "".join(ch for ch in text if ch.isalnum() or ch in "*×@.%")
 
 
@@ -33,3 +33,4 @@ def keyed_hash(*parts: str, key: bytes | None = None, length: int = 16) -> str:
 
 def fingerprint(rule: str, path: str, value: str, key: bytes | None = None) -> str:
     return keyed_hash(rule, path, normalise_value(value), key=key)
+

