@@ -5,6 +5,7 @@ In: an AuditResult. Out: plain dicts and strings; no format-specific code here.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 
 from .. import __version__
@@ -41,8 +42,12 @@ def excerpt(document: Document, finding: Finding, secrets: list[tuple[int, int, 
         end = min(cut)
     pieces, pos = [], start
     if not show_values:
-        for s, e, category in secrets:
-            if e <= pos or s >= end:
+        # Secrets are sorted by start; only those near the window matter (a long document has many).
+        first = max(0, bisect.bisect_left(secrets, (start - 1000,)))
+        for s, e, category in secrets[first:]:
+            if s >= end:
+                break
+            if e <= pos:
                 continue
             s = max(s, pos)  # a value cut by the window edge is masked all the same
             pieces.append(text[pos:s])
