@@ -18,7 +18,7 @@ from .detect import DEFAULT_TIMEOUT, detect
 from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, load_file
 from .fsutil import atomic_write_bytes
 from .policy import Policy
-from .redact import Edit, Pseudonyms, apply_edits, plan_edits
+from .redact import Edit, Pseudonyms, apply_edits, kept_role, plan_edits
 from .gazetteer import WordLists
 from .model import AuditResult, Document, DocumentReport, FileError, Finding, Kind, Severity, Skipped
 
@@ -332,6 +332,8 @@ def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy:
             doc = loaded
         report, _ = scan_document(doc, ruleset, config, scan, errors, figures)
         findings, _ = check_document(doc, list(report.findings))
+        # What the policy keeps on purpose (zh-court keeps figures and judges' names) is no leak.
         left += [f for f in findings if f.severity.rank >= policy.threshold.rank
-                 and (f.kind is Kind.LEAK or f.rule in ("consistency.revealed-elsewhere",))]
+                 and (f.kind is Kind.LEAK or f.rule in ("consistency.revealed-elsewhere",))
+                 and policy.treatment(f.category).action != "keep" and not kept_role(f, doc.text, policy)]
     return left

@@ -97,7 +97,7 @@ def _target(f: Finding, text: str) -> tuple[int, int]:
     return f.start, f.end
 
 
-def _kept_role(f: Finding, text: str, policy: Policy) -> bool:
+def kept_role(f: Finding, text: str, policy: Policy) -> bool:
     if not policy.keep_after or f.category != "person":
         return False
     before = text[max(0, f.start - 8):f.start].rstrip(" \t:：")
@@ -120,7 +120,7 @@ def replacement_for(f: Finding, text: str, start: int, end: int, policy: Policy,
             out = partial_form(value, t)
             return out if out != value else None
         return (t.token_en or t.token) if latin else (t.token or t.token_en)
-    if t.action == "keep" or _kept_role(f, text, policy):
+    if t.action == "keep" or kept_role(f, text, policy):
         return None
     if t.action in ("mask", "generalize"):
         return (t.token_en or t.token) if latin else (t.token or t.token_en)

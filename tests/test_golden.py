@@ -25,7 +25,7 @@ def redact_case(case: str, preset: str) -> tuple[str, dict]:
     log = log_record(result)
     for f in log["files"]:  # paths relative to the case folder, so the files do not depend on the checkout
         f["path"] = f["output"] = "input.txt"
-    for e in log["edits"]:
+    for e in log["edits"] + log["remaining"]:
         e["path"] = "input.txt"
     return result.files[0].text, log
 

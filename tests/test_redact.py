@@ -105,12 +105,21 @@ def test_audit_log_lists_edits_without_values(tree, tmp_path):
 
 
 def test_a_leak_left_behind_is_exit_1(tree, tmp_path):
+    # A policy whose token is itself a name: the re-scan of the output finds a person again.
+    policy = tmp_path / "bad-token.yaml"
+    policy.write_text("policy: bad-token\ncategories:\n  person: {action: mask, token: 王小明}\n"
+                      "  unknown: {action: mask, token: XX}\n", encoding="utf-8")
+    res = run("redact", str(tree / "notice.txt"), "--policy", str(policy), "--out", str(tmp_path / "o"))
+    assert res.exit_code == 1
+    assert "still there after redaction" in res.stderr and "person" in res.stderr
+
+
+def test_what_the_policy_keeps_is_not_left_behind(tree, tmp_path):
     policy = tmp_path / "keep-names.yaml"
     policy.write_text("policy: keep-names\ncategories:\n  person: {action: keep}\n  unknown: {action: mask, token: XX}\n",
                       encoding="utf-8")
     res = run("redact", str(tree / "notice.txt"), "--policy", str(policy), "--out", str(tmp_path / "o"))
-    assert res.exit_code == 1
-    assert "still there after redaction" in res.stderr and "person" in res.stderr
+    assert res.exit_code == 0 and "刘建华" in (tmp_path / "o" / "notice.txt").read_text(encoding="utf-8")
 
 
 def test_policy_files_are_checked():
