@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .config import Config
-from .consistency import check_document, cross_document
+from .consistency import VALUE_RULES, check_document, cross_document
 from .detect import DEFAULT_TIMEOUT, detect
 from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, load_file
 from .fsutil import atomic_write_bytes
@@ -334,6 +334,6 @@ def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy:
         findings, _ = check_document(doc, list(report.findings))
         # What the policy keeps on purpose (zh-court keeps figures and judges' names) is no leak.
         left += [f for f in findings if f.severity.rank >= policy.threshold.rank
-                 and (f.kind is Kind.LEAK or f.rule in ("consistency.revealed-elsewhere",))
+                 and (f.kind is Kind.LEAK or f.rule in VALUE_RULES)
                  and policy.treatment(f.category).action != "keep" and not kept_role(f, doc.text, policy)]
     return left

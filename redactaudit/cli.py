@@ -64,6 +64,18 @@ def _config(path: Optional[Path]) -> Config:
     return load_config(path if path is not None else find_config(Path.cwd()))
 
 
+def _setup(paths: List[str], config: Optional[Path], extra_packs: List[Path] = ()):
+    """Check the input paths exist, then load the config and the rules (exit 2 on any problem)."""
+    missing = [p for p in paths if p != "-" and not os.path.exists(p)]
+    if missing:
+        raise _die(f"no such file or folder: {', '.join(missing)}")
+    try:
+        cfg = _config(config)
+        return cfg, load_ruleset(cfg, [str(p) for p in extra_packs])
+    except (ConfigError, PackError) as exc:
+        raise _die(str(exc))
+
+
 def _emit(text: str, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -110,17 +122,13 @@ def scan(
     staged: bool = typer.Option(False, "--staged", help="Only files staged in git (for a pre-commit hook)."),
 ) -> None:
     """Find every mask and every unmasked sensitive value."""
+    cfg, ruleset = _setup(paths, config, pack)
     try:
-        cfg = _config(config)
-        ruleset = load_ruleset(cfg, [str(p) for p in pack])
         accepted = baselines.load(baseline) if baseline is not None else None
-    except (ConfigError, PackError, baselines.BaselineError) as exc:
+    except baselines.BaselineError as exc:
         raise _die(str(exc))
     use_stdin = "-" in paths
     inputs = [p for p in paths if p != "-"]
-    missing = [p for p in inputs if not os.path.exists(p)]
-    if missing:
-        raise _die(f"no such file or folder: {', '.join(missing)}")
     if changed_since is not None or staged:
         if changed_since is not None and staged:
             raise _die("--changed-since and --staged exclude each other")
@@ -178,14 +186,10 @@ def redact(
         raise _die("--out and --in-place exclude each other")
     if out is None and not in_place and not dry_run:
         raise _die("say where the redacted copies go: --out DIR, --in-place, or --dry-run")
-    missing = [p for p in paths if not os.path.exists(p)]
-    if missing:
-        raise _die(f"no such file or folder: {', '.join(missing)}")
+    cfg, ruleset = _setup(paths, config)
     try:
-        cfg = _config(config)
-        ruleset = load_ruleset(cfg)
         chosen = load_policy(policy)
-    except (ConfigError, PackError, PolicyError) as exc:
+    except PolicyError as exc:
         raise _die(str(exc))
     options = RedactOptions(out=out, in_place=in_place, backup=not no_backup, dry_run=dry_run)
     scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding)
@@ -212,14 +216,7 @@ def redact(
 
 
 def _baseline_result(paths: List[str], config: Optional[Path]):
-    missing = [p for p in paths if not os.path.exists(p)]
-    if missing:
-        raise _die(f"no such file or folder: {', '.join(missing)}")
-    try:
-        cfg = _config(config)
-        ruleset = load_ruleset(cfg)
-    except (ConfigError, PackError) as exc:
-        raise _die(str(exc))
+    cfg, ruleset = _setup(paths, config)
     return audit(list(paths), ruleset, cfg, ScanOptions())
 
 

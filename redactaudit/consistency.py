@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import regex
 
+from .detect import MASK_CLASSES
 from .documents import LineIndex
 from .model import Document, Finding, Kind, Location, Severity
 
@@ -25,7 +26,9 @@ from .model import Document, Finding, Kind, Location, Severity
 # a fixed width by design, and an 'unknown' mask has no category to compare with.
 _WIDTH_STYLES = frozenset("asterisk x-run times mou circle square block".split())
 _CONTEXTUAL = frozenset("person place org number money percent date address".split())
-_MASK_CHARS = "*＊∗XxＸｘ×✕✖╳某○〇◯●□■▢◻◼█▇▉▓▆"
+_MASK_CHARS = "".join(MASK_CLASSES.values())
+# Findings of these checks point at a value in clear (not at a mask): redact edits them.
+VALUE_RULES = ("consistency.revealed-elsewhere", "consistency.cross-document")
 _MASKY = regex.compile(f"[{regex.escape(_MASK_CHARS)}]")
 _FILLER = regex.compile(r"[\p{Han}A-Za-z0-9·]{1,8}")
 _PUNCT = regex.compile(r"[\p{P}\p{Z}\s]")

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 
 import regex
 
+from .consistency import VALUE_RULES
 from .model import Document, Finding, Kind
 from .policy import Policy, Treatment
 
-# Leaks the consistency checks found in clear (a value in a mask's slot, in the other copy).
-_VALUE_RULES = ("consistency.revealed-elsewhere", "consistency.cross-document")
 _COMPOUND = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
              "夏侯", "令狐", "澹台", "端木", "南宫", "独孤", "西门", "呼延", "轩辕", "钟离")
 _NUMERIC_HEAD = regex.compile(r"[\d.,，]+(?:余|多)?|百分之[一二三四五六七八九十百零点]+")
@@ -145,7 +144,7 @@ def plan_edits(document: Document, findings: list[Finding] | tuple[Finding, ...]
     for f in findings:
         if f.kind is Kind.PLACEHOLDER:
             chosen.append(f)
-        elif f.severity.rank >= policy.threshold.rank and (f.kind is Kind.LEAK or f.rule in _VALUE_RULES):
+        elif f.severity.rank >= policy.threshold.rank and (f.kind is Kind.LEAK or f.rule in VALUE_RULES):
             chosen.append(f)
     # Leaks before inconsistencies on the same span, longer spans first, then by position.
     order = {Kind.LEAK: 0, Kind.PLACEHOLDER: 1, Kind.INCONSISTENCY: 2}
