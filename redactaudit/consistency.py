@@ -59,15 +59,19 @@ def mask_cue(text: str, f: Finding) -> str:
     return ""
 
 
+_NAMES = frozenset("person place org address".split())
+
+
 def mask_length(findings: list[Finding], text: str) -> list[Finding]:
-    """consistency.mask-length: masks of one category, one style and the same cue word (**同志 and
-    ***同志, **人 and ***人) in different widths: the width gives away the hidden value's length.
-    Masks before different words (*起 and **次) are not compared: their widths can be two habits."""
+    """consistency.mask-length: masks of one category and one style in different widths (**同志 and
+    ***同志, **人 and ***人): the width gives away the hidden value's length. A name is a name
+    whatever word follows its mask, so all masks of people (places, organisations) are compared;
+    a figure's masks only before the same word (*起 and **次 can be two habits, **人 and ***人 not)."""
     groups: dict[tuple[str, str, str], list[Finding]] = defaultdict(list)
     for f in findings:
         if f.kind is Kind.PLACEHOLDER and f.style in _WIDTH_STYLES and f.category in _CONTEXTUAL:
-            cue = mask_cue(text, f)
-            if cue:
+            cue = "" if f.category in _NAMES else mask_cue(text, f)
+            if cue or f.category in _NAMES:
                 groups[(f.category, f.style or "", cue)].append(f)
     by_category: dict[str, list[tuple[str, list[Finding]]]] = defaultdict(list)
     for (category, _style, cue), masks in sorted(groups.items()):
@@ -76,7 +80,8 @@ def mask_length(findings: list[Finding], text: str) -> list[Finding]:
     out = []
     for category, varying in sorted(by_category.items()):
         masks = sorted((m for _, ms in varying for m in ms), key=lambda m: m.start)
-        shown = "; ".join(f"{' '.join(sorted({m.text for m in ms}, key=len))} before {cue}" for cue, ms in varying)
+        shown = "; ".join(" ".join(sorted({m.text for m in ms}, key=len)) + (f" before {cue}" if cue else "")
+                          for cue, ms in varying)
         out.append(_inconsistency(
             "consistency.mask-length", masks[0], category, Severity.WARNING,
             f"遮蔽宽度不一，泄露了被遮内容的长度 / masks of {category} vary in width ({shown}): "

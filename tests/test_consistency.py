@@ -96,3 +96,11 @@ def test_unrelated_documents_are_not_paired():
     b = normalize("关于开展安全生产大检查的通知。各单位要高度重视，认真组织自查自纠，及时消除隐患，确保安全。" * 3).text
     c = normalize(SPEECH.replace("**同志", "某某同志")).text
     assert [(i, j) for i, j, _ in near_duplicates([a, b, c])] == [(0, 2)]
+
+
+def test_person_masks_are_compared_whatever_word_follows(ruleset):
+    text = "上级领导十分关注，*专门作出批示，***书记听取了汇报。"
+    findings, _ = checked(text, ruleset)
+    got = [f for f in findings if f.rule == "consistency.mask-length"]
+    assert [(f.category, f.start, f.end) for f in got] == [("person", 9, 10)]
+    assert [r.note for r in got[0].related] == ["width 1", "width 3"]
