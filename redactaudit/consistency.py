@@ -469,4 +469,18 @@ def cross_document(docs: list[tuple[Document, list[Finding]]]) -> tuple[dict[str
         (a, fa), (b, fb) = docs[i], docs[j]
         for f in align_pair(a, normalized[i], fa, b, normalized[j], fb):
             found[f.path].append(f)
-    return found, [(docs[i][0].path, docs[j][0].path, c) for i, j, c in pairs]
+    return {path: _merge_same_span(fs) for path, fs in found.items()}, \
+        [(docs[i][0].path, docs[j][0].path, c) for i, j, c in pairs]
+
+
+def _merge_same_span(findings: list[Finding]) -> list[Finding]:
+    """One finding per value, pointing at the masks of every copy that hides it."""
+    merged: dict[tuple[str, int, int], Finding] = {}
+    for f in findings:
+        key = (f.rule, f.start, f.end)
+        if key in merged:
+            old = merged[key]
+            merged[key] = replace(old, related=(old.related + f.related)[:MAX_RELATED], why=old.why + f.why)
+        else:
+            merged[key] = f
+    return list(merged.values())
