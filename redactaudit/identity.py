@@ -22,7 +22,9 @@ def hash_key() -> bytes:
 
 
 def normalise_value(value: str) -> str:
-    text = (value if value.isascii() else unicodedata.normalize("NFKC", value)).casefold()
+    if not (value.isascii() or unicodedata.is_normalized("NFKC", value)):
+        value = unicodedata.normalize("NFKC", value)
+    text = value.casefold()
     return "".join(ch for ch in text if ch.isalnum() or ch in "*×@.%")
 
 
