@@ -39,6 +39,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=40.0)
     parser.add_argument("--docs", type=int, default=8000)
+    parser.add_argument("--rate", type=float, default=0.025, help="see bench_scan.py --rate")
     args = parser.parse_args()
     rg = shutil.which("rg") or str(Path(sys.executable).parent / "rg")
     if not Path(rg).exists():
@@ -46,7 +47,7 @@ def main() -> int:
         return 2
     work = HERE / "_work" / "vs-rg"
     shutil.rmtree(work, ignore_errors=True)
-    size = generate(work / "docs", args.mb, args.docs)
+    size = generate(work / "docs", args.mb, args.docs, rate=args.rate)
     files = len(list((work / "docs").iterdir()))
     t_rg = best([rg, "-j1", "--count-matches", "-f", str(HERE / "rg-rules.txt"), str(work / "docs")])
     t_ra = best([sys.executable, "-m", "redactaudit", "scan", str(work / "docs"), "--format", "json",
