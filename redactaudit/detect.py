@@ -197,12 +197,10 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
     view: View | None = unwrap(text)
     scan_text = view.text if view else text
     out: list[Candidate] = []
-    # Placeholders first: some leak rules only run where the document masks their category.
     possible = ruleset.gate.candidates(scan_text) if ruleset.gate is not None else None
-    ordered = sorted(((pos, r) for pos, r in enumerate(ruleset.rules)),
-                     key=lambda pr: (pr[1].kind is not Kind.PLACEHOLDER, bool(pr[1].when_masked)))
     masked: set[str] | None = None
-    for pos, rule in ordered:
+    for pos in ruleset.order:
+        rule = ruleset.rules[pos]
         if possible is not None and pos not in possible:
             continue
         if rule.requires and not any(lit in scan_text for lit in rule.requires):

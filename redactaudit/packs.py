@@ -178,6 +178,14 @@ class Ruleset:
     packs: tuple[str, ...] = ()
     # One pass over a document tells which rules can match in it at all (see Gate).
     gate: "Gate | None" = field(default=None, compare=False, repr=False)
+    # The order rules run in: placeholders first, since some leak rules only run where the
+    # document masks their category (when_masked).
+    order: tuple[int, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order", tuple(sorted(
+            range(len(self.rules)), key=lambda i: (self.rules[i].kind is not Kind.PLACEHOLDER,
+                                                   bool(self.rules[i].when_masked)))))
 
 
 _LOOKAROUND = ("(?<=", "(?<!", "(?=", "(?!")
