@@ -43,7 +43,7 @@ def evaluate(corpus: Path) -> dict:
     gold = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
     docs_dir = corpus / "docs"
     ruleset = load_ruleset(Config())
-    size = sum(p.stat().st_size for p in docs_dir.iterdir() if p.is_file())
+    size = sum(p.stat().st_size for p in docs_dir.rglob("*") if p.is_file())
     t0 = time.perf_counter()
     result = audit([str(docs_dir)], ruleset, Config(), ScanOptions())
     elapsed = time.perf_counter() - t0

@@ -3,7 +3,7 @@
 
 Usage: python tools/make_reports.py [OUT_DIR]   (default: reports/)
 
-One scan of samples/ rendered in every format: terminal (a 100-column capture without colour),
+One scan of samples/docs/ rendered in every format: terminal (a 100-column capture without colour),
 markdown, JSON, SARIF. The test suite runs this into a temporary folder and fails when reports/
 is stale, so the examples in the repository always show what the tool prints today.
 """
@@ -34,7 +34,7 @@ def main() -> int:
     try:
         config = Config()
         ruleset = load_ruleset(config)
-        result = audit(["samples"], ruleset, config, ScanOptions())
+        result = audit(["samples/docs"], ruleset, config, ScanOptions())
         failed = fails(result, "error")
         meta = {r.id: (r.message, r.kind.value, r.category, r.severity.value) for r in ruleset.rules}
         for fmt, name in FILES.items():

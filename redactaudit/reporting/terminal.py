@@ -39,9 +39,16 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
                           Text(excerpt(doc, f, secrets, show_values=show_values)))
         console.print(table)
         if report.consistency:
-            failed_checks = report.consistency.get("failed_checks") or []
+            summary = report.consistency
+            masks = ", ".join(f"{c} " + "/".join(f"{s}×{n}" for s, n in styles.items())
+                              for c, styles in summary.get("masks", {}).items())
+            leaks = ", ".join(f"{c}×{n}" for c, n in summary.get("leaks", {}).items())
+            console.print(Text(f"  masks: {masks or 'none'}; in clear: {leaks or 'none'}", style="dim"))
+            failed_checks = summary.get("failed_checks") or []
             if failed_checks:
                 console.print(Text("  checks failed: " + ", ".join(failed_checks), style="yellow"))
+            for copy in summary.get("copies", []):
+                console.print(Text(f"  a copy of {copy['path']} ({copy['containment']:.0%} shared)", style="dim"))
         console.print()
     for s in sorted(result.skipped, key=lambda s: s.path):
         console.print(Text(f"skipped {s.path}: {s.reason}", style="dim"))
