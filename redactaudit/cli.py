@@ -81,7 +81,14 @@ def _emit(text: str, output: Optional[Path]) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        atomic_write_text(output, text)
+        _write(output, text)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:
+        raise _die(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def version_callback(value: bool) -> None:
@@ -197,6 +204,8 @@ def redact(
         result = run_redact(list(paths), ruleset, cfg, chosen, options, scan_options)
     except RedactError as exc:
         raise _die(str(exc))
+    except OSError as exc:
+        raise _die(f"cannot write {exc.filename or 'the output'}: {exc.strerror or exc}")
     from .reporting import redaction
 
     if diff:
@@ -211,7 +220,7 @@ def redact(
     if log_path is not None:
         buf = io.StringIO()
         redaction.write_log(result, buf)
-        atomic_write_text(log_path, buf.getvalue())
+        _write(log_path, buf.getvalue())
     raise typer.Exit(1 if result.remaining or result.errors else 0)
 
 
@@ -228,7 +237,7 @@ def baseline_create(
 ) -> None:
     """Record every current finding as accepted."""
     record = baselines.create(_baseline_result(paths, config))
-    atomic_write_text(output, baselines.dumps(record))
+    _write(output, baselines.dumps(record))
     typer.echo(f"{output}: {sum(e['count'] for e in record['entries'])} findings accepted", err=True)
 
 
@@ -246,7 +255,7 @@ def baseline_update(
     record = baselines.create(_baseline_result(paths, config))
     before = {e["fingerprint"] for e in old["entries"]}
     after = {e["fingerprint"] for e in record["entries"]}
-    atomic_write_text(baseline, baselines.dumps(record))
+    _write(baseline, baselines.dumps(record))
     typer.echo(f"{baseline}: {len(after - before)} added, {len(before - after)} stale removed, "
                f"{len(after & before)} kept", err=True)
 

@@ -158,3 +158,12 @@ def test_python_dash_m_and_console_script(docs):
     res = subprocess.run([sys.executable, "-m", "redactaudit", "scan", str(docs / "nope")],
                          capture_output=True, text=True)
     assert res.returncode == 2 and "Traceback" not in res.stderr
+
+
+def test_unwritable_outputs_are_exit_2_not_a_traceback(docs, tmp_path):
+    res = run("scan", str(docs / "leaky.txt"), "--output", str(tmp_path / "no" / "such" / "dir" / "r.json"))
+    assert res.exit_code == 2 and "cannot write" in res.stderr
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    res = run("redact", str(docs / "leaky.txt"), "--out", str(blocker / "out"))
+    assert res.exit_code == 2 and "cannot write" in res.stderr
