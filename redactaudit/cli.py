@@ -49,10 +49,6 @@ class FailOn(str, Enum):
     never = "never"
 
 
-class UsageError(Exception):
-    """Exit 2 with this message."""
-
-
 def _die(message: str) -> "typer.Exit":
     typer.echo(f"redactaudit: error: {message}", err=True)
     return typer.Exit(2)

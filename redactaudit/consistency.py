@@ -31,7 +31,6 @@ _MASK_CHARS = "".join(MASK_CLASSES.values())
 VALUE_RULES = ("consistency.revealed-elsewhere", "consistency.cross-document")
 _MASKY = regex.compile(f"[{regex.escape(_MASK_CHARS)}]")
 _FILLER = regex.compile(r"[\p{Han}A-Za-z0-9·]{1,8}")
-_PUNCT = regex.compile(r"[\p{P}\p{Z}\s]")
 _HAN = regex.compile(r"\p{Han}")
 _SHORT_VALUE = regex.compile(r"\p{Han}{2,4}|\d{1,6}")
 MAX_RELATED = 8
@@ -247,7 +246,6 @@ def summary(findings: list[Finding]) -> dict:
 # Across documents
 
 
-_SENTENCE_END = frozenset("。！？；!?;")
 
 
 @dataclass(frozen=True, slots=True)

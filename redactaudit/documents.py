@@ -185,10 +185,6 @@ class LineIndex:
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
 
-    def line_span(self, line: int) -> tuple[int, int]:
-        start = self._starts[line - 1]
-        end = self._starts[line] if line < len(self._starts) else None
-        return start, (end if end is not None else -1)
 
 
 @dataclass(frozen=True, slots=True)

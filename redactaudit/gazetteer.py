@@ -116,12 +116,13 @@ class WordLists:
             places = [p for p in places if p.level == "prefecture" and p.current]
         common = self.get("zh-common-words")
         return tuple(s for s in (short_name(p.name) for p in places)
-                     if len(s) >= 2 and s not in common and s not in GENERIC and s != p_suffixless(s))
+                     if len(s) >= 2 and s not in common and s not in GENERIC and not _whole_name(s))
 
 
-def p_suffixless(name: str) -> str:
-    """A 'short name' that still ends in its suffix (曹县) is matched by the one-character rule."""
-    return name if len(name) == 2 and name[1] in "县市旗区" else ""
+def _whole_name(short: str) -> bool:
+    """A 'short name' that is still the whole name with its suffix (曹县): the one-character
+    county rule matches those, with the boundary checks they need."""
+    return len(short) == 2 and short[1] in "县市旗区"
 
 
 def trie_regex(words: frozenset[str] | tuple[str, ...], *, reverse: bool = False) -> str:
