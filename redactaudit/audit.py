@@ -1,7 +1,9 @@
-"""The only orchestrator: paths -> documents -> detect -> filters -> AuditResult.
+"""The only orchestrator: paths -> documents -> detect -> filters -> consistency -> AuditResult,
+and for redaction: findings -> edits -> files -> a second scan.
 
-In: input paths (or stdin bytes), a Ruleset, a Config and ScanOptions. Out: an AuditResult.
-Every other module is a pure stage; this one decides their order.
+In: input paths (or stdin bytes), a Ruleset, a Config and ScanOptions (a Policy and RedactOptions
+to redact). Out: an AuditResult (a RedactResult). Every other module is a pure stage; this one
+decides their order and is the only one that writes files.
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ from .consistency import VALUE_RULES, check_document, cross_document
 from .detect import DEFAULT_TIMEOUT, detect
 from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, load_file
 from .fsutil import atomic_write_bytes
-from .policy import Policy
-from .redact import Edit, Pseudonyms, apply_edits, kept_role, plan_edits
 from .gazetteer import WordLists
 from .model import AuditResult, Document, DocumentReport, FileError, Finding, Kind, Severity, Skipped
+from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file, make_gate
+from .policy import Policy
+from .redact import Edit, Pseudonyms, apply_edits, kept_role, plan_edits
 
 # Values that identify a person on their own; masking one of them says nothing about how the
 # document treats contextual details.
 DIRECT_CATEGORIES = frozenset("phone phone_en idcard passport uscc bankcard qq email plate ip ssn iban url wechat".split())
-from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file, make_gate
 
 
 @dataclass(frozen=True, slots=True)
