@@ -368,7 +368,7 @@ MAX_POSTING = 64  # a shingle in more documents than this is boilerplate, not ev
 
 # Shingles start where one of these characters stands: common in Chinese and English prose, so
 # every text has anchors, and chosen by content alone, so two copies anchor at the same words.
-_SHINGLES = re.compile(f"(?=([的是在和了要对为e].{{{SHINGLE - 1}}}))", re.S)
+_SHINGLES = re.compile(f"(?=([的是在和了要对为以于与及将把被不有这中上个国一地出会年作发市县区人e].{{{SHINGLE - 1}}}))", re.S)
 
 
 def _sampled_shingles(norm: str) -> set[int]:

@@ -104,3 +104,11 @@ def test_person_masks_are_compared_whatever_word_follows(ruleset):
     got = [f for f in findings if f.rule == "consistency.mask-length"]
     assert [(f.category, f.start, f.end) for f in got] == [("person", 9, 10)]
     assert [r.note for r in got[0].related] == ["width 1", "width 3"]
+
+
+def test_short_copies_are_paired():
+    # Regression: with too few anchor characters a 150-character notice had 3 shingles and its copy
+    # was never found.
+    a = "在XX市XX年度全面从严治党工作会议上的讲话。过去一年，全市各级纪检监察机关共立案*件，处分*人，挽回经济损失*万元。"
+    b = a.replace("XX年度", "399年度")
+    assert [(i, j) for i, j, _ in near_duplicates([normalize(a).text, normalize(b).text])] == [(0, 1)]
