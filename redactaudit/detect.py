@@ -140,10 +140,10 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
                ) -> Iterator[Candidate]:
     """Every accepted match of one rule in `text` (raises TimeoutError past `timeout`)."""
     has_value = "value" in rule.pattern.groupindex
-    has_reject = "reject" in rule.pattern.groupindex
+    rejects = [g for g in rule.pattern.groupindex if g.startswith("reject")]
     checks = [(name, VALIDATORS[name]) for name in rule.validators]
     for m in rule.pattern.finditer(text, timeout=timeout):
-        if has_reject and m.span("reject")[0] >= 0:
+        if any(m.span(g)[0] >= 0 for g in rejects):
             continue  # what follows makes it something else (昭通 + 市 is matched by another rule)
         start, end = m.span("value") if has_value else m.span()
         if start < 0 or end <= start:
