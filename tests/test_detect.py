@@ -74,6 +74,8 @@ def test_identifiers_are_validated(ruleset):
         ("identifiers.cn-mobile", *at(text, "13912345678"), "13912345678"),
         ("identifiers.cn-landline", *at(text, "(0771)5881234"), "(0771)5881234"),
         ("identifiers.cn-resident-id", *at(text, "450103198505051239"), "450103198505051239"),
+        # Right after an ID word, an ID-shaped number is reported even with a wrong check digit.
+        ("identifiers.cn-resident-id-cued", *at(text, "450103198505051238"), "450103198505051238"),
         ("identifiers.bank-card", *at(text, "6222 0210 0112 3456 789"), "6222 0210 0112 3456 789"),
         ("identifiers.qq", *at(text, "873624511"), "873624511"),
         ("identifiers.email", *at(text, "chen@example.com"), "chen@example.com"),
