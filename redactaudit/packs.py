@@ -236,8 +236,8 @@ GATE_MAX_PATTERN = 1000
 
 class Gate:
     """All rules' patterns, lookarounds removed, in one RE2 set: a single pass over a document
-    says which rules can match in it, and the others are not run. On the seed speeches 9 of 61
-    rules survive per document on average. Rules whose pattern RE2 cannot read, or that are too
+    says which rules can match in it, and the others are not run. On the seed speeches about 14 of 66
+    rules run per document. Rules whose pattern RE2 cannot read, or that are too
     long to share a set, always run."""
 
     def __init__(self, rules: tuple[Rule, ...]):
