@@ -96,12 +96,32 @@ def quasi_severity(findings: list[Finding], ruleset: Ruleset) -> list[Finding]:
     return out
 
 
+IGNORE_MARK = "redactaudit: ignore"
+
+
+def ignored_lines(text: str) -> frozenset[int]:
+    """Lines marked in the document itself: `redactaudit: ignore` silences its own line,
+    `redactaudit: ignore-next-line` the one after (in any comment syntax, or none)."""
+    if IGNORE_MARK not in text:
+        return frozenset()
+    lines = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if IGNORE_MARK in line:
+            lines.add(number + 1 if f"{IGNORE_MARK}-next-line" in line else number)
+    return frozenset(lines)
+
+
 def scan_document(document: Document, ruleset: Ruleset, config: Config, options: ScanOptions,
                   errors: list[FileError], figures: frozenset[str] = frozenset()) -> tuple[DocumentReport, int]:
-    """Findings of one document after the allowlists and severity overrides; and how many were allowed."""
+    """Findings of one document after the allowlists, inline ignores and severity overrides; and
+    how many were suppressed."""
     found = quasi_severity(detect(document, ruleset, timeout=options.timeout, errors=errors), ruleset)
+    silenced = ignored_lines(document.text)
     kept, suppressed = [], 0
     for f in found:
+        if f.line in silenced and f.kind is not Kind.PLACEHOLDER:
+            suppressed += 1
+            continue
         if _allowed(f, config) or _public_figure(f, document.text, figures):
             suppressed += 1
             continue

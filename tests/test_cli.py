@@ -167,3 +167,14 @@ def test_unwritable_outputs_are_exit_2_not_a_traceback(docs, tmp_path):
     blocker.write_text("x", encoding="utf-8")
     res = run("redact", str(docs / "leaky.txt"), "--out", str(blocker / "out"))
     assert res.exit_code == 2 and "cannot write" in res.stderr
+
+
+def test_inline_ignore_comments(tmp_path):
+    doc = tmp_path / "a.md"
+    doc.write_text("办公电话：0771-5881234 <!-- redactaudit: ignore -->\n"
+                   "<!-- redactaudit: ignore-next-line -->\n"
+                   "值班手机：13912345678\n"
+                   "联系人手机：13800001111\n", encoding="utf-8")
+    report = json.loads(run("scan", str(doc), "-f", "json").stdout)
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [("identifiers.cn-mobile", 4)]
+    assert report["summary"]["allowlisted"] == 2
