@@ -27,7 +27,7 @@ CATEGORIES = frozenset(
 STYLES = frozenset("asterisk x-run times mou circle square block label partial".split())
 _RULE_KEYS = {"id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",
               "confidence", "message", "examples", "priority", "description", "requires", "reject",
-              "severity_if_unmasked", "when_masked", "engine"}
+              "severity_if_unmasked", "when_masked", "engine", "gate"}
 _REJECT_KEYS = {"lists", "words", "prefix", "straddle"}
 _CONTEXT_KEYS = {"window", "require", "require_before", "require_after", "suppress", "suppress_before",
                  "suppress_after", "boost"}
@@ -134,6 +134,9 @@ class Rule:
     severity_if_unmasked: Severity | None = None
     # Run only in a document that masks one of these categories somewhere (costly or noisy rules).
     when_masked: tuple[str, ...] = ()
+    # An RE2 pattern that matches wherever the rule can (a superset), for the document gate; by
+    # default the rule's own pattern without its lookarounds.
+    gate: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +253,7 @@ class Gate:
         index: dict[int, int] = {}
         always = set()
         for pos, rule in enumerate(rules):
-            gate = _strip_lookarounds(rule.pattern.pattern)
+            gate = rule.gate or _strip_lookarounds(rule.pattern.pattern)
             if len(gate) > GATE_MAX_PATTERN:
                 always.add(pos)
                 continue
@@ -421,6 +424,17 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         raise _fail(source, rid, f"severity_if_unmasked: {exc}") from None
     reject_words, reject_prefix, reject_straddle = _reject(raw.get("reject"), source, rid, lists)
     when_masked = _strings(raw.get("when_masked"), source, rid, "when_masked")
+    gate = raw.get("gate")
+    if gate is not None and (not isinstance(gate, str) or not gate):
+        raise _fail(source, rid, "gate must be a regex (RE2 syntax)")
+    if gate is not None:
+        gate = _expand(gate, variables, source, rid)
+        try:
+            Re2Pattern(gate, 0)
+        except ImportError:
+            pass
+        except Exception as exc:  # noqa: BLE001 - re2's own error type
+            raise _fail(source, rid, f"gate is not a pattern RE2 can read: {exc}") from None
     for masked in when_masked:
         if masked not in CATEGORIES:
             raise _fail(source, rid, f"when_masked: unknown category {masked!r}")
@@ -439,7 +453,7 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         requires=_strings(raw.get("requires"), source, rid, "requires"),
         reject_words=reject_words, reject_prefix=reject_prefix, reject_straddle=reject_straddle,
         severity_if_unmasked=unmasked,
-        when_masked=when_masked,
+        when_masked=when_masked, gate=gate,
     )
 
 

@@ -109,3 +109,10 @@ def test_the_gate_never_drops_a_rule_from_its_own_examples():
         for ex in rule.matches:
             assert pos in ruleset.gate.candidates(ex.text), (rule.id, ex.text)
     assert ruleset.gate.candidates("") == ruleset.gate.always  # nothing matches: RE2 answers None
+
+
+def test_a_gate_must_be_readable_by_re2():
+    pytest.importorskip("re2")
+    bad = GOOD.replace("message: ticket number", "message: ticket number\n    gate: '(?<=x)TICKET'")
+    with pytest.raises(PackError, match="mine.yaml:mine.ticket: gate is not a pattern RE2 can read"):
+        parse_pack(bad, "mine.yaml")
