@@ -214,8 +214,9 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
             for c in match_rule(rule, scan_text, ruleset.infer, timeout=timeout):
                 if view:
                     s, e = view.span_to_source(c.start, c.end)
+                    joined = "\n" in text[s:e] or "\r" in text[s:e]
                     c = Candidate(c.rule, s, e, text[s:e], c.category, c.confidence, c.style, c.width,
-                                  c.why + ("joined across a line break",) if "\n" in text[s:e] or "\r" in text[s:e] else c.why)
+                                  c.why + ("joined across a line break",) if joined else c.why)
                 out.append(c)
         except TimeoutError:
             if errors is not None:
