@@ -27,7 +27,8 @@ from .redact import Edit, Pseudonyms, apply_edits, kept_role, plan_edits
 
 # Values that identify a person on their own; masking one of them says nothing about how the
 # document treats contextual details.
-DIRECT_CATEGORIES = frozenset("phone phone_en idcard passport uscc bankcard qq email plate ip ssn iban url wechat".split())
+DIRECT_CATEGORIES = frozenset(
+    "phone phone_en idcard passport uscc bankcard qq email plate ip ssn iban url wechat".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +299,8 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
         try:
             data = encode_text(doc.text, doc.encoding, doc.bom)
         except UnicodeEncodeError as exc:
-            errors.append(FileError(doc.path, f"the redacted text does not fit {doc.encoding}: {exc.reason}; not written"))
+            errors.append(FileError(doc.path, f"the redacted text does not fit {doc.encoding}: {exc.reason}; "
+                                              "not written"))
             continue
         files.append(RedactedFile(original, output, edits, doc.text))
         if options.dry_run:
@@ -349,7 +351,8 @@ def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy:
             loaded = load_file(Path(item.output), item.output, encoding=item.document.encoding,
                                max_bytes=max(scan.max_bytes, 1 << 40))
             if not isinstance(loaded, Document):
-                errors.append(FileError(item.output, f"cannot read back the redacted file: {getattr(loaded, 'message', loaded)}"))
+                reason = getattr(loaded, "message", None) or getattr(loaded, "reason", "")
+                errors.append(FileError(item.output, f"cannot read back the redacted file: {reason}"))
                 continue
             doc = loaded
         report, _ = scan_document(doc, ruleset, config, scan, errors, figures)

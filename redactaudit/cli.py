@@ -169,7 +169,8 @@ def scan(
 def redact(
     paths: List[str] = typer.Argument(..., help="Files or folders to redact."),
     policy: Optional[str] = typer.Option(None, "--policy", "-p",
-                                         help="A preset (zh-gov, zh-court, en-basic) or a policy file [default: zh-gov]."),
+                                         help="A preset (zh-gov, zh-court, en-basic) or a policy file "
+                                              "[default: zh-gov]."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write redacted copies here, mirroring the input tree."),
     in_place: bool = typer.Option(False, "--in-place", help="Rewrite the files themselves (a .bak is kept)."),
     no_backup: bool = typer.Option(False, "--no-backup", help="With --in-place: keep no .bak copy."),

@@ -196,7 +196,7 @@ def revealed_elsewhere(document: Document, findings: list[Finding]) -> tuple[lis
             continue
         line, col = index.position(s)
         end_line, end_col = index.position(e)
-        category = overlapping[0].category if overlapping else (mask.category if mask.category != "unknown" else "unknown")
+        category = overlapping[0].category if overlapping else mask.category
         new.append(_inconsistency(
             "consistency.revealed-elsewhere", mask, category, Severity.ERROR,
             f"被遮蔽的位置在别处以明文出现 / the words around a mask ({mask.text}) appear elsewhere "
@@ -458,7 +458,8 @@ def align_pair(a: Document, na: Normalized, fa: list[Finding], b: Document, nb: 
     return out
 
 
-def cross_document(docs: list[tuple[Document, list[Finding]]]) -> tuple[dict[str, list[Finding]], list[tuple[str, str, float]]]:
+def cross_document(docs: list[tuple[Document, list[Finding]]]
+                   ) -> tuple[dict[str, list[Finding]], list[tuple[str, str, float]]]:
     """Findings per path from aligning near-duplicate documents, and the pairs that were aligned."""
     pairs = near_duplicates([folded_text(d.text) for d, _ in docs])
     normalized: dict[int, Normalized] = {}  # the offset map only for documents that have a copy

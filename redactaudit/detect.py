@@ -296,7 +296,8 @@ def check_examples(rules: tuple[Rule, ...], infer: Inference) -> list[str]:
             if ex.value is not None:
                 hits = [h for h in hits if h.text == ex.value]
             if hits:
-                problems.append(f"{rule.source}:{rule.id}: nomatch example matches {[h.text for h in hits]}: {ex.text!r}")
+                problems.append(f"{rule.source}:{rule.id}: nomatch example matches "
+                                f"{[h.text for h in hits]}: {ex.text!r}")
     for ex in infer.examples:
         mask = regex.search(r"[*＊XxＸ×某○〇□■█]+|\[[^\]]+\]", ex.text)
         got = infer_category(ex.text, mask.start(), mask.end(), infer, mask.group()) if mask else ("unknown", "")

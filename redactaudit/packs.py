@@ -301,7 +301,8 @@ def _examples(value: Any, source: str, where: str, key: str) -> tuple[Example, .
     for item in value:
         if isinstance(item, str):
             out.append(Example(item))
-        elif isinstance(item, dict) and isinstance(item.get("text"), str) and set(item) <= {"text", "value", "category"}:
+        elif (isinstance(item, dict) and isinstance(item.get("text"), str)
+              and set(item) <= {"text", "value", "category"}):
             out.append(Example(item["text"], item.get("value"), item.get("category")))
         else:
             raise _fail(source, where, f"examples.{key}: each example is a string or {{text, value, category}}")
