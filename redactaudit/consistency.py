@@ -139,33 +139,44 @@ def _has_mask(s: str) -> bool:
     return any(c in _MASK_SET for c in s)
 
 
-def _slot_fills(text: str, mask: Finding, index: LineIndex, width: int = 6) -> list[tuple[int, int]]:
-    """Spans that sit where the mask sits, elsewhere in the text: the same words before it and
-    the word right after (建设现代化**的 ... 建设现代化平果的), or the same words after it."""
-    found = []
-    left = text[max(0, mask.start - width):mask.start]
-    if _han_count(left) >= 4 and not _has_mask(left):
+def _slot_fills(text: str, masks: list[Finding], width: int = 6) -> dict[tuple[int, int], Finding]:
+    """Spans that sit where a mask sits, elsewhere in the text: the same words before it and the
+    word right after (建设现代化**的 ... 建设现代化平果的), or the same words after it. Masks that
+    share their context are looked up once (a long text repeats its phrases: per mask, it would
+    be quadratic). Returns span -> the mask whose slot it fills."""
+    by_left: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    by_right: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for mask in masks:
+        left = text[max(0, mask.start - width):mask.start]
         nxt = text[mask.end:mask.end + 1]
+        if nxt and _han_count(left) >= 4 and not _has_mask(left):
+            by_left[(left, nxt)].append(mask)
+        right = text[mask.end:mask.end + width]
+        prev = text[mask.start - 1:mask.start] if mask.start else ""
+        if prev and _han_count(right) >= 4 and not _has_mask(right):
+            by_right[(right, prev)].append(mask)
+    found: dict[tuple[int, int], Finding] = {}
+    for (left, nxt), group in by_left.items():
+        own = {m.start for m in group}
         pos = text.find(left)
-        while pos >= 0 and nxt:
+        while pos >= 0:
             s = pos + len(left)
-            if s != mask.start:
+            if s not in own:
                 m = _FILLER.match(text, s)
                 if m:
                     end = text.find(nxt, s, m.end() + 1)
                     if end > s and not _MASKY.search(text, s, end):
-                        found.append((s, end))
+                        found.setdefault((s, end), group[0])
             pos = text.find(left, pos + 1)
-    right = text[mask.end:mask.end + width]
-    if _han_count(right) >= 4 and not _has_mask(right):
-        prev = text[mask.start - 1:mask.start] if mask.start else ""
+    for (right, prev), group in by_right.items():
+        own = {m.end for m in group}
         pos = text.find(right)
-        while pos >= 0 and prev:
-            if pos != mask.end:
+        while pos >= 0:
+            if pos not in own:
                 s = text.rfind(prev, max(0, pos - 9), pos)
                 if s >= 0 and pos - s - 1 >= 1 and _FILLER.fullmatch(text, s + 1, pos) and \
                         not _MASKY.search(text, s + 1, pos):
-                    found.append((s + 1, pos))
+                    found.setdefault((s + 1, pos), group[0])
             pos = text.find(right, pos + 1)
     return found
 
@@ -179,19 +190,19 @@ def revealed_elsewhere(document: Document, findings: list[Finding]) -> tuple[lis
     index = LineIndex(text)
     masks = [f for f in findings if f.kind is Kind.PLACEHOLDER and f.category in _CONTEXTUAL | {"unknown"}]
     masked_categories = {f.category for f in masks}
-    leaks = [f for f in findings if f.kind is Kind.LEAK]
+    leaks = sorted((f for f in findings if f.kind is Kind.LEAK), key=lambda f: f.start)
+    leak_starts = [f.start for f in leaks]
+    by_category: dict[str, list[Finding]] = defaultdict(list)
+    for m in masks:
+        by_category[m.category].append(m)
     new: list[Finding] = []
-    slotted: dict[tuple[int, int], Finding] = {}
-    for mask in masks:
-        if mask.style in ("label", "partial"):
-            continue
-        for s, e in _slot_fills(text, mask, index):
-            slotted.setdefault((s, e), mask)
+    slotted = _slot_fills(text, [m for m in masks if m.style not in ("label", "partial")])
     covered = []
     for (s, e), mask in sorted(slotted.items()):
         # A slot fill is a leak unless it is ordinary text that happens to sit there.
         value = text[s:e]
-        overlapping = [f for f in leaks if f.start < e and s < f.end]
+        i = bisect.bisect_left(leak_starts, e)  # leaks starting before the fill ends; values are short
+        overlapping = [f for f in leaks[max(0, i - 8):i] if f.start < e and s < f.end]
         if not overlapping and not _SHORT_VALUE.fullmatch(value):
             continue
         line, col = index.position(s)
@@ -204,19 +215,23 @@ def revealed_elsewhere(document: Document, findings: list[Finding]) -> tuple[lis
             (_location(mask, "the mask"),), ("the same words around a mask",), 0.85,
             (s, e, value, line, col, end_line, end_col)))
         covered.append((s, e))
+    covered.sort()
+    covered_starts = [c[0] for c in covered]
     escalated = []
     for f in findings:
         if f.kind is Kind.LEAK and f.category in masked_categories and f.category in _CONTEXTUAL:
-            same = [m for m in masks if m.category == f.category]
+            same = by_category[f.category]
             f = replace(f, severity=Severity.ERROR,
                         why=f.why + (f"the document masks {f.category} elsewhere ({len(same)} masks)",),
                         related=f.related + tuple(_location(m, "a mask of the same category") for m in same[:3]))
-            if not any(s < f.end and f.start < e for s, e in covered):
+            i = bisect.bisect_left(covered_starts, f.end)
+            if not any(s < f.end and f.start < e for s, e in covered[max(0, i - 8):i]):
                 new.append(_inconsistency(
                     "consistency.revealed-elsewhere", f, f.category, Severity.ERROR,
                     f"本类已遮蔽，此处仍为明文 / the document masks {f.category} ({len(same)} masks) "
                     f"but leaves this one in clear",
-                    tuple(_location(m, "a mask of the same category") for m in same), f.why[-1:], 0.7))
+                    tuple(_location(m, "a mask of the same category") for m in same[:MAX_RELATED]),
+                    f.why[-1:], 0.7))
         escalated.append(f)
     return escalated, new
 

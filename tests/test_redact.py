@@ -166,3 +166,13 @@ def test_sigkill_mid_run_leaves_every_file_whole(tmp_path):
         assert now in (text, expected[name]), f"{name} is half-written"
         states["original" if now == text else "redacted"] += 1
     assert states["redacted"] > 0
+
+
+def test_a_long_repetitive_document_is_redacted_whole(tmp_path):
+    # Regression: slot filling once looked up every mask's context through the whole text
+    # (quadratic), and excerpts copied the rest of the findings list for every finding.
+    doc = tmp_path / "long.txt"
+    doc.write_text("**同志、***同志，手机13912345678，刘建华同志。" * 2000, encoding="utf-8")
+    result = redact([str(doc)], load_ruleset(Config()), Config(), load_policy("zh-gov"), RedactOptions(dry_run=True))
+    assert result.files[0].text == "某某同志、某某同志，手机[电话]，某某同志。" * 2000
+    assert result.remaining == ()

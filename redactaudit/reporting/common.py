@@ -43,8 +43,8 @@ def excerpt(document: Document, finding: Finding, secrets: list[tuple[int, int, 
     pieces, pos = [], start
     if not show_values:
         # Secrets are sorted by start; only those near the window matter (a long document has many).
-        first = max(0, bisect.bisect_left(secrets, (start - 1000,)))
-        for s, e, category in secrets[first:]:
+        for k in range(bisect.bisect_left(secrets, (start - 1000,)), len(secrets)):
+            s, e, category = secrets[k]  # no slice: a copy of the rest would make this quadratic
             if s >= end:
                 break
             if e <= pos:
