@@ -263,10 +263,35 @@ def propagate(cands: list[Candidate], text: str) -> list[Candidate]:
     return cands + extra
 
 
+_LIST_SEP = "、，,；;和与及"
+
+
+def categories_from_lists(cands: list[Candidate], text: str) -> list[Candidate]:
+    """A mask of unknown category in a list gets its neighbours' category: in 张国庆、**、刘洋 the
+    mask hides a name. Neighbours are the candidates right across one separator."""
+    by_end = {c.end: c for c in cands}
+    by_start = {c.start: c for c in cands}
+    out = []
+    for c in cands:
+        if c.rule.kind is Kind.PLACEHOLDER and c.category == "unknown":
+            near = []
+            if c.start >= 1 and text[c.start - 1] in _LIST_SEP:
+                near.append(by_end.get(c.start - 1))
+            if text[c.end:c.end + 1] and text[c.end] in _LIST_SEP:
+                near.append(by_start.get(c.end + 1))
+            known = {n.category for n in near if n is not None and n.category != "unknown"}
+            if len(known) == 1:
+                category = known.pop()
+                c = Candidate(c.rule, c.start, c.end, c.text, category, c.confidence, c.style, c.width,
+                              c.why + (f"category {category} from the list it stands in",))
+        out.append(c)
+    return out
+
+
 def detect(document: Document, ruleset: Ruleset, *, timeout: float | None = DEFAULT_TIMEOUT,
            errors: list[FileError] | None = None) -> list[Finding]:
-    kept = resolve_overlaps(propagate(candidates(document, ruleset, timeout=timeout, errors=errors),
-                                      document.text))
+    kept = categories_from_lists(resolve_overlaps(propagate(
+        candidates(document, ruleset, timeout=timeout, errors=errors), document.text)), document.text)
     index = LineIndex(document.text)
     return [to_finding(c, document, index) for c in kept]
 

@@ -96,3 +96,10 @@ def test_value_cut_by_a_hard_wrap_is_found_with_both_parts(ruleset):
     assert [(f.start, f.end, f.line, f.end_line) for f in found] == [
         (text.index("chen"), text.index(".com") + 4, 2, 3)]
     assert found[0].text == "chen.lixin@exa\nmple.com"
+
+
+def test_a_mask_in_a_list_of_names_hides_a_name(ruleset):
+    text = "参加人员：张国庆、**、刘洋、***\n"
+    got = [(f.rule, f.text, f.category) for f in detect(make_doc(text), ruleset)]
+    assert got == [("names-zh.enumeration", "张国庆", "person"), ("placeholders.asterisk", "**", "person"),
+                   ("names-zh.enumeration", "刘洋", "person"), ("placeholders.asterisk", "***", "person")]
