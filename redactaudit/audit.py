@@ -83,10 +83,9 @@ def quasi_severity(findings: list[Finding], ruleset: Ruleset) -> list[Finding]:
     in clear is a warning; in a document that masks none of them it is only information."""
     contextual = sorted({f.category for f in findings
                          if f.kind is Kind.PLACEHOLDER and f.category not in DIRECT_CATEGORIES})
-    rules = {r.id: r for r in ruleset.rules}
     out = []
     for f in findings:
-        rule = rules.get(f.rule)
+        rule = ruleset.by_id.get(f.rule)
         if f.kind is Kind.LEAK and rule is not None and rule.severity_if_unmasked is not None:
             if contextual:
                 f = replace(f, why=f.why + (f"the document masks {', '.join(contextual)} elsewhere",))

@@ -187,7 +187,6 @@ def revealed_elsewhere(document: Document, findings: list[Finding]) -> tuple[lis
     then a leak of a masked category (the county in the body when the title says XX县), escalated
     to error. Returns (findings with leaks escalated, new inconsistency findings)."""
     text = document.text
-    index = LineIndex(text)
     masks = [f for f in findings if f.kind is Kind.PLACEHOLDER and f.category in _CONTEXTUAL | {"unknown"}]
     masked_categories = {f.category for f in masks}
     leaks = sorted((f for f in findings if f.kind is Kind.LEAK), key=lambda f: f.start)
@@ -198,6 +197,7 @@ def revealed_elsewhere(document: Document, findings: list[Finding]) -> tuple[lis
     new: list[Finding] = []
     slotted = _slot_fills(text, [m for m in masks if m.style not in ("label", "partial")])
     covered = []
+    index = LineIndex(text) if slotted else None  # only slot fills need new line numbers
     for (s, e), mask in sorted(slotted.items()):
         # A slot fill is a leak unless it is ordinary text that happens to sit there.
         value = text[s:e]

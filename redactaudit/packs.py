@@ -184,8 +184,10 @@ class Ruleset:
     # The order rules run in: placeholders first, since some leak rules only run where the
     # document masks their category (when_masked).
     order: tuple[int, ...] = field(init=False, compare=False, repr=False)
+    by_id: dict = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {r.id: r for r in self.rules})
         object.__setattr__(self, "order", tuple(sorted(
             range(len(self.rules)), key=lambda i: (self.rules[i].kind is not Kind.PLACEHOLDER,
                                                    bool(self.rules[i].when_masked)))))
