@@ -17,7 +17,8 @@ import regex
 
 from .documents import LineIndex, View, unwrap
 from .model import Document, FileError, Finding, Kind
-from .packs import Inference, Rule, Ruleset
+from .gate import Gate, Region, whole
+from .packs import Inference, Re2Pattern, Rule, Ruleset, make_gate
 from .validators import VALIDATORS
 
 DEFAULT_TIMEOUT = 10.0  # seconds one rule may spend on one document
@@ -34,6 +35,17 @@ MASK_CLASSES = {
 _CHAR_STYLE = {c: style for style, chars in MASK_CLASSES.items() for c in chars}
 # An English quantity: "* complaints were filed".
 _EN_COUNT = regex.compile(r"\s+[a-z]{3,}s\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where to look for one rule: text[start:end], and the same stretch of the text's UTF-8."""
+
+    start: int
+    end: int
+    data: bytes
+    byte_start: int
+    byte_end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,13 +148,30 @@ def context_verdict(rule: Rule, text: str, start: int, end: int) -> tuple[bool, 
     return True, confidence, tuple(why)
 
 
-def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None = DEFAULT_TIMEOUT
-               ) -> Iterator[Candidate]:
-    """Every accepted match of one rule in `text` (raises TimeoutError past `timeout`)."""
+def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None = DEFAULT_TIMEOUT,
+               span: Span | None = None, progress: list[int] | None = None) -> Iterator[Candidate]:
+    """Every accepted match of one rule in `text`, or in one span of it (raises TimeoutError past
+    `timeout`). A match that runs into the end of a span that is not the end of the text may be cut
+    short there, so it is left to the next span. `progress[0]` follows the end of the last match,
+    accepted or not (where the engine would search next)."""
+    if span is None:
+        found = rule.pattern.finditer(text, timeout=timeout)
+        limit = -1
+    else:
+        limit = span.end if span.end < len(text) else -1
+        if isinstance(rule.pattern, Re2Pattern):
+            found = rule.pattern.finditer(text, span.start, span.end, data=span.data,
+                                          byte_pos=span.byte_start, byte_endpos=span.byte_end)
+        else:
+            found = rule.pattern.finditer(text, span.start, span.end, timeout=timeout)
     has_value = "value" in rule.pattern.groupindex
     rejects = [g for g in rule.pattern.groupindex if g.startswith("reject")]
     checks = [(name, VALIDATORS[name]) for name in rule.validators]
-    for m in rule.pattern.finditer(text, timeout=timeout):
+    for m in found:
+        if m.span()[1] == limit:
+            continue
+        if progress is not None:
+            progress[0] = m.span()[1]
         if any(m.span(g)[0] >= 0 for g in rejects):
             continue  # what follows makes it something else (昭通 + 市 is matched by another rule)
         start, end = m.span("value") if has_value else m.span()
@@ -190,18 +219,56 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     return sorted(kept, key=lambda c: (c.start, c.end, c.rule.id))
 
 
+def _spans(ruleset: Ruleset, text: str, data: bytes) -> dict[int, list[Region]] | None:
+    """Rule position -> the regions of `text` to run it on (see gate.py); None: no gate, run every
+    rule on the whole text."""
+    if ruleset.gate is None:
+        return None
+    by_rule: dict[int, list[Region]] = {}
+    for region in ruleset.gate.regions(text, data):
+        for pos in region.rules:
+            by_rule.setdefault(pos, []).append(region)
+    if ruleset.gate.always:
+        everything = [whole(text, data, ruleset.gate.always)]
+        for pos in ruleset.gate.always:
+            by_rule[pos] = everything
+    return by_rule
+
+
+def _run(rule: Rule, text: str, data: bytes, regions: list[Region] | None, infer: Inference,
+         timeout: float | None) -> Iterator[Candidate]:
+    """A rule's candidates over its regions in order, each match once (regions may overlap by
+    their margins: the next region starts where the last match ended, as one finditer would)."""
+    if regions is None:
+        yield from match_rule(rule, text, infer, timeout=timeout)
+        return
+    cursor = [0]
+    for region in regions:
+        start, byte_start = region.start, region.byte_start
+        if cursor[0] >= region.end:
+            continue
+        if cursor[0] > start:
+            byte_start += len(text[start:cursor[0]].encode("utf-8", "surrogatepass"))
+            start = cursor[0]
+        span = Span(start, region.end, data, byte_start, region.byte_end)
+        yield from match_rule(rule, text, infer, timeout=timeout, span=span, progress=cursor)
+
+
 def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = DEFAULT_TIMEOUT,
-               errors: list[FileError] | None = None) -> list[Candidate]:
-    """All accepted candidates in source offsets, before overlap resolution."""
+               errors: list[FileError] | None = None, gated: bool = True) -> list[Candidate]:
+    """All accepted candidates in source offsets, before overlap resolution. With `gated`, each
+    rule runs only where the ruleset's gate says it can match (the result is the same)."""
     text = document.text
     view: View | None = unwrap(text)
     scan_text = view.text if view else text
+    data = scan_text.encode("utf-8", "surrogatepass")
+    by_rule = _spans(ruleset, scan_text, data) if gated else None
     out: list[Candidate] = []
-    possible = ruleset.gate.candidates(scan_text) if ruleset.gate is not None else None
     masked: set[str] | None = None
     for pos in ruleset.order:
         rule = ruleset.rules[pos]
-        if possible is not None and pos not in possible:
+        regions = by_rule.get(pos) if by_rule is not None else None
+        if by_rule is not None and regions is None:
             continue
         if rule.requires and not any(lit in scan_text for lit in rule.requires):
             continue
@@ -211,7 +278,7 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
             if masked.isdisjoint(rule.when_masked):
                 continue
         try:
-            for c in match_rule(rule, scan_text, ruleset.infer, timeout=timeout):
+            for c in _run(rule, scan_text, data, regions, ruleset.infer, timeout):
                 if view:
                     s, e = view.span_to_source(c.start, c.end)
                     joined = "\n" in text[s:e] or "\r" in text[s:e]
@@ -301,10 +368,19 @@ def example_hits(rule: Rule, text: str, infer: Inference) -> list[Candidate]:
     return list(match_rule(rule, text, infer, timeout=DEFAULT_TIMEOUT))
 
 
+def gated_hits(rule: Rule, pos: int, gate: Gate, text: str, infer: Inference) -> list[Candidate]:
+    """What one rule finds in a text when it runs only where the gate sends it."""
+    data = text.encode("utf-8", "surrogatepass")
+    regions = ([whole(text, data, gate.always)] if pos in gate.always
+               else [r for r in gate.regions(text, data) if pos in r.rules])
+    return list(_run(rule, text, data, regions, infer, DEFAULT_TIMEOUT))
+
+
 def check_examples(rules: tuple[Rule, ...], infer: Inference) -> list[str]:
     """Problems with rules' examples, each naming `file:rule-id`; empty when all agree."""
     problems = []
-    for rule in rules:
+    gate = make_gate(rules)
+    for pos, rule in enumerate(rules):
         for ex in rule.matches:
             hits = example_hits(rule, ex.text, infer)
             if not hits:
@@ -316,6 +392,9 @@ def check_examples(rules: tuple[Rule, ...], infer: Inference) -> list[str]:
             if ex.category is not None and ex.category not in [h.category for h in hits]:
                 problems.append(f"{rule.source}:{rule.id}: match example {ex.text!r} has category "
                                 f"{[h.category for h in hits]}, expected {ex.category!r}")
+            if gate is not None and gated_hits(rule, pos, gate, ex.text, infer) != hits:
+                problems.append(f"{rule.source}:{rule.id}: the gate does not find match example {ex.text!r} "
+                                "(a gate must match inside every match of its rule, or the context it reads)")
         for ex in rule.nomatches:
             hits = example_hits(rule, ex.text, infer)
             if ex.value is not None:

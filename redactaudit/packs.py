@@ -15,6 +15,8 @@ from typing import Any
 import regex
 import yaml
 
+from .gate import Gate, NotForRe2, locator
+from .gate import make_gate as build_gate
 from .gazetteer import WordLists, trie_regex
 from .model import Kind, Severity
 from .validators import VALIDATORS
@@ -44,18 +46,20 @@ class PackError(Exception):
 
 
 class _Re2Match:
-    __slots__ = ("_m", "_index")
+    __slots__ = ("_spans",)
 
-    def __init__(self, m: Any, index: dict[str, int]):
-        self._m, self._index = m, index
+    def __init__(self, spans: dict[int | str, tuple[int, int]]):
+        self._spans = spans
 
     def span(self, group: int | str = 0) -> tuple[int, int]:
-        return self._m.span(self._index[group] if isinstance(group, str) else group)
+        return self._spans[group]
 
 
 class Re2Pattern:
     """A rule compiled with RE2 (google-re2): a DFA, linear in the text whatever the pattern, and
-    20-30x faster than a backtracking engine on large word lists (the gazetteer). No lookaround."""
+    20-30x faster than a backtracking engine on large word lists (the gazetteer). No lookaround.
+    It runs on the UTF-8 bytes of a text (the scanner encodes a document once) and answers in
+    character offsets, like the regex engine."""
 
     def __init__(self, pattern: str, flags: int):
         import re2
@@ -64,16 +68,37 @@ class Re2Pattern:
         options.case_sensitive = not flags & regex.IGNORECASE
         options.dot_nl = bool(flags & regex.DOTALL)
         options.max_mem = 64 << 20
-        self._p = re2.compile(pattern, options)
+        self._p = re2.compile(pattern.encode("utf-8"), options)
         self.pattern = pattern
-        self.groupindex = dict(self._p.groupindex)
+        self.flags = flags
+        self.groupindex = {k.decode(): v for k, v in self._p.groupindex.items()}
+        self._groups = [(0, 0)] + list(self.groupindex.items())
 
-    def finditer(self, text: str, timeout: float | None = None) -> Any:
-        index = self.groupindex
-        return (_Re2Match(m, index) for m in self._p.finditer(text))
-
-    def search(self, text: str) -> Any:
-        return self._p.search(text)
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None, timeout: float | None = None,
+                 *, data: bytes | None = None, byte_pos: int = 0, byte_endpos: int | None = None) -> Any:
+        """Matches in text[pos:endpos]; `data` is the text's UTF-8 and byte_pos/byte_endpos the
+        same bounds in bytes, when the caller has them (else they are worked out here)."""
+        endpos = len(text) if endpos is None else endpos
+        if data is None:
+            data = text.encode("utf-8", "surrogatepass")
+            byte_pos = len(text[:pos].encode("utf-8", "surrogatepass"))
+            byte_endpos = byte_pos + len(text[pos:endpos].encode("utf-8", "surrogatepass"))
+        ascii_only = len(data) == len(text)
+        base_b, base_c = byte_pos, pos
+        for m in self._p.finditer(data, byte_pos, len(data) if byte_endpos is None else byte_endpos):
+            start = m.start()
+            if not ascii_only:
+                base_c += len(data[base_b:start].decode("utf-8", "surrogatepass"))
+                base_b = start
+            spans: dict[int | str, tuple[int, int]] = {}
+            for key, group in self._groups:
+                s, e = m.span(group)
+                if s < 0 or ascii_only:
+                    spans[key] = (s, e)
+                else:
+                    cs = base_c + len(data[start:s].decode("utf-8", "surrogatepass"))
+                    spans[key] = (cs, cs + len(data[s:e].decode("utf-8", "surrogatepass")))
+            yield _Re2Match(spans)
 
 
 def _compile(pattern: str, flags: int, engine: str) -> Any:
@@ -134,8 +159,9 @@ class Rule:
     severity_if_unmasked: Severity | None = None
     # Run only in a document that masks one of these categories somewhere (costly or noisy rules).
     when_masked: tuple[str, ...] = ()
-    # An RE2 pattern that matches wherever the rule can (a superset), for the document gate; by
-    # default the rule's own pattern without its lookarounds.
+    # An RE2 pattern that matches inside every match of the rule or the context its lookarounds
+    # read; the rule runs only in the sentences where it occurs (see gate.py). By default it is
+    # derived from the rule's own pattern.
     gate: str | None = None
 
 
@@ -179,7 +205,7 @@ class Ruleset:
     rules: tuple[Rule, ...]
     infer: Inference = field(default_factory=Inference)
     packs: tuple[str, ...] = ()
-    # One pass over a document tells which rules can match in it at all (see Gate).
+    # One pass over a document tells where each rule is worth running (see gate.py).
     gate: "Gate | None" = field(default=None, compare=False, repr=False)
     # The order rules run in: placeholders first, since some leak rules only run where the
     # document masks their category (when_masked).
@@ -193,91 +219,21 @@ class Ruleset:
                                                    bool(self.rules[i].when_masked)))))
 
 
-_LOOKAROUND = ("(?<=", "(?<!", "(?=", "(?!")
-
-
-def _strip_lookarounds(pattern: str) -> str:
-    """The pattern without its lookarounds and with plain groups: it matches wherever the rule
-    does (and more), in a syntax RE2 reads."""
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        if pattern.startswith(_LOOKAROUND, i):
-            depth, j = 0, i
-            while j < n:
-                c = pattern[j]
-                if c == "\\":
-                    j += 2
-                    continue
-                if c == "[":
-                    j += 2 if pattern.startswith("[^]", j) or pattern.startswith("[]", j) else 1
-                    while j < n and pattern[j] != "]":
-                        j += 2 if pattern[j] == "\\" else 1
-                    j += 1
-                    continue
-                depth += c == "("
-                if c == ")":
-                    depth -= 1
-                    if depth == 0:
-                        j += 1
-                        break
-                j += 1
-            i = j
-            continue
-        if pattern[i] == "\\":
-            out.append(pattern[i:i + 2])
-            i += 2
-            continue
-        out.append(pattern[i])
-        i += 1
-    plain = regex.sub(r"\(\?P<\w+>", "(?:", "".join(out))
-    return regex.sub(r"\\u([0-9a-fA-F]{4})", r"\\x{\1}", plain)
-
-
-# A rule whose pattern is a long word list (the gazetteer) is its own best gate: put in the set it
-# slows the whole set down 3x (measured), and run alone on RE2 it costs little.
-GATE_MAX_PATTERN = 1000
-
-
-class Gate:
-    """All rules' patterns, lookarounds removed, in one RE2 set: a single pass over a document
-    says which rules can match in it, and the others are not run. On the seed speeches about 14 of 66
-    rules run per document. Rules whose pattern RE2 cannot read, or that are too
-    long to share a set, always run."""
-
-    def __init__(self, rules: tuple[Rule, ...]):
-        import re2
-
-        options = re2.Options()
-        options.max_mem = 256 << 20
-        self._set = re2.Set.SearchSet(options)
-        self.always: frozenset[int] = frozenset()
-        index: dict[int, int] = {}
-        always = set()
-        for pos, rule in enumerate(rules):
-            gate = rule.gate or _strip_lookarounds(rule.pattern.pattern)
-            if len(gate) > GATE_MAX_PATTERN:
-                always.add(pos)
-                continue
-            if getattr(rule.pattern, "flags", 0) & regex.IGNORECASE:
-                gate = "(?i)" + gate
-            try:
-                index[self._set.Add(gate)] = pos
-            except Exception:  # noqa: BLE001 - RE2 cannot read it: the rule runs on every document
-                always.add(pos)
-        self._set.Compile()
-        self._index = index
-        self.always = frozenset(always)
-
-    def candidates(self, text: str) -> frozenset[int]:
-        return self.always | {self._index[i] for i in self._set.Match(text) or ()}  # None: no match
+def rule_gate(rule: Rule) -> str | None:
+    """The RE2 gate of a rule (see gate.py): its own `gate:`, or one derived from its pattern;
+    None when RE2 cannot read it (the rule then runs on whole documents)."""
+    try:
+        found = rule.gate or locator(rule.pattern.pattern)
+    except NotForRe2:
+        return None
+    flags = rule.pattern.flags
+    inline = "".join(f for f, bit in (("i", regex.IGNORECASE), ("m", regex.MULTILINE), ("s", regex.DOTALL))
+                     if flags & bit)
+    return f"(?{inline}:{found})" if inline else found
 
 
 def make_gate(rules: tuple[Rule, ...]) -> Gate | None:
-    try:
-        return Gate(rules)
-    except ImportError:
-        return None
+    return build_gate([rule_gate(r) for r in rules])
 
 
 def _fail(source: str, where: str, msg: str) -> PackError:
@@ -408,7 +364,7 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         raise _fail(source, rid, f"bad regex: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - re2 raises its own error type for what it cannot do
         raise _fail(source, rid, f"engine re2 cannot compile it (no lookaround, no backreferences): {exc}") from None
-    if pattern.search(""):
+    if next(iter(pattern.finditer("")), None) is not None:
         raise _fail(source, rid, "regex matches the empty string")
     validators = _strings(raw.get("validators"), source, rid, "validators")
     for name in validators:

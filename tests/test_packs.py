@@ -100,15 +100,14 @@ def test_when_masked_keeps_the_rule_category():
     assert (pack.rules[0].category, pack.rules[0].when_masked) == ("number", ("place", "unknown"))
 
 
-def test_the_gate_never_drops_a_rule_from_its_own_examples():
-    # The gate (lookarounds removed, all rules in one RE2 set) must match wherever a rule does.
-    ruleset = build_ruleset(PACKS)
-    if ruleset.gate is None:
-        pytest.skip("google-re2 is not installed: no gate")
-    for pos, rule in enumerate(ruleset.rules):
-        for ex in rule.matches:
-            assert pos in ruleset.gate.candidates(ex.text), (rule.id, ex.text)
-    assert ruleset.gate.candidates("") == ruleset.gate.always  # nothing matches: RE2 answers None
+def test_a_gate_that_misses_its_rule_is_reported():
+    pytest.importorskip("re2")
+    # The rule matches TICKET-1234; a gate on a word the match does not contain sends it nowhere.
+    pack = parse_pack(GOOD.replace("message: ticket number", "message: ticket number\n    gate: 'INVOICE'"),
+                      "mine.yaml")
+    assert check_examples(pack.rules, INFER) == [
+        "mine.yaml:mine.ticket: the gate does not find match example 'see TICKET-1234' (a gate must "
+        "match inside every match of its rule, or the context it reads)"]
 
 
 def test_a_gate_must_be_readable_by_re2():
