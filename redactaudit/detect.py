@@ -168,10 +168,11 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
     rejects = [g for g in rule.pattern.groupindex if g.startswith("reject")]
     checks = [(name, VALIDATORS[name]) for name in rule.validators]
     for m in found:
-        if m.span()[1] == limit:
+        match_end = m.span()[1]
+        if match_end == limit:
             continue
         if progress is not None:
-            progress[0] = m.span()[1]
+            progress[0] = match_end
         if any(m.span(g)[0] >= 0 for g in rejects):
             continue  # what follows makes it something else (昭通 + 市 is matched by another rule)
         start, end = m.span("value") if has_value else m.span()
@@ -270,7 +271,10 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
         regions = by_rule.get(pos) if by_rule is not None else None
         if by_rule is not None and regions is None:
             continue
-        if rule.requires and not any(lit in scan_text for lit in rule.requires):
+        # `requires` is a cheap test for rules that run on whole documents; a gated rule has
+        # already been sent only where it can match.
+        ungated = by_rule is None or pos in ruleset.gate.always
+        if ungated and rule.requires and not any(lit in scan_text for lit in rule.requires):
             continue
         if rule.when_masked:
             if masked is None:

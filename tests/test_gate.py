@@ -188,3 +188,25 @@ def test_saved_reports_are_current(tmp_path):
     stale = [p.name for p in sorted(tmp_path.iterdir())
              if p.read_bytes() != (ROOT / "reports" / p.name).read_bytes()]
     assert stale == [], f"reports/ is stale: run python tools/make_reports.py ({stale})"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("张 三", "张三"), ("138****5678", "138****5678"), ("A_b-C", "abc"), ("Ｘｘ县", "xx县"),
+    ("a.b@c.com", "a.b@c.com"), ("１２３", "123"), ("40%", "40%"),
+])
+def test_a_fingerprint_ignores_spacing_width_and_case(value, expected):
+    from redactaudit.identity import fingerprint, normalise_value
+
+    assert normalise_value(value) == expected
+    assert fingerprint("r", "p", value, b"k") == fingerprint("r", "p", expected, b"k")
+
+
+def test_fingerprints_are_hmac_sha256_of_rule_path_and_value():
+    # Baselines written by earlier versions must keep matching: the identity is fixed.
+    import hashlib
+    import hmac
+
+    from redactaudit.identity import fingerprint
+
+    expected = hmac.new(b"k", "r\x1fp\x1f138****5678".encode(), hashlib.sha256).hexdigest()[:16]
+    assert fingerprint("r", "p", "138****5678", b"k") == expected

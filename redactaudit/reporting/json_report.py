@@ -43,6 +43,7 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
     # One finding per line: readable, diffable, and written by json's C encoder (indent= is pure
     # Python and costs more than the scan on large corpora).
     report = build(result, show_values=show_values, fail_on=fail_on, failed=failed)
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per finding
     out.write("{\n")
     keys = list(report)
     for n, key in enumerate(keys):
@@ -50,9 +51,9 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
         out.write(f"  {json.dumps(key)}: ")
         if isinstance(value, list) and value:
             out.write("[\n")
-            out.write(",\n".join("    " + json.dumps(item, ensure_ascii=False, sort_keys=False) for item in value))
+            out.write(",\n".join("    " + encode(item) for item in value))
             out.write("\n  ]")
         else:
-            out.write(json.dumps(value, ensure_ascii=False))
+            out.write(encode(value))
         out.write(",\n" if n < len(keys) - 1 else "\n")
     out.write("}\n")
