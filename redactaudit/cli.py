@@ -5,6 +5,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage,
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import sys
@@ -302,6 +303,10 @@ def packs_check(files: List[Path] = typer.Argument(..., help="Pack files to vali
 
 
 def main() -> None:
+    # A scan allocates millions of small objects that live until the report is written (findings,
+    # records); at the default thresholds the cycle collector walks all of them again and again
+    # (15-25 % of a large scan, measured). Raised for the command-line process only, as mypy does.
+    gc.set_threshold(100_000, 50, 1000)
     try:
         app()
     except KeyboardInterrupt:

@@ -111,10 +111,11 @@ def load_bytes(path: str, data: bytes, encoding: str | None = None) -> Document 
 def load_file(path: Path, display: str, *, encoding: str | None = None,
               max_bytes: int = DEFAULT_MAX_BYTES) -> Document | FileError | Skipped:
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return Skipped(display, f"larger than {max_bytes} bytes ({size}); raise --max-bytes to scan it")
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                return Skipped(display, f"larger than {max_bytes} bytes ({size}); raise --max-bytes to scan it")
+            data = fh.read()
     except OSError as exc:
         return FileError(display, f"cannot read: {exc.strerror or exc}")
     return load_bytes(display, data, encoding)
@@ -143,20 +144,24 @@ def iter_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
                 seen.add(raw)
                 yield root, root.as_posix()
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
+        base = os.fspath(root)
+        for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+            # Plain strings here: pathlib's parsing cost more than reading the files (measured).
+            prefix = os.path.relpath(dirpath, base)
+            prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
             for name in sorted(filenames):
-                full = Path(dirpath) / name
-                rel = full.relative_to(root).as_posix()
-                display = full.as_posix()
-                if display in seen or full.is_symlink():
+                full = os.path.join(dirpath, name)
+                rel = prefix + name
+                display = full.replace(os.sep, "/")
+                if display in seen or os.path.islink(full):
                     continue
                 if include and not _matches(rel, include):
                     continue
-                if _matches(rel, exclude):
+                if exclude and _matches(rel, exclude):
                     continue
                 seen.add(display)
-                yield full, display
+                yield Path(full), display
 
 
 class LineIndex:

@@ -82,6 +82,7 @@ class WordLists:
 
     def __init__(self) -> None:
         self._cache: dict[str, frozenset[str]] = {}
+        self._gazetteer: list[Place] | None = None  # python-stdnum's table, parsed once
 
     def names(self) -> tuple[str, ...]:
         return ("zh-surnames", "zh-common-words", "zh-name-words", "zh-straddle-words", "zh-public-figures",
@@ -102,9 +103,11 @@ class WordLists:
 
 
     def _places(self, name: str) -> tuple[str, ...]:
-        loc = importlib.resources.files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
+        if self._gazetteer is None:
+            loc = importlib.resources.files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
+            self._gazetteer = parse_loc_dat(loc)
         # Provinces are too coarse to identify anyone; a name that is also a prefecture (吉林) stays.
-        places = [p for p in parse_loc_dat(loc) if p.level != "province"]
+        places = [p for p in self._gazetteer if p.level != "province"]
         if name == "zh-county-one-char":
             # 曹县, 沛县: the whole name is the stem and its suffix. Stems that are everyday
             # characters next to 县 (市和县两级, 现代县域) are left out.
