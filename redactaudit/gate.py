@@ -17,6 +17,7 @@ sentence's end. Sentences end at line breaks and at 。！？；!?;.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,6 +168,37 @@ def locator(pattern: str, *, consume: bool = True) -> str:
     return "".join(out)
 
 
+def re2_searcher(compiled: Any) -> Any:
+    """search(data, pos, endpos) -> the span list (byte offsets, one per group) of the first match
+    in data[pos:endpos], or None; through the binding's own Match call when it has one, since the
+    Python wrapper's generator and match object cost more than matching a short stretch."""
+    low = getattr(compiled, "_regexp", None)
+    anchor = getattr(getattr(sys.modules.get("re2"), "_Anchor", None), "UNANCHORED", None)
+    if low is None or anchor is None:
+        def search(data: bytes, pos: int, endpos: int) -> Any:
+            m = compiled.search(data, pos, endpos)
+            return None if m is None else [m.span(i) for i in range(compiled.groups + 1)]
+        return search
+    match = low.Match
+
+    def search(data: bytes, pos: int, endpos: int) -> Any:
+        spans = match(anchor, data, pos, endpos)
+        return None if spans[0][0] < 0 else spans
+    return search
+
+
+def re2_scan(compiled: Any, data: bytes, pos: int, endpos: int) -> Any:
+    """Span lists of successive matches in data[pos:endpos], as RE2's finditer gives them."""
+    search = re2_searcher(compiled)
+    while pos <= endpos:
+        spans = search(data, pos, endpos)
+        if spans is None:
+            return
+        yield spans
+        s, e = spans[0]
+        pos = e if e > s else e + 1
+
+
 @dataclass(frozen=True, slots=True)
 class Region:
     """A stretch of a document to run some rules on, in characters and in UTF-8 bytes."""
@@ -208,6 +240,7 @@ class Gate:
             parts.append(f"(?:{gate})")
         self._set.Compile()
         self._union = re2.compile("|".join(parts).encode(), options) if parts else None
+        self._search = re2_searcher(self._union) if parts else None
         self._index = index
         self.always = frozenset(always)
 
@@ -224,12 +257,12 @@ class Gate:
         ascii_only = n == len(text)
         pos = 0
         base_b = base_c = 0  # a byte offset and its character offset, to convert from
-        search = self._union.search
+        search = self._search
         while pos < n:
-            m = search(data, pos)
-            if m is None:
+            spans = search(data, pos, n)
+            if spans is None:
                 break
-            s, e = m.span()
+            s, e = spans[0]
             # From the delimiter before the hit: a match may start on it (。张三同志).
             before = _PREVIOUS.search(data, max(0, pos - 3), s)
             a = before.start() if before else pos

@@ -15,7 +15,7 @@ from typing import Any
 import regex
 import yaml
 
-from .gate import Gate, NotForRe2, locator
+from .gate import Gate, NotForRe2, locator, re2_scan
 from .gate import make_gate as build_gate
 from .gazetteer import WordLists, trie_regex
 from .model import Kind, Severity
@@ -85,14 +85,14 @@ class Re2Pattern:
             byte_endpos = byte_pos + len(text[pos:endpos].encode("utf-8", "surrogatepass"))
         ascii_only = len(data) == len(text)
         base_b, base_c = byte_pos, pos
-        for m in self._p.finditer(data, byte_pos, len(data) if byte_endpos is None else byte_endpos):
-            start = m.start()
+        for found in re2_scan(self._p, data, byte_pos, len(data) if byte_endpos is None else byte_endpos):
+            start = found[0][0]
             if not ascii_only:
                 base_c += len(data[base_b:start].decode("utf-8", "surrogatepass"))
                 base_b = start
             spans: dict[int | str, tuple[int, int]] = {}
             for key, group in self._groups:
-                s, e = m.span(group)
+                s, e = found[group]
                 if s < 0 or ascii_only:
                     spans[key] = (s, e)
                 else:

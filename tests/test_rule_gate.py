@@ -99,3 +99,21 @@ def test_gated_and_full_passes_agree_on_every_sample_and_fixture():
         def key(cands):
             return sorted((c.rule.id, c.start, c.end, c.category, c.text) for c in cands)
         assert key(candidates(doc, ruleset, gated=True)) == key(candidates(doc, ruleset, gated=False)), doc.path
+
+
+def test_re2_scan_without_the_bindings_fast_call_gives_the_same_spans():
+    re2 = pytest.importorskip("re2")
+    from redactaudit.gate import re2_scan
+
+    class Wrapper:  # the public API only, as a future binding might offer
+        def __init__(self, p):
+            self._p, self.groups = p, p.groups
+
+        def search(self, data, pos, endpos):
+            return self._p.search(data, pos, endpos)
+
+    compiled = re2.compile("(张|李)(三)?".encode())
+    data = "张三和李四，张".encode()
+    fast = list(re2_scan(compiled, data, 0, len(data)))
+    assert fast == list(re2_scan(Wrapper(compiled), data, 0, len(data)))
+    assert [s[0] for s in fast] == [(0, 6), (9, 12), (18, 21)]
