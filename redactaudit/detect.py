@@ -220,18 +220,16 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     return sorted(kept, key=lambda c: (c.start, c.end, c.rule.id))
 
 
-def _spans(ruleset: Ruleset, text: str, data: bytes) -> dict[int, list[Region]] | None:
-    """Rule position -> the regions of `text` to run it on (see gate.py); None: no gate, run every
-    rule on the whole text."""
-    if ruleset.gate is None:
-        return None
+def _spans(gate: Gate, text: str, data: bytes) -> dict[int, list[Region]]:
+    """Rule position -> the regions of `text` to run it on (see gate.py); a rule absent from it
+    cannot match in this text."""
     by_rule: dict[int, list[Region]] = {}
-    for region in ruleset.gate.regions(text, data):
+    for region in gate.regions(text, data):
         for pos in region.rules:
             by_rule.setdefault(pos, []).append(region)
-    if ruleset.gate.always:
-        everything = [whole(text, data, ruleset.gate.always)]
-        for pos in ruleset.gate.always:
+    if gate.always:
+        everything = [whole(text, data, gate.always)]
+        for pos in gate.always:
             by_rule[pos] = everything
     return by_rule
 
@@ -263,7 +261,7 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
     view: View | None = unwrap(text)
     scan_text = view.text if view else text
     data = scan_text.encode("utf-8", "surrogatepass")
-    by_rule = _spans(ruleset, scan_text, data) if gated else None
+    by_rule = _spans(ruleset.gate, scan_text, data) if gated and ruleset.gate is not None else None
     out: list[Candidate] = []
     masked: set[str] | None = None
     for pos in ruleset.order:
@@ -375,9 +373,7 @@ def example_hits(rule: Rule, text: str, infer: Inference) -> list[Candidate]:
 def gated_hits(rule: Rule, pos: int, gate: Gate, text: str, infer: Inference) -> list[Candidate]:
     """What one rule finds in a text when it runs only where the gate sends it."""
     data = text.encode("utf-8", "surrogatepass")
-    regions = ([whole(text, data, gate.always)] if pos in gate.always
-               else [r for r in gate.regions(text, data) if pos in r.rules])
-    return list(_run(rule, text, data, regions, infer, DEFAULT_TIMEOUT))
+    return list(_run(rule, text, data, _spans(gate, text, data).get(pos, []), infer, DEFAULT_TIMEOUT))
 
 
 def check_examples(rules: tuple[Rule, ...], infer: Inference) -> list[str]:
