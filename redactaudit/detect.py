@@ -10,7 +10,7 @@ matched on its unwrapped view so a value cut by a line break is found, and spans
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 import regex
@@ -19,7 +19,6 @@ from .documents import LineIndex, View, unwrap
 from .model import Document, FileError, Finding, Kind
 from .gate import Gate, Region, whole
 from .packs import Inference, Re2Pattern, Rule, Ruleset, make_gate
-from .validators import VALIDATORS
 
 DEFAULT_TIMEOUT = 10.0  # seconds one rule may spend on one document
 
@@ -35,17 +34,6 @@ MASK_CLASSES = {
 _CHAR_STYLE = {c: style for style, chars in MASK_CLASSES.items() for c in chars}
 # An English quantity: "* complaints were filed".
 _EN_COUNT = regex.compile(r"\s+[a-z]{3,}s\b")
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Where to look for one rule: text[start:end], and the same stretch of the text's UTF-8."""
-
-    start: int
-    end: int
-    data: bytes
-    byte_start: int
-    byte_end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,24 +137,24 @@ def context_verdict(rule: Rule, text: str, start: int, end: int) -> tuple[bool, 
 
 
 def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None = DEFAULT_TIMEOUT,
-               span: Span | None = None, progress: list[int] | None = None) -> Iterator[Candidate]:
-    """Every accepted match of one rule in `text`, or in one span of it (raises TimeoutError past
-    `timeout`). A match that runs into the end of a span that is not the end of the text may be cut
-    short there, so it is left to the next span. `progress[0]` follows the end of the last match,
-    accepted or not (where the engine would search next)."""
-    if span is None:
+               region: Region | None = None, data: bytes = b"", progress: list[int] | None = None
+               ) -> Iterator[Candidate]:
+    """Every accepted match of one rule in `text`, or in one region of it (`data` is the text's
+    UTF-8; raises TimeoutError past `timeout`). A match that runs into the end of a region that is
+    not the end of the text may be cut short there, so it is left to the next region.
+    `progress[0]` follows the end of the last match, accepted or not (where the engine would
+    search next)."""
+    if region is None:
         found = rule.pattern.finditer(text, timeout=timeout)
         limit = -1
     else:
-        limit = span.end if span.end < len(text) else -1
+        limit = region.end if region.end < len(text) else -1
         if isinstance(rule.pattern, Re2Pattern):
-            found = rule.pattern.finditer(text, span.start, span.end, data=span.data,
-                                          byte_pos=span.byte_start, byte_endpos=span.byte_end)
+            found = rule.pattern.finditer(text, region.start, region.end, data=data,
+                                          byte_pos=region.byte_start, byte_endpos=region.byte_end)
         else:
-            found = rule.pattern.finditer(text, span.start, span.end, timeout=timeout)
-    has_value = "value" in rule.pattern.groupindex
-    rejects = [g for g in rule.pattern.groupindex if g.startswith("reject")]
-    checks = [(name, VALIDATORS[name]) for name in rule.validators]
+            found = rule.pattern.finditer(text, region.start, region.end, timeout=timeout)
+    has_value, rejects, checks = rule.value_group, rule.reject_groups, rule.checks
     for m in found:
         match_end = m.span()[1]
         if match_end == limit:
@@ -243,14 +231,12 @@ def _run(rule: Rule, text: str, data: bytes, regions: list[Region] | None, infer
         return
     cursor = [0]
     for region in regions:
-        start, byte_start = region.start, region.byte_start
         if cursor[0] >= region.end:
             continue
-        if cursor[0] > start:
-            byte_start += len(text[start:cursor[0]].encode("utf-8", "surrogatepass"))
-            start = cursor[0]
-        span = Span(start, region.end, data, byte_start, region.byte_end)
-        yield from match_rule(rule, text, infer, timeout=timeout, span=span, progress=cursor)
+        if cursor[0] > region.start:
+            skipped = len(text[region.start:cursor[0]].encode("utf-8", "surrogatepass"))
+            region = replace(region, start=cursor[0], byte_start=region.byte_start + skipped)
+        yield from match_rule(rule, text, infer, timeout=timeout, region=region, data=data, progress=cursor)
 
 
 def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = DEFAULT_TIMEOUT,

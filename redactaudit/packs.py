@@ -163,6 +163,16 @@ class Rule:
     # read; the rule runs only in the sentences where it occurs (see gate.py). By default it is
     # derived from the rule's own pattern.
     gate: str | None = None
+    # What matching needs of the pattern and validators, derived once (not per document).
+    value_group: bool = field(init=False, repr=False, compare=False)
+    reject_groups: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    checks: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        groups = getattr(self.pattern, "groupindex", {})
+        object.__setattr__(self, "value_group", "value" in groups)
+        object.__setattr__(self, "reject_groups", tuple(g for g in groups if g.startswith("reject")))
+        object.__setattr__(self, "checks", tuple((name, VALIDATORS[name]) for name in self.validators))
 
 
 @dataclass(frozen=True, slots=True)
