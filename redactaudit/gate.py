@@ -228,26 +228,37 @@ class Gate:
         index: dict[int, int] = {}
         parts: list[str] = []
         always: set[int] = set()
+        exact: dict[int, Any] = {}
         for pos, gate in enumerate(gates):
             if gate is None:
                 always.add(pos)
                 continue
             try:
-                re2.compile(gate)
-                index[self._set.Add(relax(gate).encode())] = pos
+                compiled = re2.compile(gate.encode(), options)
+                relaxed = relax(gate)
+                index[self._set.Add(relaxed.encode())] = pos
             except Exception:  # noqa: BLE001 - RE2 cannot read it: the rule runs everywhere
                 always.add(pos)
                 continue
+            if relaxed != gate:
+                exact[pos] = re2_searcher(compiled)
             parts.append(f"(?:{gate})")
         self._set.Compile()
         self._union = re2.compile("|".join(parts).encode(), options) if parts else None
         self._search = re2_searcher(self._union) if parts else None
         self._index = index
+        self._exact = exact
         self.always = frozenset(always)
 
-    def rules_in(self, data: bytes) -> frozenset[int]:
-        """The rules whose gate matches somewhere in `data` (UTF-8); not the always-run ones."""
-        return frozenset([self._index[i] for i in self._set.Match(data) or ()])
+    def rules_in(self, data: bytes, start: int = 0, end: int | None = None) -> frozenset[int]:
+        """The rules whose gate matches somewhere in data[start:end] (UTF-8); not the always-run
+        ones. The set answers for the relaxed gates; a rule whose gate was relaxed is then
+        confirmed with its own gate (one small automaton each: a digit run is not yet an ID)."""
+        end = len(data) if end is None else end
+        chunk = data[start:end]
+        found = [self._index[i] for i in self._set.Match(chunk) or ()]
+        exact = self._exact
+        return frozenset([pos for pos in found if pos not in exact or exact[pos](chunk, 0, end - start)])
 
     def regions(self, text: str, data: bytes) -> list[Region]:
         """Marked stretches of `text` (whose UTF-8 is `data`) in order, with their rules."""
@@ -279,7 +290,7 @@ class Gate:
                 base_b, base_c = b, b_c
             end_c = min(len(text), b_c + MARGIN)
             end_b = b + (end_c - b_c if ascii_only else len(text[b_c:end_c].encode("utf-8", "surrogatepass")))
-            out.append(Region(a_c, end_c, a, end_b, self.rules_in(data[a:end_b])))
+            out.append(Region(a_c, end_c, a, end_b, self.rules_in(data, a, end_b)))
             pos = b
         return out
 

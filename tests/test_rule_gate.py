@@ -89,6 +89,30 @@ def test_a_match_in_the_margin_is_found_once():
     assert sorted((c.start, c.end) for c in candidates(_doc(text), ruleset)) == [(0, 2), (5, 7)]
 
 
+ID_PACK = """
+pack: ids
+rules:
+  - id: ids.fifteen
+    kind: leak
+    category: idcard
+    regex: '(?<!\\d)(?P<value>[1-9]\\d{14})(?!\\d)'
+    severity: error
+    message: id
+    examples: {match: ["110105491231002"]}
+"""
+
+
+def test_a_relaxed_gate_is_confirmed_by_the_exact_one():
+    # The set reads the ID's gate as [1-9]\p{Nd}+ (counted repeats opened), which 12345 matches in
+    # the sentence marked for the count; a short number is no 15-digit ID, so the ID rule does not
+    # run there.
+    pytest.importorskip("re2")
+    ruleset = build_ruleset((parse_pack(PACK, "mine.yaml"), parse_pack(ID_PACK, "ids.yaml")))
+    text = "共有12345人。" + "这一句只是把两处隔开，" * 4 + "号码110105491231002。"
+    assert [(r.start, r.end, sorted(r.rules)) for r in ruleset.gate.regions(text, text.encode())] == [
+        (0, 41, [1]), (8, 71, [2])]
+
+
 def test_gated_and_full_passes_agree_on_every_sample_and_fixture():
     pytest.importorskip("re2")
     ruleset = build_ruleset(builtin_packs())
