@@ -27,9 +27,6 @@ from .redact import Edit, Pseudonyms, apply_edits, kept_role, plan_edits
 
 # Values that identify a person on their own; masking one of them says nothing about how the
 # document treats contextual details.
-DIRECT_CATEGORIES = frozenset(
-    "phone phone_en idcard passport uscc bankcard qq email plate ip ssn iban url wechat".split())
-
 
 @dataclass(frozen=True, slots=True)
 class ScanOptions:
@@ -77,25 +74,6 @@ def _public_figure(finding: Finding, text: str, figures: frozenset[str]) -> bool
     return False
 
 
-def quasi_severity(findings: list[Finding], ruleset: Ruleset) -> list[Finding]:
-    """Places, organisations and figures follow the document's own choices: a document that masks
-    persons, places or figures anywhere has decided those details identify people, so a value left
-    in clear is a warning; in a document that masks none of them it is only information."""
-    contextual = sorted({f.category for f in findings
-                         if f.kind is Kind.PLACEHOLDER and f.category not in DIRECT_CATEGORIES})
-    out = []
-    for f in findings:
-        rule = ruleset.by_id.get(f.rule)
-        if f.kind is Kind.LEAK and rule is not None and rule.severity_if_unmasked is not None:
-            if contextual:
-                f = replace(f, why=f.why + (f"the document masks {', '.join(contextual)} elsewhere",))
-            else:
-                f = replace(f, severity=rule.severity_if_unmasked,
-                            why=f.why + ("the document masks no person, place or figure",))
-        out.append(f)
-    return out
-
-
 IGNORE_MARK = "redactaudit: ignore"
 
 
@@ -115,7 +93,7 @@ def scan_document(document: Document, ruleset: Ruleset, config: Config, options:
                   errors: list[FileError], figures: frozenset[str] = frozenset()) -> tuple[DocumentReport, int]:
     """Findings of one document after the allowlists, inline ignores and severity overrides; and
     how many were suppressed."""
-    found = quasi_severity(detect(document, ruleset, timeout=options.timeout, errors=errors), ruleset)
+    found = detect(document, ruleset, timeout=options.timeout, errors=errors)
     silenced = ignored_lines(document.text)
     kept, suppressed = [], 0
     for f in found:

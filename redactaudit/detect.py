@@ -62,11 +62,14 @@ def mask_style(value: str) -> tuple[str | None, int]:
     return style, sum(counts.values())
 
 
+_LABEL_TOKENS = regex.compile(r"[\s_\-\d]+")
+
+
 def label_category(value: str, infer: Inference) -> str | None:
     """[PHONE_NUMBER] -> phone (first English word that is a cue), [邮箱已隐去] -> email."""
     inner = value.strip("[]【】〔〕<>《》{} ")
-    latin = {cue.lower(): category for cue, category in infer.labels if cue.isascii()}
-    for token in regex.split(r"[\s_\-\d]+", inner.lower()):
+    latin = infer.latin_labels
+    for token in _LABEL_TOKENS.split(inner.lower()):
         if token in latin:
             return latin[token]
     for cue, category in infer.labels:
@@ -114,10 +117,9 @@ def _has(cues: tuple[str, ...], *hay: str) -> str | None:
 
 def context_verdict(rule: Rule, text: str, start: int, end: int) -> tuple[bool, float, tuple[str, ...]]:
     """Whether the context window accepts a match, the confidence, and the cues that decided."""
-    c = rule.context
-    if not (c.require or c.require_before or c.require_after or c.suppress or c.suppress_before
-            or c.suppress_after or c.boost):
+    if not rule.has_context:
         return True, rule.confidence, ()
+    c = rule.context
     before, after = _window(text, start, end, c.window)
     if _has(c.suppress, before, after) or _has(c.suppress_before, before) or _has(c.suppress_after, after):
         return False, 0.0, ()
@@ -173,12 +175,15 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
         if rule.reject_straddle and (text[max(0, start - 1):start + 1] in rule.reject_straddle
                                      or text[end - 1:end + 1] in rule.reject_straddle):
             continue
-        if not all(check(value) for _, check in checks):
+        if checks and not all(check(value) for check in checks):
             continue
-        ok, confidence, why = context_verdict(rule, text, start, end)
-        if not ok:
-            continue
-        why = (f"pattern {rule.id}",) + tuple(f"{name} valid" for name, _ in checks) + why
+        if rule.has_context:
+            ok, confidence, why = context_verdict(rule, text, start, end)
+            if not ok:
+                continue
+            why = rule.why + why
+        else:
+            confidence, why = rule.confidence, rule.why
         category, style, width = rule.category, rule.style, None
         if rule.kind is Kind.PLACEHOLDER:
             derived, width = mask_style(value)
@@ -279,14 +284,30 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
     return out
 
 
-def to_finding(c: Candidate, document: Document, index: LineIndex) -> Finding:
+DIRECT_CATEGORIES = frozenset(
+    "phone phone_en idcard passport uscc bankcard qq email plate ip ssn iban url wechat".split())
+
+
+def to_finding(c: Candidate, document: Document, index: LineIndex, masked: str | None = None) -> Finding:
+    """The finding of a candidate. Places, organisations and figures (rules with a
+    severity_if_unmasked) follow the document's own choices: a document that masks persons,
+    places or figures anywhere (`masked` names them) has decided those details identify people,
+    so a value left in clear keeps the rule's severity; in a document that masks none of them it
+    is only information."""
     line, column = index.position(c.start)
     end_line, end_column = index.position(c.end)
+    rule, severity, why = c.rule, c.rule.severity, c.why
+    if rule.severity_if_unmasked is not None and rule.kind is Kind.LEAK:
+        if masked:
+            why += (f"the document masks {masked} elsewhere",)
+        else:
+            severity = rule.severity_if_unmasked
+            why += ("the document masks no person, place or figure",)
     return Finding(
-        rule=c.rule.id, kind=c.rule.kind, category=c.category, severity=c.rule.severity,
+        rule=rule.id, kind=rule.kind, category=c.category, severity=severity,
         path=document.path, start=c.start, end=c.end, line=line, column=column,
-        end_line=end_line, end_column=end_column, text=c.text, message=c.rule.message,
-        confidence=round(c.confidence, 3), style=c.style, width=c.width, why=c.why,
+        end_line=end_line, end_column=end_column, text=c.text, message=rule.message,
+        confidence=round(c.confidence, 3), style=c.style, width=c.width, why=why,
     )
 
 
@@ -348,7 +369,9 @@ def detect(document: Document, ruleset: Ruleset, *, timeout: float | None = DEFA
     kept = categories_from_lists(resolve_overlaps(propagate(
         candidates(document, ruleset, timeout=timeout, errors=errors), document.text)), document.text)
     index = LineIndex(document.text)
-    return [to_finding(c, document, index) for c in kept]
+    masked = ", ".join(sorted({c.category for c in kept
+                               if c.rule.kind is Kind.PLACEHOLDER and c.category not in DIRECT_CATEGORIES}))
+    return [to_finding(c, document, index, masked) for c in kept]
 
 
 def example_hits(rule: Rule, text: str, infer: Inference) -> list[Candidate]:

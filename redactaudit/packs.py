@@ -167,12 +167,18 @@ class Rule:
     value_group: bool = field(init=False, repr=False, compare=False)
     reject_groups: tuple[str, ...] = field(init=False, repr=False, compare=False)
     checks: tuple = field(init=False, repr=False, compare=False)
+    why: tuple[str, ...] = field(init=False, repr=False, compare=False)  # the reasons every match has
+    has_context: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         groups = getattr(self.pattern, "groupindex", {})
         object.__setattr__(self, "value_group", "value" in groups)
         object.__setattr__(self, "reject_groups", tuple(g for g in groups if g.startswith("reject")))
-        object.__setattr__(self, "checks", tuple((name, VALIDATORS[name]) for name in self.validators))
+        object.__setattr__(self, "checks", tuple(VALIDATORS[name] for name in self.validators))
+        object.__setattr__(self, "why", (f"pattern {self.id}",) + tuple(f"{name} valid" for name in self.validators))
+        c = self.context
+        object.__setattr__(self, "has_context", bool(c.require or c.require_before or c.require_after or c.suppress
+                                                     or c.suppress_before or c.suppress_after or c.boost))
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,10 +193,13 @@ class Inference:
     # Cues grouped by length, longest first, so inference is a few dict probes per mask.
     after_table: tuple = field(init=False, repr=False, compare=False)
     before_table: tuple = field(init=False, repr=False, compare=False)
+    latin_labels: dict = field(init=False, repr=False, compare=False)  # English label word -> category
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "after_table", _by_length(self.after, lower=False))
         object.__setattr__(self, "before_table", _by_length(self.before, lower=True))
+        object.__setattr__(self, "latin_labels", {cue.lower(): category for cue, category in self.labels
+                                                  if cue.isascii()})
 
 
 def _by_length(pairs: tuple[tuple[str, str], ...], *, lower: bool) -> tuple[tuple[int, dict[str, str]], ...]:
