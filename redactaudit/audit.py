@@ -25,8 +25,6 @@ from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file, make_g
 from .policy import Policy
 from .redact import Edit, Pseudonyms, apply_edits, kept_role, plan_edits
 
-# Values that identify a person on their own; masking one of them says nothing about how the
-# document treats contextual details.
 
 @dataclass(frozen=True, slots=True)
 class ScanOptions:

@@ -284,6 +284,8 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
     return out
 
 
+# Values that identify a person on their own; masking one of them says nothing about how the
+# document treats contextual details.
 DIRECT_CATEGORIES = frozenset(
     "phone phone_en idcard passport uscc bankcard qq email plate ip ssn iban url wechat".split())
 
