@@ -21,7 +21,7 @@ from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, l
 from .fsutil import atomic_write_bytes
 from .gazetteer import WordLists
 from .model import AuditResult, Document, DocumentReport, FileError, Finding, Kind, Severity, Skipped
-from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file, make_gate
+from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file
 from .policy import Policy
 from .redact import Edit, Pseudonyms, apply_edits, kept_role, plan_edits
 
@@ -39,11 +39,8 @@ class ScanOptions:
 def load_ruleset(config: Config, extra_packs: Iterable[str] = ()) -> Ruleset:
     """Built-in packs plus the config's and the command line's own; raises PackError."""
     packs = builtin_packs() + tuple(load_pack_file(p) for p in (*config.extra_packs, *extra_packs))
-    ruleset = build_ruleset(packs, enable=config.packs, disable=config.disable_packs)
-    if config.disable_rules:
-        rules = tuple(r for r in ruleset.rules if r.id not in config.disable_rules)
-        ruleset = replace(ruleset, rules=rules, gate=make_gate(rules))
-    return ruleset
+    return build_ruleset(packs, enable=config.packs, disable=config.disable_packs,
+                         disable_rules=config.disable_rules)
 
 
 def _allowed(finding: Finding, config: Config) -> bool:

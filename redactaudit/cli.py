@@ -264,7 +264,7 @@ def packs_list(config: Optional[Path] = typer.Option(None, "--config", "-c")) ->
     try:
         cfg = _config(config)
         packs = builtin_packs() + tuple(load_pack_file(p) for p in cfg.extra_packs)
-        active = set(build_ruleset(packs, enable=cfg.packs, disable=cfg.disable_packs).packs)
+        active = set(build_ruleset(packs, enable=cfg.packs, disable=cfg.disable_packs, gated=False).packs)
     except (ConfigError, PackError) as exc:
         raise _die(str(exc))
     for p in packs:
@@ -278,7 +278,7 @@ def packs_list(config: Optional[Path] = typer.Option(None, "--config", "-c")) ->
 def packs_check(files: List[Path] = typer.Argument(..., help="Pack files to validate.")) -> None:
     """Validate a pack: schema, regexes, validators, and every match/nomatch example."""
     shipped = builtin_packs()
-    builtin = build_ruleset(shipped)
+    builtin = build_ruleset(shipped, gated=False)
     problems: list[str] = []
     for path in files:
         try:
@@ -291,7 +291,7 @@ def packs_check(files: List[Path] = typer.Argument(..., help="Pack files to vali
         if same and [r.id for r in same[0].rules] != [r.id for r in pack.rules]:
             problems.append(f"{path}: pack name {pack.name!r} is a built-in pack's; pick another")
         infer = builtin.infer if not pack.infer else build_ruleset(
-            tuple(p for p in shipped if p.name != pack.name) + (pack,)).infer
+            tuple(p for p in shipped if p.name != pack.name) + (pack,), gated=False).infer
         found = check_examples(pack.rules, infer)
         problems += found
         if not found:

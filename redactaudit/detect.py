@@ -177,13 +177,10 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
             continue
         if checks and not all(check(value) for check in checks):
             continue
-        if rule.has_context:
-            ok, confidence, why = context_verdict(rule, text, start, end)
-            if not ok:
-                continue
-            why = rule.why + why
-        else:
-            confidence, why = rule.confidence, rule.why
+        ok, confidence, why = context_verdict(rule, text, start, end)
+        if not ok:
+            continue
+        why = rule.why + why if why else rule.why
         category, style, width = rule.category, rule.style, None
         if rule.kind is Kind.PLACEHOLDER:
             derived, width = mask_style(value)

@@ -543,8 +543,11 @@ def builtin_packs(lists: WordLists | None = None) -> tuple[Pack, ...]:
 
 
 def build_ruleset(packs: tuple[Pack, ...], *, enable: tuple[str, ...] | None = None,
-                  disable: tuple[str, ...] = ()) -> Ruleset:
-    """Combine packs; `enable` picks packs by name (None: those enabled by default)."""
+                  disable: tuple[str, ...] = (), disable_rules: frozenset[str] | tuple[str, ...] = (),
+                  gated: bool = True) -> Ruleset:
+    """Combine packs; `enable` picks packs by name (None: those enabled by default), `disable_rules`
+    leaves rules out by id. `gated=False` skips building the gate (for callers that only read the
+    packs' names or cues: compiling it is most of a ruleset's cost)."""
     names = {p.name for p in packs}
     for wanted in (enable or ()) + disable:
         if wanted not in names:
@@ -557,7 +560,8 @@ def build_ruleset(packs: tuple[Pack, ...], *, enable: tuple[str, ...] | None = N
             if rule.id in seen:
                 raise PackError(f"{pack.source}:{rule.id}: duplicate rule id (also in {seen[rule.id]})")
             seen[rule.id] = pack.source
-            rules.append(rule)
+            if rule.id not in disable_rules:
+                rules.append(rule)
         if pack.infer:
             after += pack.infer.after
             before += pack.infer.before
@@ -567,4 +571,5 @@ def build_ruleset(packs: tuple[Pack, ...], *, enable: tuple[str, ...] | None = N
     key = lambda p: (-len(p[0]), p[0])  # noqa: E731 - longest cue wins
     infer = Inference(tuple(sorted(after, key=key)), tuple(sorted(before, key=key)),
                       tuple(sorted(labels, key=key)), window, tuple(examples))
-    return Ruleset(rules=tuple(rules), infer=infer, packs=tuple(p.name for p in chosen), gate=make_gate(tuple(rules)))
+    return Ruleset(rules=tuple(rules), infer=infer, packs=tuple(p.name for p in chosen),
+                   gate=make_gate(tuple(rules)) if gated else None)

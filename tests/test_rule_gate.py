@@ -141,3 +141,13 @@ def test_re2_scan_without_the_bindings_fast_call_gives_the_same_spans():
     fast = list(re2_scan(compiled, data, 0, len(data)))
     assert fast == list(re2_scan(Wrapper(compiled), data, 0, len(data)))
     assert [s[0] for s in fast] == [(0, 6), (9, 12), (18, 21)]
+
+
+def test_disabled_rules_are_left_out_of_the_rules_and_the_gate():
+    from redactaudit.audit import load_ruleset
+
+    ruleset = load_ruleset(Config(disable_rules=frozenset({"identifiers.email"})))
+    assert "identifiers.email" not in ruleset.by_id
+    text = "邮箱chen@example.com，手机13912345678。"
+    found = sorted((c.rule.id, c.start, c.end) for c in candidates(_doc(text), ruleset))
+    assert found == [("identifiers.cn-mobile", 21, 32)]
