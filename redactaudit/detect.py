@@ -3,8 +3,10 @@
 In: a Document and a Ruleset. Out: Findings with exact spans, sorted, overlaps resolved.
 A rule's regex proposes a span (its `value` group, or the whole match); validators and the
 context window (counted in characters, never words: Chinese has no spaces) accept or drop it;
-placeholders get the category of what they hide from the cues around them. Hard-wrapped text is
-matched on its unwrapped view so a value cut by a line break is found, and spans map back.
+placeholders get the category of what they hide from the cues around them. Rules match on a view
+(normalize.py): full-width and other digits, traditional characters and Chinese-numeral digit runs
+folded, invisible format characters dropped, hard-wrap breaks removed, so a value written to slip
+past a rule, or cut by a line break, is found, and spans map back to the original characters.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Iterator
 
 import regex
 
-from .documents import LineIndex, View, unwrap
+from .documents import LineIndex, View
+from .normalize import matching_view
 from .model import Document, FileError, Finding, Kind
 from .gate import Gate, Region, whole
 from .packs import Inference, Re2Pattern, Rule, Ruleset, make_gate
@@ -246,7 +249,7 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
     """All accepted candidates in source offsets, before overlap resolution. With `gated`, each
     rule runs only where the ruleset's gate says it can match (the result is the same)."""
     text = document.text
-    view: View | None = unwrap(text)
+    view: View | None = matching_view(text, ruleset.fold)
     scan_text = view.text if view else text
     data = scan_text.encode("utf-8", "surrogatepass")
     by_rule = _spans(ruleset.gate, scan_text, data) if gated and ruleset.gate is not None else None

@@ -18,6 +18,7 @@ import yaml
 from .gate import Gate, NotForRe2, locator, re2_scan
 from .gate import make_gate as build_gate
 from .gazetteer import WordLists, trie_regex
+from .normalize import Fold, build_fold
 from .model import Kind, Severity
 from .validators import VALIDATORS
 
@@ -226,6 +227,8 @@ class Ruleset:
     packs: tuple[str, ...] = ()
     # One pass over a document tells where each rule is worth running (see gate.py).
     gate: "Gate | None" = field(default=None, compare=False, repr=False)
+    # How characters fold for matching (normalize.py); None matches the text as it is.
+    fold: "Fold | None" = field(default=None, compare=False, repr=False)
     # The order rules run in: placeholders first, since some leak rules only run where the
     # document masks their category (when_masked).
     order: tuple[int, ...] = field(init=False, compare=False, repr=False)
@@ -572,4 +575,4 @@ def build_ruleset(packs: tuple[Pack, ...], *, enable: tuple[str, ...] | None = N
     infer = Inference(tuple(sorted(after, key=key)), tuple(sorted(before, key=key)),
                       tuple(sorted(labels, key=key)), window, tuple(examples))
     return Ruleset(rules=tuple(rules), infer=infer, packs=tuple(p.name for p in chosen),
-                   gate=make_gate(tuple(rules)) if gated else None)
+                   gate=make_gate(tuple(rules)) if gated else None, fold=build_fold() if gated else None)
