@@ -368,8 +368,9 @@ def categories_from_lists(cands: list[Candidate], text: str) -> list[Candidate]:
 
 def detect(document: Document, ruleset: Ruleset, *, timeout: float | None = DEFAULT_TIMEOUT,
            errors: list[FileError] | None = None) -> list[Finding]:
-    kept = categories_from_lists(resolve_overlaps(propagate(
-        candidates(document, ruleset, timeout=timeout, errors=errors), document.text)), document.text)
+    resolved = resolve_overlaps(propagate(candidates(document, ruleset, timeout=timeout, errors=errors),
+                                          document.text))
+    kept = categories_from_lists([c for c in resolved if c.rule.kind is not Kind.MARKUP], document.text)
     index = LineIndex(document.text)
     masked = ", ".join(sorted({c.category for c in kept
                                if c.rule.kind is Kind.PLACEHOLDER and c.category not in DIRECT_CATEGORIES}))

@@ -85,7 +85,9 @@ class WordLists:
         self._gazetteer: list[Place] | None = None  # python-stdnum's table, parsed once
 
     def names(self) -> tuple[str, ...]:
-        return ("zh-surnames", "zh-common-words", "zh-name-words", "zh-straddle-words", "zh-public-figures",
+        return ("zh-surnames", "zh-surnames-rare", "zh-common-words", "zh-name-words", "zh-straddle-words", "zh-everyday-words",
+                "zh-idiom-heads", "zh-idiom-tails",
+                "zh-public-figures",
                 "en-first-names",
                 "zh-places-short", "zh-prefectures-short", "zh-county-one-char")
 

@@ -15,6 +15,9 @@ class Kind(str, enum.Enum):
     PLACEHOLDER = "placeholder"
     LEAK = "leak"
     INCONSISTENCY = "inconsistency"
+    # Text that looks like a mask and is not (markdown emphasis, a site's word filter): a rule of
+    # this kind wins the overlap with the mask it resembles and is itself never reported.
+    MARKUP = "markup"
 
 
 class Severity(str, enum.Enum):

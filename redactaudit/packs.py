@@ -356,7 +356,7 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
     try:
         kind = Kind(raw["kind"])
     except ValueError:
-        raise _fail(source, rid, f"kind must be placeholder or leak, not {raw['kind']!r}") from None
+        raise _fail(source, rid, f"kind must be placeholder, leak or markup, not {raw['kind']!r}") from None
     if kind is Kind.INCONSISTENCY:
         raise _fail(source, rid, "inconsistency findings come from the consistency checks, not from packs")
     category = raw["category"]
@@ -395,7 +395,7 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
     confidence = raw.get("confidence", 0.9)
     if not isinstance(confidence, (int, float)) or not 0 < confidence <= 1:
         raise _fail(source, rid, "confidence must be a number in (0, 1]")
-    priority = raw.get("priority", 30 if kind is Kind.PLACEHOLDER else 20)
+    priority = raw.get("priority", {Kind.PLACEHOLDER: 30, Kind.MARKUP: 100}.get(kind, 20))
     if not isinstance(priority, int):
         raise _fail(source, rid, "priority must be a whole number")
     unmasked = raw.get("severity_if_unmasked")

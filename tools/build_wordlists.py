@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate patterns/zh-{common,name,straddle}-words.txt from jieba's dictionary (MIT licence).
+"""Regenerate patterns/zh-{common,name,straddle,everyday}-words.txt from jieba's dictionary (MIT licence).
 
 Usage: pip install jieba python-stdnum && python tools/build_wordlists.py
 
@@ -25,6 +25,10 @@ MIN_FREQ = 300
 # everyday vocabulary when it is frequent. Place-tagged words are never stopped: they are places.
 NAME_FREQ = 400
 NAME_TAGS = {"nr", "nrfg", "nrt"}
+# Four-character idioms and set phrases: a site's word filter swaps one of their characters for
+# asterisks (****以为常), which is no mask.
+IDIOM_TAGS = {"i", "l"}
+IDIOM_FREQ = 10
 
 
 def main() -> int:
@@ -41,15 +45,22 @@ def main() -> int:
     name_words: set[str] = set()
     place_chars = set("".join(shorts))
     straddle: set[str] = set()
+    everyday: set[str] = set()
+    idiom_heads: set[str] = set()
+    idiom_tails: set[str] = set()
     for line in dict_path.read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if len(parts) != 3:
             continue
         word, freq, tag = parts[0], int(parts[1]), parts[2]
+        if len(word) == 4 and tag in IDIOM_TAGS and freq >= IDIOM_FREQ and all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            idiom_heads.add(word[:3])
+            idiom_tails.add(word[1:])
         if not 2 <= len(word) <= 3 or tag == "ns" or freq < (NAME_FREQ if tag in NAME_TAGS else MIN_FREQ):
             continue
         if not all("\u4e00" <= ch <= "\u9fff" for ch in word):
             continue
+        everyday.add(word)
         if len(word) == 2 and tag not in NAME_TAGS and place_chars.intersection(word):
             straddle.add(word)
         if word[0] in surnames or word in shorts:
@@ -60,7 +71,13 @@ def main() -> int:
             ("zh-name-words.txt", name_words, "Frequent words jieba tags as names: mostly everyday words (周密, 高峰),\n"
                                               "# some famous or fictional people; weak name cues reject them, strong ones do not"),
             ("zh-straddle-words.txt", straddle, "Two-character words with a character of a place name: a place name\n"
-                                                "# found across one of them (新乡 in 新乡村 = 新 + 乡村) is not a place")):
+                                                "# found across one of them (新乡 in 新乡村 = 新 + 乡村) is not a place"),
+            ("zh-idiom-heads.txt", idiom_heads, "The first three characters of four-character idioms (习以为…):\n"
+                                                "# asterisks in place of the last are a site's word filter, not a mask"),
+            ("zh-idiom-tails.txt", idiom_tails, "The last three characters of four-character idioms (…以为常):\n"
+                                                "# asterisks in place of the first are a site's word filter, not a mask"),
+            ("zh-everyday-words.txt", everyday, "Frequent two- and three-character words, not tagged as places: a\n"
+                                                "# word before 村, 镇 or 社区 (贫困村, 特色小镇, 智慧社区) names no village")):
         out = ROOT / "patterns" / filename
         out.write_text(f"# {what}\n# ({source}). One per line.\n" + "\n".join(sorted(group)) + "\n",
                        encoding="utf-8")
