@@ -102,14 +102,32 @@ def ipv6(value: str) -> bool:
     return value.count(":") >= 3
 
 
-def birth_date(value: str) -> bool:
-    """A written date that can be someone's birth date (1900 up to today)."""
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cn_numerals(value: str) -> str:
+    """一九八五年三月十二日 -> 1985年3月12日: digit by digit, and 十 as tens in months and days."""
     import regex
 
-    m = regex.search(r"(\d{4})\D{1,3}(\d{1,2})(?:\D{1,3}(\d{1,2}))?", value)
+    def number(m: "regex.Match") -> str:
+        s = m.group()
+        if "十" not in s:
+            return "".join(str(_CN_DIGITS[c]) for c in s)
+        tens, _, ones = s.partition("十")
+        return str((_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0))
+
+    return regex.sub("[〇零○一二三四五六七八九十]+", number, value)
+
+
+def birth_date(value: str) -> bool:
+    """A written date that can be someone's birth date (1900 up to today): year, month and day, or
+    year and month, or a year alone; in Arabic or Chinese numerals."""
+    import regex
+
+    m = regex.search(r"(\d{4})(?:\D{1,3}(\d{1,2})(?:\D{1,3}(\d{1,2}))?)?", _cn_numerals(value))
     if not m:
         return False
-    return _real_date(int(m[1]), int(m[2]), int(m[3] or 1))
+    return _real_date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
 
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {

@@ -1,0 +1,147 @@
+"""The kinds of leak real anonymized text has, on texts written for these tests (new names, new
+villages, new layouts): exact spans of what is found, and what must not be taken for a mask."""
+
+from __future__ import annotations
+
+import pytest
+
+from redactaudit.detect import detect
+from tests.conftest import make_doc
+
+
+def found(text, ruleset, kind=None):
+    return [(f.rule, f.start, f.end, f.text) for f in detect(make_doc(text), ruleset)
+            if kind is None or f.kind.value == kind]
+
+
+def span(text, needle):
+    start = text.index(needle)
+    return start, start + len(needle)
+
+
+# Places below the county, found by their shape and cues.
+@pytest.mark.parametrize("text, value", [
+    ("现任***村支书。\n韩家营村地处山区，全村人口不多。", "韩家营"),
+    ("我们蒿子沟村是由两个自然村组成的。某某同志", "蒿子沟"),
+    ("北端的石碾坪村与***县接壤。", "石碾坪"),
+    ("与**市的葛家店镇相邻。", "葛家店"),
+    ("丰宁市柳湾街道林家沟村党支部书记某某", "林家沟"),
+])
+def test_villages_and_towns_by_their_shape(ruleset, text, value):
+    hits = [f for f in found(text, ruleset, "leak") if f[0] in ("places-zh.settlement", "places-zh.village")]
+    assert (*span(text, value), value) in [f[1:] for f in hits]
+
+
+def test_county_names_listed_without_their_suffix(ruleset):
+    text = "市委XX书记在XX县调研。书记在曲阳、涞源调研。"
+    leaks = found(text, ruleset, "leak")
+    assert ("places-zh.county-list", *span(text, "曲阳"), "曲阳") in leaks
+    assert ("places-zh.county-list", *span(text, "涞源"), "涞源") in leaks
+
+
+def test_a_one_character_county_after_its_province(ruleset):
+    text = "x县人，不服江苏省沛县人民法院判决"
+    assert ("places-zh.one-char-county", *span(text, "沛"), "沛") in found(text, ruleset, "leak") or \
+        ("places-zh.one-char-county", *span(text, "沛县"), "沛县") in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["全县的贫困村和示范村", "打造特色小镇，建设智慧社区", "回到家乡建设美丽乡村"])
+def test_ordinary_words_before_a_place_suffix_are_no_place(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0] == "places-zh.settlement"] == []
+
+
+# Names as people write them.
+def test_a_name_after_a_role_and_a_bracketed_label(ruleset):
+    text = "上诉人（原审被告）：葛春燕，女，1969年3月2日出生，汉族。"
+    assert ("names-zh.role-name", *span(text, "葛春燕"), "葛春燕") in found(text, ruleset, "leak")
+
+
+def test_a_name_before_its_sex_whatever_the_surname(ruleset):
+    text = "被申请人：巴特尔，男，蒙古族。"
+    assert ("names-zh.party-sex", *span(text, "巴特尔"), "巴特尔") in found(text, ruleset, "leak")
+
+
+def test_a_name_after_a_long_title_chain(ruleset):
+    text = "查处了某某镇某某村党支部书记韩德宝顶风违规操办婚宴问题。给予韩德宝党内警告处分。"
+    leaks = found(text, ruleset, "leak")
+    assert [f[1:] for f in leaks if f[3] == "韩德宝"] == [(14, 17, "韩德宝"), (30, 33, "韩德宝")]
+    assert ("names-zh.title-full-name", 14, 17, "韩德宝") in leaks
+
+
+def test_names_in_a_list_of_who_attended(ruleset):
+    text = "出席：尤丽华、邵国栋、蒯秀英\n列席：某某\n"
+    leaks = found(text, ruleset, "leak")
+    for name in ("尤丽华", "邵国栋", "蒯秀英"):
+        assert span(text, name) in [f[1:3] for f in leaks]
+
+
+def test_given_names_listed_before_tongzhi(ruleset):
+    text = "刚才，某同志作了报告，晓军、海峰同志宣读了决定。"
+    leaks = found(text, ruleset, "leak")
+    assert ("names-zh.given-name-tongzhi", *span(text, "晓军"), "晓军") in leaks
+    assert ("names-zh.given-name-tongzhi", *span(text, "海峰"), "海峰") in leaks
+
+
+def test_a_name_in_traditional_characters(ruleset):
+    text = "上訴人（原審原告）：馮建華，男，漢族。"
+    assert span(text, "馮建華") in [f[1:3] for f in found(text, ruleset, "leak")]
+
+
+# Organisations a person can be found through.
+@pytest.mark.parametrize("text, value", [
+    ("某某同志。其子在桐柏一中就读。", "桐柏一中"),
+    ("某某同志被送往双河镇卫生院救治。", "双河镇卫生院"),
+    ("罪犯某某，现关押于金沙湾监狱。", "金沙湾监狱"),
+])
+def test_schools_hospitals_and_prisons(ruleset, text, value):
+    assert ("orgs-zh.institution", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+# Figures where the document masks that kind of figure.
+def test_a_session_number_where_the_document_masks_them(ruleset):
+    text = "在X届X次全会上的讲话。今天召开市政府七届二次全会。"
+    assert ("figures-zh.session", *span(text, "七届二"), "七届二") in found(text, ruleset, "leak")
+
+
+def test_a_short_year_where_the_document_masks_years(ruleset):
+    text = "即将过去的20XX年。认真总结07年的工作，部署近10年的规划。"
+    leaks = found(text, ruleset, "leak")
+    assert ("figures-zh.year-when-masked", *span(text, "07年"), "07年") in leaks
+    assert [f for f in leaks if f[3] == "10年"] == []
+
+
+def test_dates_of_birth_as_decisions_write_them(ruleset):
+    text = "当事人鲍立新，男，1976年11月生，汉族；其妻一九七八年三月二十日出生。"
+    leaks = found(text, ruleset, "leak")
+    assert ("figures-zh.birth-date", *span(text, "1976年11月"), "1976年11月") in leaks
+    assert ("figures-zh.birth-date", *span(text, "一九七八年三月二十日"), "一九七八年三月二十日") in leaks
+
+
+# Masks real text uses, and things that look like masks and are not.
+@pytest.mark.parametrize("text, value, category", [
+    ("刚才，某同志总结了某年的工作", "某", "date"),
+    ("在安排202x年工作目标时", "202x", "date"),
+    ("案号为(××××)粤××民终××号", "(××××)", "date"),
+    ("生育长子蒋甲，次子蒋乙。", "蒋甲", "person"),
+])
+def test_masks_of_real_text(ruleset, text, value, category):
+    masks = [(f.start, f.end, f.text, f.category) for f in detect(make_doc(text), ruleset) if f.kind.value == "placeholder"]
+    start = text.index(value) if value != "某" else text.index("某年")
+    assert (start, start + len(value), value, category) in masks
+
+
+@pytest.mark.parametrize("text", [
+    "这是**重点内容**。", "**一、总体要求**\n", "请注意*斜体*。", "大家对此****以为常。", "经镇X委、政府研究决定",
+])
+def test_markdown_emphasis_word_filters_and_censor_marks_are_not_masks(ruleset, text):
+    assert found(text, ruleset, "placeholder") == []
+
+
+def test_masks_beside_emphasis_stay_masks(ruleset):
+    text = "**工作要求**\n由**同志、***同志带队。"
+    assert [f[1:] for f in found(text, ruleset, "placeholder")] == [(10, 12, "**"), (15, 18, "***")]
+
+
+def test_a_word_filter_does_not_make_a_document_anonymized(ruleset):
+    text = "大家对此****以为常。全村共有187户。"
+    assert [(f.rule, f.severity.value) for f in detect(make_doc(text), ruleset)] == [("figures-zh.count", "info")]
