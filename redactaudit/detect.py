@@ -141,6 +141,13 @@ def context_verdict(rule: Rule, text: str, start: int, end: int) -> tuple[bool, 
     return True, confidence, tuple(why)
 
 
+def _next_to_a_word(rule: Rule, text: str, start: int, end: int) -> bool:
+    """Whether a word of the rule's `neighbours` lists stands right before or right after a match."""
+    before_sizes, after_sizes = rule.near_sizes
+    return (any(text[end:end + n] in rule.near_after for n in after_sizes)
+            or any(text[max(0, start - n):start] in rule.near_before for n in before_sizes))
+
+
 def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None = DEFAULT_TIMEOUT,
                region: Region | None = None, data: bytes = b"", progress: list[int] | None = None
                ) -> Iterator[Candidate]:
@@ -177,6 +184,8 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
             continue
         if rule.reject_straddle and (text[max(0, start - 1):start + 1] in rule.reject_straddle
                                      or text[end - 1:end + 1] in rule.reject_straddle):
+            continue
+        if (rule.near_before or rule.near_after) and not _next_to_a_word(rule, text, start, end):
             continue
         if checks and not all(check(value) for check in checks):
             continue

@@ -144,9 +144,12 @@ def trie_regex(words: frozenset[str] | tuple[str, ...], *, reverse: bool = False
             node = node.setdefault(ch, {})
         node[""] = {}
 
+    def esc(ch: str) -> str:  # letters and Han need no escape; regex.escape costs per call
+        return ch if ch.isalnum() else regex.escape(ch)
+
     def emit(node: dict) -> str:
         ends = "" in node
-        branches = [(emit(child) + regex.escape(ch)) if reverse else (regex.escape(ch) + emit(child))
+        branches = [(emit(child) + esc(ch)) if reverse else (esc(ch) + emit(child))
                     for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""

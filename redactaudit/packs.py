@@ -30,7 +30,7 @@ CATEGORIES = frozenset(
 STYLES = frozenset("asterisk x-run times mou circle square block label partial".split())
 _RULE_KEYS = {"id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",
               "confidence", "message", "examples", "priority", "description", "requires", "reject",
-              "severity_if_unmasked", "when_masked", "engine", "gate"}
+              "severity_if_unmasked", "when_masked", "engine", "gate", "neighbours"}
 _REJECT_KEYS = {"lists", "words", "prefix", "straddle"}
 _CONTEXT_KEYS = {"window", "require", "require_before", "require_after", "suppress", "suppress_before",
                  "suppress_after", "boost"}
@@ -156,6 +156,10 @@ class Rule:
     reject_prefix: int = 0
     # Words a match must not cut through: the character before + its first, its last + the one after.
     reject_straddle: frozenset[str] = frozenset()
+    # Keep a match only where a word of one of these lists stands right before it or right after it
+    # (asterisks with an idiom's other three characters: a word filter). Empty: no such test.
+    near_before: frozenset[str] = frozenset()
+    near_after: frozenset[str] = frozenset()
     # Quasi-identifiers (places, figures): their severity when the document masks nothing at all.
     severity_if_unmasked: Severity | None = None
     # Run only in a document that masks one of these categories somewhere (costly or noisy rules).
@@ -170,8 +174,11 @@ class Rule:
     checks: tuple = field(init=False, repr=False, compare=False)
     why: tuple[str, ...] = field(init=False, repr=False, compare=False)  # the reasons every match has
     has_context: bool = field(init=False, repr=False, compare=False)
+    near_sizes: tuple[tuple[int, ...], tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "near_sizes", (tuple(sorted({len(w) for w in self.near_before})),
+                                                tuple(sorted({len(w) for w in self.near_after}))))
         groups = getattr(self.pattern, "groupindex", {})
         object.__setattr__(self, "value_group", "value" in groups)
         object.__setattr__(self, "reject_groups", tuple(g for g in groups if g.startswith("reject")))
@@ -241,9 +248,16 @@ class Ruleset:
                                                    bool(self.rules[i].when_masked)))))
 
 
+# `gate: document`: the rule runs on whole documents (after `requires` and `when_masked`), for a
+# rule whose only cheap gate is so common that marking its sentences costs every rule more.
+WHOLE_DOCUMENT = "document"
+
+
 def rule_gate(rule: Rule) -> str | None:
     """The RE2 gate of a rule (see gate.py): its own `gate:`, or one derived from its pattern;
     None when RE2 cannot read it (the rule then runs on whole documents)."""
+    if rule.gate == WHOLE_DOCUMENT:
+        return None
     try:
         found = rule.gate or locator(rule.pattern.pattern)
     except NotForRe2:
@@ -330,6 +344,23 @@ def _reject(value: Any, source: str, rid: str, lists: "WordLists") -> tuple[froz
     return frozenset(words), prefix, frozenset(straddle)
 
 
+def _neighbours(value: Any, source: str, rid: str, lists: "WordLists") -> tuple[frozenset[str], frozenset[str]]:
+    if value is None:
+        return frozenset(), frozenset()
+    if not isinstance(value, dict) or not value or set(value) - {"before", "after"}:
+        raise _fail(source, rid, "neighbours takes before and after (word lists)")
+    sides = []
+    for side in ("before", "after"):
+        words: set[str] = set()
+        for name in _strings(value.get(side), source, rid, f"neighbours.{side}"):
+            try:
+                words |= lists.get(name)
+            except KeyError:
+                raise _fail(source, rid, f"unknown word list {name!r} (known: {', '.join(lists.names())})") from None
+        sides.append(frozenset(words))
+    return sides[0], sides[1]
+
+
 def _expand(pattern: str, variables: dict[str, str], source: str, rid: str) -> str:
     """Replace {{NAME}} with the pack's `vars` entry, so long character sets are written once."""
     def sub(m: Any) -> str:
@@ -404,11 +435,12 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
     except ValueError as exc:
         raise _fail(source, rid, f"severity_if_unmasked: {exc}") from None
     reject_words, reject_prefix, reject_straddle = _reject(raw.get("reject"), source, rid, lists)
+    near_before, near_after = _neighbours(raw.get("neighbours"), source, rid, lists)
     when_masked = _strings(raw.get("when_masked"), source, rid, "when_masked")
     gate = raw.get("gate")
     if gate is not None and (not isinstance(gate, str) or not gate):
         raise _fail(source, rid, "gate must be a regex (RE2 syntax)")
-    if gate is not None:
+    if gate is not None and gate != WHOLE_DOCUMENT:
         gate = _expand(gate, variables, source, rid)
         try:
             Re2Pattern(gate, 0)
@@ -433,6 +465,7 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         nomatches=_examples(examples.get("nomatch"), source, rid, "nomatch"), builtin=builtin,
         requires=_strings(raw.get("requires"), source, rid, "requires"),
         reject_words=reject_words, reject_prefix=reject_prefix, reject_straddle=reject_straddle,
+        near_before=near_before, near_after=near_after,
         severity_if_unmasked=unmasked,
         when_masked=when_masked, gate=gate,
     )
