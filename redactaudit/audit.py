@@ -17,7 +17,7 @@ from typing import Iterable
 from .config import Config
 from .consistency import VALUE_RULES, check_document, cross_document
 from .detect import DEFAULT_TIMEOUT, detect
-from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, load_file
+from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, load_file, walk_paths
 from .fsutil import atomic_write_bytes
 from .gazetteer import WordLists
 from .model import AuditResult, Document, DocumentReport, FileError, Finding, Kind, Severity, Skipped
@@ -34,6 +34,7 @@ class ScanOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout: float = DEFAULT_TIMEOUT
     cross_document: bool = True
+    skip_unreadable: bool = False  # files not read, not decoded or not fully checked: notes, not errors
 
 
 def load_ruleset(config: Config, extra_packs: Iterable[str] = ()) -> Ruleset:
@@ -121,9 +122,9 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
         take(load_bytes("<stdin>", stdin, options.encoding))
     include = options.include or config.include
     exclude = options.exclude + config.exclude
-    for entry in iter_paths(inputs, include, exclude):
-        if isinstance(entry, FileError):
-            errors.append(entry)
+    for entry in walk_paths(inputs, include, exclude):
+        if not isinstance(entry, tuple):
+            take(entry)
             continue
         path, display = entry
         if _path_allowed(display, config):
@@ -136,7 +137,15 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
 def audit(inputs: Iterable[str], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
           stdin: bytes | None = None) -> AuditResult:
     docs, errors, skipped = load_documents(inputs, options, config, stdin)
-    return audit_documents(docs, ruleset, config, options, errors, skipped)
+    result = audit_documents(docs, ruleset, config, options, errors, skipped)
+    return unreadable_as_notes(result) if options.skip_unreadable else result
+
+
+def unreadable_as_notes(result: AuditResult) -> AuditResult:
+    """--skip-unreadable: what was not read, decoded or fully checked is listed as skipped (a note
+    that does not fail the scan) instead of as an error."""
+    notes = tuple(Skipped(e.path, e.message) for e in result.errors)
+    return replace(result, errors=(), skipped=result.skipped + notes)
 
 
 def audit_documents(docs: list[Document], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
@@ -168,11 +177,13 @@ def audit_documents(docs: list[Document], ruleset: Ruleset, config: Config, opti
 
 
 def fails(result: AuditResult, threshold: str) -> bool:
-    """Whether any finding is at or above the --fail-on threshold ('never' never fails)."""
+    """Whether any finding is at or above the --fail-on threshold ('never' never fails). An error
+    (a file not read, not decoded or not fully checked) counts as a finding of severity error:
+    what was not checked does not pass."""
     if threshold == "never":
         return False
     level = Severity.parse(threshold)
-    return any(f.severity.rank >= level.rank for f in result.findings)
+    return bool(result.errors) or any(f.severity.rank >= level.rank for f in result.findings)
 
 
 # ---------------------------------------------------------------------------------------------

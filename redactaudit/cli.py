@@ -124,6 +124,9 @@ def scan(
     changed_since: Optional[str] = typer.Option(None, "--changed-since",
                                                 help="Only files changed against this git revision."),
     staged: bool = typer.Option(False, "--staged", help="Only files staged in git (for a pre-commit hook)."),
+    skip_unreadable: bool = typer.Option(False, "--skip-unreadable",
+                                         help="Files not read, not decoded or not fully checked are notes "
+                                              "that do not fail the scan [default: they are errors]."),
 ) -> None:
     """Find every mask and every unmasked sensitive value."""
     cfg, ruleset = _setup(paths, config, pack)
@@ -150,7 +153,7 @@ def scan(
             raise _die(f"unknown encoding {encoding!r}")
     stdin = sys.stdin.buffer.read() if use_stdin else None
     options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
-                          max_bytes=max_bytes)
+                          max_bytes=max_bytes, skip_unreadable=skip_unreadable or cfg.skip_unreadable)
     result = audit(inputs, ruleset, cfg, options, stdin=stdin)
     if accepted is not None:
         result = baselines.apply(result, accepted)

@@ -17,7 +17,7 @@ from .model import Severity
 
 CONFIG_NAMES = ("redactaudit.yaml", ".redactaudit.yaml", "redactaudit.yml", ".redactaudit.yml")
 _KEYS = {"packs", "disable_packs", "extra_packs", "disable_rules", "allowlist", "fail_on", "severity",
-         "exclude", "include", "public_figures"}
+         "exclude", "include", "public_figures", "skip_unreadable"}
 _ALLOW_KEYS = {"values", "regexes", "paths"}
 
 
@@ -45,6 +45,7 @@ class Config:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     public_figures: bool = True  # the shipped list of public figures (patterns/zh-public-figures.txt)
+    skip_unreadable: bool = False  # files not read or not fully checked are notes, not errors
 
 
 def find_config(start: Path) -> Path | None:
@@ -107,7 +108,11 @@ def parse_config(text: str, source: str) -> Config:
     public_figures = data.get("public_figures", True)
     if not isinstance(public_figures, bool):
         raise ConfigError(f"{source}: public_figures is true or false")
+    skip_unreadable = data.get("skip_unreadable", False)
+    if not isinstance(skip_unreadable, bool):
+        raise ConfigError(f"{source}: skip_unreadable is true or false")
     return Config(
+        skip_unreadable=skip_unreadable,
         public_figures=public_figures,
         source=source,
         packs=_list(data, "packs", source) if packs is not None else None,

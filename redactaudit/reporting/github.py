@@ -30,5 +30,8 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, min_s
                      f"endColumn={f.end_column},title={_escape_property(f.rule + ' (' + f.category + ')')}")
             message = f"{f.message}: {excerpt(report.document, f, secrets, show_values=show_values)}"
             out.write(f"::{_COMMAND[f.severity]} {props}::{_escape_data(message)}\n")
-    for e in result.errors:
-        out.write(f"::warning file={_escape_property(e.path)}::{_escape_data(e.message)}\n")
+    # What was not checked fails the run (an error); what was skipped on purpose is a notice.
+    for e in sorted(result.errors, key=lambda e: e.path):
+        out.write(f"::error file={_escape_property(e.path)},title=not checked::{_escape_data(e.message)}\n")
+    for s in sorted(result.skipped, key=lambda s: s.path):
+        out.write(f"::notice file={_escape_property(s.path)},title=skipped::{_escape_data(s.reason)}\n")

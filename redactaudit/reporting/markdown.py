@@ -20,7 +20,8 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
     findings = result.findings
     verdict = "" if failed is None else (" — **failed**" if failed else " — passed")
     out.write(f"## redactaudit{verdict}\n\n")
-    out.write(f"{len(result.documents)} documents, {len(findings)} findings, {len(result.errors)} errors"
+    out.write(f"{len(result.documents)} documents, {len(findings)} findings, {len(result.errors)} errors, "
+              f"{len(result.skipped)} skipped"
               f"{', fail-on ' + fail_on if fail_on else ''}.\n\n")
     counts = Counter((f.kind.value, f.category, f.severity.value) for f in findings)
     if counts:
@@ -40,5 +41,7 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
         out.write(tabulate(rows, headers=["where", "severity", "kind", "category", "rule", "excerpt"],
                            tablefmt="github"))
         out.write("\n\n")
-    for e in result.errors:
-        out.write(f"- error `{e.path}`: {_cell(e.message)}\n")
+    for e in sorted(result.errors, key=lambda e: e.path):
+        out.write(f"- error (not checked) `{e.path}`: {_cell(e.message)}\n")
+    for s in sorted(result.skipped, key=lambda s: s.path):
+        out.write(f"- skipped `{s.path}`: {_cell(s.reason)}\n")

@@ -84,12 +84,22 @@ def build(result: AuditResult, *, show_values: bool = False, rules_meta: dict | 
                                 "rules": rules}},
             "columnKind": "unicodeCodePoints",
             "results": results,
-            "invocations": [{"executionSuccessful": True,
+            # A file not read or not fully checked is an error notification and the run did not
+            # succeed; a file skipped on purpose (binary, allowlisted) is a note.
+            "invocations": [{"executionSuccessful": not result.errors,
                              "toolExecutionNotifications": [
-                                 {"level": "warning", "message": {"text": f"{e.path}: {e.message}"}}
-                                 for e in result.errors]}],
+                                 {"level": "error", "message": {"text": f"{e.path}: {e.message}"},
+                                  "locations": [_artifact(e.path)]}
+                                 for e in sorted(result.errors, key=lambda e: e.path)] + [
+                                 {"level": "note", "message": {"text": f"skipped {s.path}: {s.reason}"},
+                                  "locations": [_artifact(s.path)]}
+                                 for s in sorted(result.skipped, key=lambda s: s.path)]}],
         }],
     }
+
+
+def _artifact(path: str) -> dict:
+    return {"physicalLocation": {"artifactLocation": {"uri": path}}}
 
 
 def render(result: AuditResult, out: TextIO, *, show_values: bool = False, rules_meta: dict | None = None,

@@ -53,7 +53,7 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
     for s in sorted(result.skipped, key=lambda s: s.path):
         console.print(Text(f"skipped {s.path}: {s.reason}", style="dim"))
     for e in sorted(result.errors, key=lambda e: e.path):
-        console.print(Text(f"error {e.path}: {e.message}", style="red"))
+        console.print(Text(f"error (not checked) {e.path}: {e.message}", style="red"))
     findings = result.findings
     counts = Counter((f.kind.value, f.category, f.severity.value) for f in findings)
     table = Table(title="Summary", show_lines=False)

@@ -1,0 +1,162 @@
+"""Issue 11, scan side: fail closed. Whatever the tool meets and does not check is listed in every
+report and fails the scan (unless --skip-unreadable makes it a note); nothing hangs."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from redactaudit import documents
+from tests.test_cli import LEAKY, MASKED, SECRETS, run
+
+FORMATS = ["terminal", "json", "sarif", "github", "markdown"]
+UNDECODABLE = "not UTF-8, UTF-16 or GB18030 text (use --encoding to name the encoding)"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture()
+def clean(tmp_path: Path) -> Path:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "masked.txt").write_text(MASKED, encoding="utf-8")
+    return folder
+
+
+def _json(*args: str):
+    res = run("scan", *args, "-f", "json")
+    return res.exit_code, json.loads(res.stdout)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_undecodable_file_fails_the_scan_and_is_listed_in_every_format(clean, fmt):
+    (clean / "latin1.txt").write_bytes("caf\xe9 ol\xe9".encode("latin-1"))
+    (clean / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    res = run("scan", str(clean), "-f", fmt, "--min-severity", "info")
+    assert res.exit_code == 1
+    out = _flat(res.stdout)
+    assert f"{clean.as_posix()}/latin1.txt" in out and UNDECODABLE in out
+    assert f"{clean.as_posix()}/image.png" in out and "binary file (PNG image)" in out
+
+
+def test_binary_file_of_a_known_type_is_a_note_that_does_not_fail(clean):
+    (clean / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (clean / "archive.zip").write_bytes(b"PK\x03\x04\x14\x00\x00\x00")
+    code, report = _json(str(clean))
+    assert code == 0 and report["errors"] == []
+    assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [
+        ("archive.zip", "binary file (ZIP archive or office document)"), ("image.png", "binary file (PNG image)")]
+
+
+def test_skip_unreadable_turns_problems_into_notes(clean, tmp_path):
+    (clean / "latin1.txt").write_bytes("caf\xe9 ol\xe9".encode("latin-1"))
+    code, report = _json(str(clean), "--skip-unreadable")
+    assert code == 0 and report["errors"] == []
+    assert report["skipped"] == [{"path": f"{clean.as_posix()}/latin1.txt", "reason": UNDECODABLE}]
+    cfg = tmp_path / "redactaudit.yaml"
+    cfg.write_text("skip_unreadable: true\n", encoding="utf-8")
+    code, report = _json(str(clean), "-c", str(cfg))
+    assert code == 0 and [s["reason"] for s in report["skipped"]] == [UNDECODABLE]
+    cfg.write_text("skip_unreadable: sometimes\n", encoding="utf-8")
+    res = run("scan", str(clean), "-c", str(cfg))
+    assert res.exit_code == 2 and "skip_unreadable is true or false" in res.stderr
+
+
+def test_file_over_max_bytes_is_an_error_not_a_silent_skip(clean):
+    code, report = _json(str(clean), "--max-bytes", "10")
+    size = len(MASKED.encode("utf-8"))
+    assert code == 1 and report["skipped"] == []
+    assert report["errors"] == [{"path": f"{clean.as_posix()}/masked.txt",
+                                 "message": f"larger than --max-bytes 10 ({size} bytes); not scanned"}]
+
+
+def test_unreadable_file_is_an_error(clean, monkeypatch):
+    def refuse(path, flags):
+        raise PermissionError(13, "Permission denied", path)
+    monkeypatch.setattr(documents, "_nonblocking", refuse)  # tests run as root: chmod 000 reads anyway
+    code, report = _json(str(clean))
+    assert code == 1
+    assert report["errors"] == [{"path": f"{clean.as_posix()}/masked.txt", "message": "cannot read: Permission denied"}]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_bom_are_decoded_not_skipped_as_binary(clean, encoding):
+    (clean / "wide.txt").write_bytes(LEAKY.encode(encoding))
+    code, report = _json(str(clean / "wide.txt"))
+    assert code == 1 and report["errors"] == [] and report["skipped"] == []
+    assert [(d["encoding"], d["bom"]) for d in report["documents"]] == [(encoding, False)]
+    phone = LEAKY.index(SECRETS[0])
+    assert ("identifiers.cn-mobile", phone, phone + 11) in [(f["rule"], f["start"], f["end"]) for f in report["findings"]]
+
+
+@pytest.mark.parametrize("text", ["关于张三同志的通报，请各单位认真学习。\n", "hello world\n", "第一一一一，一一\n"])
+def test_utf16_without_bom_is_read_in_the_right_byte_order(text):
+    for encoding in ("utf-16-le", "utf-16-be"):
+        doc = documents.load_bytes("x.txt", text.encode(encoding))
+        assert isinstance(doc, documents.Document) and (doc.text, doc.encoding) == (text, encoding)
+
+
+def test_text_with_a_nul_in_the_first_8_kib_is_scanned_not_skipped(clean):
+    (clean / "nul.txt").write_bytes(b"\x00" + LEAKY.encode("utf-8"))
+    code, report = _json(str(clean / "nul.txt"))
+    assert code == 1 and report["skipped"] == [] and report["errors"] == []
+    phone = LEAKY.index(SECRETS[0]) + 1
+    assert ("identifiers.cn-mobile", phone, phone + 11) in [(f["rule"], f["start"], f["end"]) for f in report["findings"]]
+
+
+def test_binary_data_of_no_known_type_is_an_error(clean):
+    (clean / "blob.dat").write_bytes(bytes(range(256)) * 4)
+    code, report = _json(str(clean))
+    assert code == 1 and report["skipped"] == []
+    assert report["errors"] == [{"path": f"{clean.as_posix()}/blob.dat", "message":
+                                 "binary data of no known format (NUL bytes, and not UTF-8, UTF-16/32 or GB18030 "
+                                 "text); not scanned"}]
+
+
+def test_unreadable_folder_is_an_error(clean, monkeypatch):
+    (clean / "sub").mkdir()
+    (clean / "sub" / "leak.txt").write_text(LEAKY, encoding="utf-8")
+    real = os.scandir
+    blocked = os.path.join(str(clean), "sub")
+
+    def scandir(path="."):  # chmod 000 does not stop root, so the refusal is simulated
+        if os.fspath(path) == blocked:
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, report = _json(str(clean))
+    assert code == 1
+    assert report["errors"] == [{"path": f"{clean.as_posix()}/sub", "message": "cannot list folder: Permission denied"}]
+
+
+def test_path_over_4096_bytes_is_an_error(clean):
+    here = os.getcwd()
+    try:
+        os.chdir(clean)
+        for _ in range(17):  # 17 x 256 bytes: past PATH_MAX, built one relative step at a time
+            os.mkdir("p" * 255)
+            os.chdir("p" * 255)
+        Path("leak.txt").write_text(LEAKY, encoding="utf-8")
+    finally:
+        os.chdir(here)
+    code, report = _json(str(clean))
+    assert code == 1
+    [error] = report["errors"]
+    assert error["message"] == "cannot list folder: File name too long"
+    assert len(error["path"].encode()) > 4096 and error["path"].startswith(clean.as_posix() + "/ppp")
+
+
+def test_symbolic_links_met_in_a_folder_are_listed(clean, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (clean / "link.txt").symlink_to(clean / "masked.txt")
+    (clean / "linkdir").symlink_to(tmp_path / "elsewhere")
+    code, report = _json(str(clean))
+    assert code == 0
+    assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [
+        ("link.txt", "symbolic link; not followed"), ("linkdir", "symbolic link to a folder; not followed")]
