@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import fnmatch
 import stat
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
 from .config import Config
 from .consistency import VALUE_RULES, check_document, cross_document
-from .detect import DEFAULT_TIMEOUT, detect
+from .detect import detect
 from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, load_file, walk_paths
 from .fsutil import atomic_write_bytes
 from .gazetteer import WordLists
@@ -26,13 +27,16 @@ from .policy import Policy
 from .redact import Edit, Pseudonyms, apply_edits, kept_role, plan_edits
 
 
+DOCUMENT_BUDGET = 60.0  # seconds all rules and allowlist regexes together may spend on one document
+
+
 @dataclass(frozen=True, slots=True)
 class ScanOptions:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     encoding: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float = DOCUMENT_BUDGET
     cross_document: bool = True
     skip_unreadable: bool = False  # files not read, not decoded or not fully checked: notes, not errors
 
@@ -44,14 +48,22 @@ def load_ruleset(config: Config, extra_packs: Iterable[str] = ()) -> Ruleset:
                          disable_rules=config.disable_rules)
 
 
-def _allowed(finding: Finding, config: Config) -> bool:
+def _allowed(finding: Finding, config: Config, deadline: float | None = None, regexes: bool = True) -> bool:
+    """Whether the allowlist accepts a finding's value. A user's regex runs with the time left
+    before `deadline` (time.monotonic()); raises TimeoutError when it runs past it."""
     if finding.kind is Kind.PLACEHOLDER:
         return False
     allow = config.allowlist
     value = finding.text.strip()
     if value in allow.values:
         return True
-    return any(p.fullmatch(value) for p in allow.regexes)
+    for p in allow.regexes if regexes else ():
+        left = deadline - time.monotonic() if deadline is not None else None
+        if left is not None and left <= 0:
+            raise TimeoutError
+        if p.fullmatch(value, timeout=left):
+            return True
+    return False
 
 
 def _path_allowed(path: str, config: Config) -> bool:
@@ -88,15 +100,25 @@ def ignored_lines(text: str) -> frozenset[int]:
 def scan_document(document: Document, ruleset: Ruleset, config: Config, options: ScanOptions,
                   errors: list[FileError], figures: frozenset[str] = frozenset()) -> tuple[DocumentReport, int]:
     """Findings of one document after the allowlists, inline ignores and severity overrides; and
-    how many were suppressed."""
+    how many were suppressed. `options.timeout` is the budget of the rules and the allowlist's
+    regexes together; past it, the document is listed in `errors` and what is left is kept."""
+    deadline = time.monotonic() + options.timeout
     found = detect(document, ruleset, timeout=options.timeout, errors=errors)
     silenced = ignored_lines(document.text)
     kept, suppressed = [], 0
+    regexes_ok = True
     for f in found:
         if f.line in silenced and f.kind is not Kind.PLACEHOLDER:
             suppressed += 1
             continue
-        if _allowed(f, config) or _public_figure(f, document.text, figures):
+        try:
+            allowed = _allowed(f, config, deadline, regexes_ok)
+        except TimeoutError:
+            regexes_ok, allowed = False, False  # fail closed: the finding stays
+            errors.append(FileError(document.path, f"the time budget of {options.timeout:g} s per document ran "
+                                                   f"out in the allowlist regexes (line {f.line}); the findings "
+                                                   "they did not check are kept"))
+        if allowed or _public_figure(f, document.text, figures):
             suppressed += 1
             continue
         level = config.severity.get(f.rule)

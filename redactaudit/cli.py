@@ -18,7 +18,8 @@ import typer
 from . import __version__
 from . import baseline as baselines
 from . import gitfiles
-from .audit import RedactError, RedactOptions, ScanOptions, audit, fails, load_ruleset, redact as run_redact
+from .audit import (DOCUMENT_BUDGET, RedactError, RedactOptions, ScanOptions, audit, fails, load_ruleset,
+                    redact as run_redact)
 from .config import Config, ConfigError, find_config, load_config
 from .detect import check_examples
 from .documents import DEFAULT_MAX_BYTES
@@ -127,8 +128,13 @@ def scan(
     skip_unreadable: bool = typer.Option(False, "--skip-unreadable",
                                          help="Files not read, not decoded or not fully checked are notes "
                                               "that do not fail the scan [default: they are errors]."),
+    timeout: float = typer.Option(DOCUMENT_BUDGET, "--timeout", metavar="SECONDS",
+                                  help="Time all rules may spend on one document; past it the document "
+                                       "is listed as an error."),
 ) -> None:
     """Find every mask and every unmasked sensitive value."""
+    if not timeout > 0:
+        raise _die("--timeout must be a positive number of seconds")
     cfg, ruleset = _setup(paths, config, pack)
     try:
         accepted = baselines.load(baseline) if baseline is not None else None
@@ -153,7 +159,8 @@ def scan(
             raise _die(f"unknown encoding {encoding!r}")
     stdin = sys.stdin.buffer.read() if use_stdin else None
     options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
-                          max_bytes=max_bytes, skip_unreadable=skip_unreadable or cfg.skip_unreadable)
+                          max_bytes=max_bytes, skip_unreadable=skip_unreadable or cfg.skip_unreadable,
+                          timeout=timeout)
     result = audit(inputs, ruleset, cfg, options, stdin=stdin)
     if accepted is not None:
         result = baselines.apply(result, accepted)

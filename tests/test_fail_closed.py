@@ -160,3 +160,70 @@ def test_symbolic_links_met_in_a_folder_are_listed(clean, tmp_path):
     assert code == 0
     assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [
         ("link.txt", "symbolic link; not followed"), ("linkdir", "symbolic link to a folder; not followed")]
+
+
+# --- no hangs ---------------------------------------------------------------------------------
+
+def _cli(*args: str, timeout: float = 120):
+    """The console script in its own process: a hang shows as TimeoutExpired, not a stuck suite."""
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "redactaudit", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_fifo_in_a_folder_is_listed_and_never_opened(clean):
+    os.mkfifo(clean / "pipe")
+    res = _cli("scan", str(clean), "-f", "json")
+    assert res.returncode == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert report["skipped"] == [{"path": f"{clean.as_posix()}/pipe", "reason": "not a regular file (FIFO); not opened"}]
+
+
+def test_fifo_or_device_named_directly_is_an_error_not_a_hang(clean):
+    os.mkfifo(clean / "pipe")
+    res = _cli("scan", str(clean / "pipe"), "/dev/null", "-f", "json")
+    assert res.returncode == 1, res.stderr
+    assert json.loads(res.stdout)["errors"] == [
+        {"path": "/dev/null", "message": "not a regular file (character device); not read"},
+        {"path": f"{clean.as_posix()}/pipe", "message": "not a regular file (FIFO); not read"}]
+
+
+def test_runaway_allowlist_regex_does_not_hang(clean, tmp_path):
+    email = "a" * 40 + "@example.com"
+    (clean / "mail.txt").write_text(f"联系邮箱：{email}\n", encoding="utf-8")
+    cfg = tmp_path / "redactaudit.yaml"
+    cfg.write_text("allowlist: {regexes: ['(\\w|\\w)+']}\n", encoding="utf-8")
+    res = _cli("scan", str(clean / "mail.txt"), "-c", str(cfg), "-f", "json", "--timeout", "1")
+    assert res.returncode == 1, res.stderr
+    report = json.loads(res.stdout)
+    assert report["errors"] == [{"path": f"{clean.as_posix()}/mail.txt", "message":
+                                 "the time budget of 1 s per document ran out in the allowlist regexes (line 1); "
+                                 "the findings they did not check are kept"}]
+    assert [(f["rule"], f["start"]) for f in report["findings"]] == [("identifiers.email", 5)]
+
+
+SLOW_PACK = """pack: slow
+rules:
+  - id: slow.backtrack
+    kind: leak
+    category: number
+    severity: error
+    message: backtracks
+    regex: '(?:a|a)+b'
+    gate: 'a'
+    examples: {match: [{text: "aab"}]}
+"""
+
+
+def test_per_document_time_budget_is_a_problem_in_the_report(clean, tmp_path):
+    pack = tmp_path / "slow.yaml"
+    pack.write_text(SLOW_PACK, encoding="utf-8")
+    (clean / "slow.txt").write_text("a" * 40 + "!\n", encoding="utf-8")
+    res = _cli("scan", str(clean), "--pack", str(pack), "-f", "json", "--timeout", "1")
+    assert res.returncode == 1, res.stderr
+    assert json.loads(res.stdout)["errors"] == [{"path": f"{clean.as_posix()}/slow.txt", "message":
+                                                 "the time budget of 1 s per document ran out in rule "
+                                                 "slow.backtrack; it and the rules after it were not run"}]
+    res = _cli("scan", str(clean), "--timeout", "0")
+    assert res.returncode == 2 and res.stderr == "redactaudit: error: --timeout must be a positive number of seconds\n"
