@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .identity import hash_key, keyed_hash, normalise_value
 from .model import AuditResult, Finding
+from .reporting.common import shown_path
 
 VERSION = 1
 _CHECK = "redactaudit-baseline-key-check"
@@ -36,7 +37,7 @@ def create(result: AuditResult) -> dict:
         fp = identity(f, key)
         counts[fp] += 1
         about[fp] = (f.path, f.rule, f.category)
-    entries = [{"path": about[fp][0], "rule": about[fp][1], "category": about[fp][2], "fingerprint": fp,
+    entries = [{"path": shown_path(about[fp][0]), "rule": about[fp][1], "category": about[fp][2], "fingerprint": fp,
                 "count": n} for fp, n in counts.items()]
     entries.sort(key=lambda e: (e["path"], e["rule"], e["category"], e["fingerprint"]))
     return {"version": VERSION, "key_check": keyed_hash(_CHECK, key=key), "entries": entries}

@@ -164,12 +164,12 @@ def test_symbolic_links_met_in_a_folder_are_listed(clean, tmp_path):
 
 # --- no hangs ---------------------------------------------------------------------------------
 
-def _cli(*args: str, timeout: float = 120):
+def _cli(*args: str, timeout: float = 120, cwd: Path | None = None):
     """The console script in its own process: a hang shows as TimeoutExpired, not a stuck suite."""
     import subprocess
     import sys
     return subprocess.run([sys.executable, "-m", "redactaudit", *args], capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, cwd=cwd)
 
 
 def test_fifo_in_a_folder_is_listed_and_never_opened(clean):
@@ -227,3 +227,32 @@ def test_per_document_time_budget_is_a_problem_in_the_report(clean, tmp_path):
                                                  "slow.backtrack; it and the rules after it were not run"}]
     res = _cli("scan", str(clean), "--timeout", "0")
     assert res.returncode == 2 and res.stderr == "redactaudit: error: --timeout must be a positive number of seconds\n"
+
+
+# --- outputs never lost -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt, shown", [("terminal", "d/\\xffbad.txt"), ("json", '"d/\\\\xffbad.txt"'),
+                                        ("sarif", '"uri": "d/%FFbad.txt"'), ("github", "file=d/\\xffbad.txt"),
+                                        ("markdown", "`d/\\xffbad.txt`")])
+def test_file_name_that_is_not_utf8_is_written_escaped_in_every_format(tmp_path, fmt, shown):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    with open(os.fsencode(folder) + b"/\xffbad.txt", "w", encoding="utf-8") as fh:
+        fh.write(LEAKY)
+    res = _cli("scan", "d", "-f", fmt, cwd=tmp_path)
+    assert res.returncode == 1 and res.stderr == ""
+    assert shown in res.stdout
+    assert "\ufffd" not in res.stdout
+
+
+def test_baseline_of_a_file_name_that_is_not_utf8(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    with open(os.fsencode(folder) + b"/\xffbad.txt", "w", encoding="utf-8") as fh:
+        fh.write(LEAKY)
+    res = _cli("baseline", "create", "d", "-o", "base.json", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    entries = json.loads((tmp_path / "base.json").read_text(encoding="utf-8"))["entries"]
+    assert {e["path"] for e in entries} == {"d/\\xffbad.txt"}
+    res = _cli("scan", "d", "--baseline", "base.json", "-f", "json", cwd=tmp_path)
+    assert res.returncode == 0 and json.loads(res.stdout)["summary"]["baselined"] == len(entries)

@@ -6,6 +6,9 @@ In: an AuditResult. Out: plain dicts and strings; no format-specific code here.
 from __future__ import annotations
 
 import bisect
+import os
+import re
+import urllib.parse
 from collections import Counter
 
 from .. import __version__
@@ -13,6 +16,26 @@ from ..identity import fingerprint
 from ..model import AuditResult, Document, DocumentReport, Finding, Kind
 
 EXCERPT_RADIUS = 24
+
+
+_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
+def shown_path(path: str) -> str:
+    """A path as every report writes it: the bytes of a file name that are not UTF-8 (carried by
+    os.fsdecode as surrogate escapes) shown as \\xNN, so no output fails to encode."""
+    if path.isascii():
+        return path
+    return _SURROGATES.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", path)
+
+
+def path_uri(path: str) -> str:
+    """A path as a URI reference (SARIF): its bytes percent-encoded (a non-UTF-8 byte is %FF)."""
+    try:
+        data = os.fsencode(path)
+    except UnicodeEncodeError:
+        data = path.encode("utf-8", "backslashreplace")
+    return urllib.parse.quote(data, safe="/")
 
 
 def masked_token(category: str) -> str:
@@ -61,7 +84,7 @@ def excerpt(document: Document, finding: Finding, secrets: list[tuple[int, int, 
 def finding_record(finding: Finding, document: Document, secrets: list[tuple[int, int, str]], *,
                    show_values: bool = False, key: bytes | None = None) -> dict:
     record = {
-        "path": finding.path,
+        "path": shown_path(finding.path),
         "rule": finding.rule,
         "kind": finding.kind.value,
         "category": finding.category,
@@ -83,7 +106,7 @@ def finding_record(finding: Finding, document: Document, secrets: list[tuple[int
         record["width"] = finding.width
     if finding.related:
         record["related"] = [
-            {"path": r.path, "start": r.start, "end": r.end, "line": r.line, "column": r.column, "note": r.note}
+            {"path": shown_path(r.path), "start": r.start, "end": r.end, "line": r.line, "column": r.column, "note": r.note}
             for r in finding.related
         ]
     if show_values:

@@ -8,7 +8,7 @@ from typing import TextIO
 from tabulate import tabulate
 
 from ..model import AuditResult, Severity
-from .common import _secret_spans, excerpt
+from .common import _secret_spans, excerpt, shown_path
 
 
 def _cell(text: str) -> str:
@@ -34,7 +34,7 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
         if not shown:
             continue
         secrets = _secret_spans(report)
-        out.write(f"### `{report.document.path}`\n\n")
+        out.write(f"### `{shown_path(report.document.path)}`\n\n")
         rows = [(f"{f.line}:{f.column}", f.severity.value, f.kind.value, f.category, f"`{f.rule}`",
                  _cell(excerpt(report.document, f, secrets, show_values=show_values)))
                 for f in sorted(shown, key=lambda f: f.sort_key)]
@@ -42,6 +42,6 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
                            tablefmt="github"))
         out.write("\n\n")
     for e in sorted(result.errors, key=lambda e: e.path):
-        out.write(f"- error (not checked) `{e.path}`: {_cell(e.message)}\n")
+        out.write(f"- error (not checked) `{shown_path(e.path)}`: {_cell(e.message)}\n")
     for s in sorted(result.skipped, key=lambda s: s.path):
-        out.write(f"- skipped `{s.path}`: {_cell(s.reason)}\n")
+        out.write(f"- skipped `{shown_path(s.path)}`: {_cell(s.reason)}\n")
