@@ -71,6 +71,10 @@ def _path_allowed(path: str, config: Config) -> bool:
                for g in config.allowlist.paths)
 
 
+def _path_excluded(path: str, globs: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(path, g) or fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], g) for g in globs)
+
+
 def _public_figure(finding: Finding, text: str, figures: frozenset[str]) -> bool:
     """A person finding that is, or is part of, an allowlisted public figure's name (近平 in 习近平)."""
     if finding.category != "person" or finding.kind is not Kind.LEAK or not figures:
@@ -127,7 +131,10 @@ def scan_document(document: Document, ruleset: Ruleset, config: Config, options:
 
 
 def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
-                   stdin: bytes | None = None) -> tuple[list[Document], list[FileError], list[Skipped]]:
+                   stdin: bytes | None = None, contents: Iterable[tuple[str, bytes | str]] = ()
+                   ) -> tuple[list[Document], list[FileError], list[Skipped]]:
+    """Documents from the inputs (files and folders), standard input, and `contents`: (display
+    path, bytes) read elsewhere, such as git's index, or (display path, why it is not read)."""
     docs: list[Document] = []
     errors: list[FileError] = []
     skipped: list[Skipped] = []
@@ -144,6 +151,18 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
         take(load_bytes("<stdin>", stdin, options.encoding))
     include = options.include or config.include
     exclude = options.exclude + config.exclude
+    for display, data in contents:
+        if exclude and _path_excluded(display, exclude):
+            continue
+        if isinstance(data, str):
+            skipped.append(Skipped(display, data))
+        elif _path_allowed(display, config):
+            skipped.append(Skipped(display, "allowlisted path"))
+        elif len(data) > options.max_bytes:
+            errors.append(FileError(display, f"larger than --max-bytes {options.max_bytes} ({len(data)} bytes); "
+                                             "not scanned"))
+        else:
+            take(load_bytes(display, data, options.encoding))
     for entry in walk_paths(inputs, include, exclude):
         if not isinstance(entry, tuple):
             take(entry)
@@ -157,8 +176,8 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
 
 
 def audit(inputs: Iterable[str], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
-          stdin: bytes | None = None) -> AuditResult:
-    docs, errors, skipped = load_documents(inputs, options, config, stdin)
+          stdin: bytes | None = None, contents: Iterable[tuple[str, bytes | str]] = ()) -> AuditResult:
+    docs, errors, skipped = load_documents(inputs, options, config, stdin, contents)
     result = audit_documents(docs, ruleset, config, options, errors, skipped)
     return unreadable_as_notes(result) if options.skip_unreadable else result
 

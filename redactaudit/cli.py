@@ -142,15 +142,18 @@ def scan(
         raise _die(str(exc))
     use_stdin = "-" in paths
     inputs = [p for p in paths if p != "-"]
+    contents: list = []
     if changed_since is not None or staged:
         if changed_since is not None and staged:
             raise _die("--changed-since and --staged exclude each other")
         try:
-            changed = gitfiles.staged() if staged else gitfiles.changed_since(changed_since)
+            if staged:  # what the commit will hold: the index, not the working tree
+                contents, inputs = gitfiles.staged_contents(inputs), []
+            else:
+                inputs = gitfiles.within(gitfiles.changed_since(changed_since), inputs)
         except gitfiles.GitError as exc:
             raise _die(f"git: {exc}")
-        inputs = gitfiles.within(changed, inputs)
-        if not inputs and not use_stdin:
+        if not inputs and not contents and not use_stdin:
             typer.echo("redactaudit: no changed files to scan", err=True)
     if encoding:
         try:
@@ -161,7 +164,7 @@ def scan(
     options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
                           max_bytes=max_bytes, skip_unreadable=skip_unreadable or cfg.skip_unreadable,
                           timeout=timeout)
-    result = audit(inputs, ruleset, cfg, options, stdin=stdin)
+    result = audit(inputs, ruleset, cfg, options, stdin=stdin, contents=contents)
     if accepted is not None:
         result = baselines.apply(result, accepted)
     threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "error"

@@ -256,3 +256,28 @@ def test_baseline_of_a_file_name_that_is_not_utf8(tmp_path):
     assert {e["path"] for e in entries} == {"d/\\xffbad.txt"}
     res = _cli("scan", "d", "--baseline", "base.json", "-f", "json", cwd=tmp_path)
     assert res.returncode == 0 and json.loads(res.stdout)["summary"]["baselined"] == len(entries)
+
+
+# --- --staged reads the index -----------------------------------------------------------------
+
+def test_staged_scans_the_index_not_the_working_tree(tmp_path):
+    from tests.test_gate import git
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git("init", "-q", "-b", "main", cwd=repo)
+    (repo / "note.txt").write_text(MASKED, encoding="utf-8")
+    (repo / "gone.txt").write_text(MASKED, encoding="utf-8")
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "clean", cwd=repo)
+    (repo / "note.txt").write_text(LEAKY, encoding="utf-8")
+    (repo / "gone.txt").write_text(LEAKY, encoding="utf-8")
+    git("add", ".", cwd=repo)
+    (repo / "note.txt").write_text(MASKED, encoding="utf-8")  # the leak is staged, the working copy reverted
+    (repo / "gone.txt").unlink()  # deleted in the working tree, still staged
+    res = _cli("scan", ".", "--staged", "-f", "json", cwd=repo)
+    assert res.returncode == 1, res.stderr
+    report = json.loads(res.stdout)
+    assert [d["path"] for d in report["documents"]] == ["gone.txt", "note.txt"]
+    phone = LEAKY.index(SECRETS[0])
+    assert [(f["path"], f["start"], f["end"]) for f in report["findings"] if f["rule"] == "identifiers.cn-mobile"] == [
+        ("gone.txt", phone, phone + 11), ("note.txt", phone, phone + 11)]
