@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
-from .config import Config
+from .config import Config, ConfigError
 from .consistency import VALUE_RULES, check_document, cross_document
 from .detect import detect
 from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, load_file, walk_paths
@@ -42,8 +42,15 @@ class ScanOptions:
 
 
 def load_ruleset(config: Config, extra_packs: Iterable[str] = ()) -> Ruleset:
-    """Built-in packs plus the config's and the command line's own; raises PackError."""
+    """Built-in packs plus the config's and the command line's own; raises PackError, or
+    ConfigError when the config names a rule no pack has (a typo would silently do nothing)."""
     packs = builtin_packs() + tuple(load_pack_file(p) for p in (*config.extra_packs, *extra_packs))
+    known = {r.id for p in packs for r in p.rules}
+    for key, ids in (("severity", config.severity), ("disable_rules", config.disable_rules)):
+        unknown = sorted(set(ids) - known)
+        if unknown:
+            raise ConfigError(f"{config.source or 'config'}: {key}: unknown rule id{'s' if len(unknown) > 1 else ''} "
+                              f"{', '.join(unknown)} (the pack rules are listed by `redactaudit packs list`)")
     return build_ruleset(packs, enable=config.packs, disable=config.disable_packs,
                          disable_rules=config.disable_rules)
 

@@ -58,6 +58,17 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+def yaml_error(source: str, exc: yaml.YAMLError) -> str:
+    """One line for a YAML syntax error: `file:line:column: not valid YAML: problem (context)`."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is None or not problem:
+        return f"{source}: not valid YAML: {' '.join(str(exc).split())}"
+    context, where = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    tail = f" ({context} from line {where.line + 1})" if context and where is not None else ""
+    return f"{source}:{mark.line + 1}:{mark.column + 1}: not valid YAML: {problem}{tail}"
+
+
 def _list(data: dict, key: str, source: str) -> tuple[str, ...]:
     value = data.get(key)
     if value is None:
@@ -73,7 +84,7 @@ def parse_config(text: str, source: str) -> Config:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: not valid YAML: {exc}") from None
+        raise ConfigError(yaml_error(source, exc)) from None
     if data is None:
         return Config(source=source)
     if not isinstance(data, dict):

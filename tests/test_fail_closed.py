@@ -281,3 +281,30 @@ def test_staged_scans_the_index_not_the_working_tree(tmp_path):
     phone = LEAKY.index(SECRETS[0])
     assert [(f["path"], f["start"], f["end"]) for f in report["findings"] if f["rule"] == "identifiers.cn-mobile"] == [
         ("gone.txt", phone, phone + 11), ("note.txt", phone, phone + 11)]
+
+
+# --- config -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, wrong", [("severity: {identifiers.no-such-rule: warning}", "severity"),
+                                         ("disable_rules: [identifiers.no-such-rule]", "disable_rules")])
+def test_unknown_rule_id_in_config_is_exit_2_naming_it(clean, tmp_path, line, wrong):
+    cfg = tmp_path / "redactaudit.yaml"
+    cfg.write_text(line + "\n", encoding="utf-8")
+    res = run("scan", str(clean), "-c", str(cfg))
+    assert res.exit_code == 2
+    assert res.stderr == (f"redactaudit: error: {cfg}: {wrong}: unknown rule id identifiers.no-such-rule "
+                          "(the pack rules are listed by `redactaudit packs list`)\n")
+
+
+def test_yaml_syntax_error_in_config_is_one_line_with_its_place(clean, tmp_path):
+    cfg = tmp_path / "redactaudit.yaml"
+    cfg.write_text("fail_on: warning\nexclude: [a, b\n", encoding="utf-8")
+    res = run("scan", str(clean), "-c", str(cfg))
+    assert res.exit_code == 2
+    assert res.stderr == (f"redactaudit: error: {cfg}:3:1: not valid YAML: expected ',' or ']', but got "
+                          "'<stream end>' (while parsing a flow sequence from line 2)\n")
+    pack = tmp_path / "mine.yaml"
+    pack.write_text("pack: mine\nrules: a: b\n", encoding="utf-8")
+    res = run("scan", str(clean), "--pack", str(pack))
+    assert res.exit_code == 2
+    assert res.stderr == f"redactaudit: error: {pack}:2:9: not valid YAML: mapping values are not allowed in this context\n"
