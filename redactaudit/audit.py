@@ -116,11 +116,11 @@ def scan_document(document: Document, ruleset: Ruleset, config: Config, options:
     deadline = time.monotonic() + options.timeout
     found = detect(document, ruleset, timeout=options.timeout, errors=errors)
     silenced = ignored_lines(document.text)
-    kept, suppressed = [], 0
+    kept, withheld = [], []
     regexes_ok = True
     for f in found:
         if f.line in silenced and f.kind is not Kind.PLACEHOLDER:
-            suppressed += 1
+            withheld.append(f)
             continue
         try:
             allowed = _allowed(f, config, deadline, regexes_ok)
@@ -130,11 +130,11 @@ def scan_document(document: Document, ruleset: Ruleset, config: Config, options:
                                                    f"out in the allowlist regexes (line {f.line}); the findings "
                                                    "they did not check are kept"))
         if allowed or _public_figure(f, document.text, figures):
-            suppressed += 1
+            withheld.append(f)
             continue
         level = config.severity.get(f.rule)
         kept.append(replace(f, severity=level) if level is not None else f)
-    return DocumentReport(document=document, findings=tuple(kept)), suppressed
+    return DocumentReport(document=document, findings=tuple(kept), withheld=tuple(withheld)), len(withheld)
 
 
 def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
@@ -202,16 +202,16 @@ def audit_documents(docs: list[Document], ruleset: Ruleset, config: Config, opti
     errors = list(errors or [])
     skipped = list(skipped or [])
     figures = WordLists().get("zh-public-figures") if config.public_figures else frozenset()
-    scanned: list[tuple[Document, list[Finding], dict]] = []
+    scanned: list[tuple[Document, list[Finding], dict, tuple[Finding, ...]]] = []
     suppressed = 0
     for document in docs:
         report, allowed = scan_document(document, ruleset, config, options, errors, figures)
         findings, summary = check_document(document, list(report.findings))
-        scanned.append((document, findings, summary))
+        scanned.append((document, findings, summary, report.withheld))
         suppressed += allowed
-    copies, pairs = cross_document([(d, f) for d, f, _ in scanned]) if options.cross_document else ({}, [])
+    copies, pairs = cross_document([(d, f) for d, f, _, _ in scanned]) if options.cross_document else ({}, [])
     reports = []
-    for document, findings, summary in scanned:
+    for document, findings, summary, withheld in scanned:
         extra = copies.get(document.path, [])
         if extra:
             findings = sorted(findings + extra, key=lambda f: f.sort_key)
@@ -219,7 +219,8 @@ def audit_documents(docs: list[Document], ruleset: Ruleset, config: Config, opti
         twins = [(b if a == document.path else a, c) for a, b, c in pairs if document.path in (a, b)]
         if twins:
             summary = dict(summary, copies=[{"path": p, "containment": c} for p, c in twins])
-        reports.append(DocumentReport(document=document, findings=tuple(findings), consistency=summary))
+        reports.append(DocumentReport(document=document, findings=tuple(findings), consistency=summary,
+                                      withheld=withheld))
     return AuditResult(documents=tuple(reports), errors=tuple(errors), skipped=tuple(skipped),
                        suppressed=suppressed)
 

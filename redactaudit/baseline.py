@@ -74,15 +74,17 @@ def apply(result: AuditResult, baseline: dict) -> AuditResult:
     left = {e["fingerprint"]: e["count"] for e in baseline["entries"]}
     reports, hidden = [], 0
     for report in result.documents:
-        kept = []
+        kept, accepted = [], []
         for f in report.findings:
             fp = identity(f, key)
             if left.get(fp, 0) > 0:
                 left[fp] -= 1
                 hidden += 1
+                accepted.append(f)
             else:
                 kept.append(f)
-        reports.append(replace(report, findings=tuple(kept)))
+        # Accepted findings are not shown, but their values stay masked in the others' excerpts.
+        reports.append(replace(report, findings=tuple(kept), withheld=report.withheld + tuple(accepted)))
     stale = tuple(f"{e['path']} {e['rule']} {e['category']} {e['fingerprint']}" for e in baseline["entries"]
                   if left.get(e["fingerprint"], 0) > 0)
     return replace(result, documents=tuple(reports), baselined=hidden, stale=stale)

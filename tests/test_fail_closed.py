@@ -308,3 +308,46 @@ def test_yaml_syntax_error_in_config_is_one_line_with_its_place(clean, tmp_path)
     res = run("scan", str(clean), "--pack", str(pack))
     assert res.exit_code == 2
     assert res.stderr == f"redactaudit: error: {pack}:2:9: not valid YAML: mapping values are not allowed in this context\n"
+
+
+# --- reports never leak -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_baselined_and_allowlisted_values_never_appear_in_other_findings_excerpts(tmp_path, fmt):
+    doc = tmp_path / "a.txt"
+    doc.write_text(f"手机{SECRETS[0]}\n", encoding="utf-8")
+    assert run("baseline", "create", str(doc), "-o", str(tmp_path / "base.json")).exit_code == 0
+    doc.write_text(f"值班员{SECRETS[4]}，手机{SECRETS[0]}，邮箱{SECRETS[2]}。\n", encoding="utf-8")
+    cfg = tmp_path / "redactaudit.yaml"
+    cfg.write_text(f"allowlist: {{values: ['{SECRETS[2]}']}}\n", encoding="utf-8")
+    res = run("scan", str(doc), "-c", str(cfg), "-b", str(tmp_path / "base.json"), "-f", fmt)
+    assert res.exit_code == 1  # the name is still reported, with the line around it
+    assert "值班员⟨person⟩，手机⟨phone⟩，邮箱⟨email⟩" in res.stdout
+    for secret in (SECRETS[0], SECRETS[2], SECRETS[4]):
+        assert secret not in res.stdout
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_partial_mask_that_keeps_digits_is_never_printed_raw_in_an_excerpt(tmp_path, fmt):
+    doc = tmp_path / "a.txt"
+    doc.write_text("手机13812*45678，联系人陈立新。手机138****5678。\n", encoding="utf-8")
+    res = run("scan", str(doc), "-f", fmt, "--min-severity", "info")
+    assert res.exit_code == 1
+    assert "手机#####*#####，联系人⟨person⟩。手机###****####。" in res.stdout
+    for kept in ("13812", "45678", "138*", "5678"):
+        assert kept not in res.stdout
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_control_characters_and_terminal_escapes_are_escaped_in_reports(tmp_path, fmt):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "a\x1b]0;owned\x07.txt").write_text(
+        f"\x1b[31m\u202e手机{SECRETS[0]}\x9b2J\x00。\n", encoding="utf-8")
+    res = run("scan", str(folder), "-f", fmt)
+    assert res.exit_code == 1
+    for raw in ("\x1b", "\x07", "\u202e", "\x9b", "\x00"):
+        assert raw not in res.stdout
+    if fmt != "sarif":  # SARIF's URIs percent-encode the name instead
+        assert "a\\x1b]0;owned\\x07.txt" in res.stdout.replace("\\\\", "\\")
+    assert "\\x1b[31m\\u202e手机⟨phone⟩\\x9b2J\\x00。" in res.stdout.replace("\\\\", "\\")

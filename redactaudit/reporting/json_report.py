@@ -7,7 +7,7 @@ from typing import TextIO
 
 from ..identity import hash_key
 from ..model import AuditResult
-from .common import _secret_spans, finding_record, shown_path, summary, tool_info
+from .common import _secret_spans, finding_record, printable, shown_path, summary, tool_info
 
 SCHEMA_VERSION = 1
 
@@ -35,9 +35,9 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
         "tool": tool_info(),
         "documents": documents,
         "findings": findings,
-        "errors": [{"path": shown_path(e.path), "message": e.message}
+        "errors": [{"path": shown_path(e.path), "message": printable(e.message)}
                    for e in sorted(result.errors, key=lambda e: e.path)],
-        "skipped": [{"path": shown_path(s.path), "reason": s.reason}
+        "skipped": [{"path": shown_path(s.path), "reason": printable(s.reason)}
                     for s in sorted(result.skipped, key=lambda s: s.path)],
         "summary": summary(result, fail_on, failed),
     }

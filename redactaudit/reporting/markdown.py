@@ -8,11 +8,11 @@ from typing import TextIO
 from tabulate import tabulate
 
 from ..model import AuditResult, Severity
-from .common import _secret_spans, excerpt, shown_path
+from .common import _secret_spans, excerpt, printable, shown_path
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return printable(text.replace("|", "\\|").replace("\n", " "))
 
 
 def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_on: str | None = None,

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from ..identity import hash_key
 from ..model import AuditResult, Kind, Severity
-from .common import _secret_spans, excerpt, finding_record, path_uri, shown_path, tool_info
+from .common import _secret_spans, excerpt, finding_record, path_uri, printable, shown_path, tool_info
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _CHECKS = {
@@ -57,7 +57,7 @@ def build(result: AuditResult, *, show_values: bool = False, rules_meta: dict | 
                 "ruleId": f.rule,
                 "ruleIndex": index[f.rule],
                 "level": _LEVEL[f.severity],
-                "message": {"text": f"{f.message} [{f.category}] {excerpt(doc, f, secrets, show_values=show_values)}"},
+                "message": {"text": f"{printable(f.message)} [{f.category}] {excerpt(doc, f, secrets, show_values=show_values)}"},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": path_uri(f.path)},
                     "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line,
@@ -88,10 +88,10 @@ def build(result: AuditResult, *, show_values: bool = False, rules_meta: dict | 
             # succeed; a file skipped on purpose (binary, allowlisted) is a note.
             "invocations": [{"executionSuccessful": not result.errors,
                              "toolExecutionNotifications": [
-                                 {"level": "error", "message": {"text": f"{shown_path(e.path)}: {e.message}"},
+                                 {"level": "error", "message": {"text": f"{shown_path(e.path)}: {printable(e.message)}"},
                                   "locations": [_artifact(e.path)]}
                                  for e in sorted(result.errors, key=lambda e: e.path)] + [
-                                 {"level": "note", "message": {"text": f"skipped {shown_path(s.path)}: {s.reason}"},
+                                 {"level": "note", "message": {"text": f"skipped {shown_path(s.path)}: {printable(s.reason)}"},
                                   "locations": [_artifact(s.path)]}
                                  for s in sorted(result.skipped, key=lambda s: s.path)]}],
         }],
