@@ -1,6 +1,7 @@
 """Command line: parse arguments, call audit, pick a formatter, set the exit code.
 
-Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config or pack error.
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it, or a file not read or not
+fully checked (listed under errors); 2 usage, config or pack error.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from . import gitfiles
 from .audit import (DOCUMENT_BUDGET, RedactError, RedactOptions, ScanOptions, audit, fails, load_ruleset,
                     redact as run_redact)
 from .config import Config, ConfigError, find_config, load_config
-from .detect import check_examples
+from .detect import DEFAULT_TIMEOUT, check_examples
 from .documents import DEFAULT_MAX_BYTES
 from .fsutil import atomic_write_text
 from .packs import PackError, build_ruleset, builtin_packs, load_pack_file
@@ -305,7 +306,11 @@ def packs_check(files: List[Path] = typer.Argument(..., help="Pack files to vali
             problems.append(f"{path}: pack name {pack.name!r} is a built-in pack's; pick another")
         infer = builtin.infer if not pack.infer else build_ruleset(
             tuple(p for p in shipped if p.name != pack.name) + (pack,), gated=False).infer
-        found = check_examples(pack.rules, infer)
+        try:
+            found = check_examples(pack.rules, infer)
+        except TimeoutError:
+            found = [f"{path}: an example ran past the time limit of {DEFAULT_TIMEOUT:g} s on one rule: a regex "
+                     "of the pack runs away (write a tighter pattern, or use engine: re2)"]
         problems += found
         if not found:
             typer.echo(f"{path}: {len(pack.rules)} rules, all examples agree")

@@ -259,6 +259,9 @@ def walk_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
         unlisted: list[OSError] = []
         for dirpath, dirnames, filenames in os.walk(base, onerror=unlisted.append):
             yield from _unlisted(unlisted)
+            for name in sorted(set(dirnames) & _SKIP_DIRS):
+                yield Skipped(os.path.join(dirpath, name).replace(os.sep, "/"),
+                              "folder not scanned by default (version control, caches, environments)")
             dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
             # Plain strings here: pathlib's parsing cost more than reading the files (measured).
             prefix = os.path.relpath(dirpath, base)

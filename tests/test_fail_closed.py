@@ -351,3 +351,22 @@ def test_control_characters_and_terminal_escapes_are_escaped_in_reports(tmp_path
     if fmt != "sarif":  # SARIF's URIs percent-encode the name instead
         assert "a\\x1b]0;owned\\x07.txt" in res.stdout.replace("\\\\", "\\")
     assert "\\x1b[31m\\u202e手机⟨phone⟩\\x9b2J\\x00。" in res.stdout.replace("\\\\", "\\")
+
+
+def test_folders_skipped_by_default_are_listed(clean):
+    (clean / ".git").mkdir()
+    (clean / ".git" / "leak.txt").write_text(LEAKY, encoding="utf-8")
+    code, report = _json(str(clean))
+    assert code == 0 and report["skipped"] == [
+        {"path": f"{clean.as_posix()}/.git",
+         "reason": "folder not scanned by default (version control, caches, environments)"}]
+
+
+def test_runaway_regex_in_a_pack_example_is_a_problem_not_an_internal_error(tmp_path):
+    pack = tmp_path / "slow.yaml"
+    pack.write_text(SLOW_PACK.replace('[{text: "aab"}]}', '[{text: "aab"}], nomatch: ["' + "a" * 60 + '!"]}'),
+                    encoding="utf-8")
+    res = _cli("packs", "check", str(pack))
+    assert res.returncode == 2
+    assert res.stderr == (f"{pack}: an example ran past the time limit of 10 s on one rule: a regex of the pack "
+                          "runs away (write a tighter pattern, or use engine: re2)\n")
