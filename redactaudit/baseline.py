@@ -65,6 +65,8 @@ def load(path: Path) -> dict:
     for e in data["entries"]:
         if not isinstance(e, dict) or not isinstance(e.get("fingerprint"), str) or not isinstance(e.get("count"), int):
             raise BaselineError(f"{path}: an entry lacks fingerprint or count: {e!r}")
+        if not all(isinstance(e.get(k), str) for k in ("path", "rule", "category")):
+            raise BaselineError(f"{path}: an entry lacks path, rule or category: {e!r}")
     return data
 
 

@@ -370,3 +370,31 @@ def test_runaway_regex_in_a_pack_example_is_a_problem_not_an_internal_error(tmp_
     assert res.returncode == 2
     assert res.stderr == (f"{pack}: an example ran past the time limit of 10 s on one rule: a regex of the pack "
                           "runs away (write a tighter pattern, or use engine: re2)\n")
+
+
+def test_sarif_that_lists_problems_and_notes_is_valid_and_not_successful(clean):
+    import jsonschema
+    (clean / "latin1.txt").write_bytes("caf\xe9 ol\xe9".encode("latin-1"))
+    (clean / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    res = run("scan", str(clean), "-f", "sarif")
+    assert res.exit_code == 1
+    sarif = json.loads(res.stdout)
+    schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validate(sarif, schema)
+    [invocation] = sarif["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert [(n["level"], n["message"]["text"]) for n in invocation["toolExecutionNotifications"]] == [
+        ("error", f"{clean.as_posix()}/latin1.txt: {UNDECODABLE}"),
+        ("note", f"skipped {clean.as_posix()}/image.png: binary file (PNG image)")]
+
+
+def test_baseline_entry_without_path_is_exit_2_not_an_internal_error(clean, tmp_path):
+    from redactaudit.baseline import _CHECK
+    from redactaudit.identity import keyed_hash
+    base = tmp_path / "base.json"
+    base.write_text(json.dumps({"version": 1, "key_check": keyed_hash(_CHECK),
+                                "entries": [{"fingerprint": "x", "count": 1}]}), encoding="utf-8")
+    res = run("scan", str(clean), "-b", str(base))
+    assert res.exit_code == 2
+    assert res.stderr == (f"redactaudit: error: {base}: an entry lacks path, rule or category: "
+                          "{'fingerprint': 'x', 'count': 1}\n")
