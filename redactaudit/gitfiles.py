@@ -1,6 +1,6 @@
 """Which files changed, asked of git: for a pull-request job (--changed-since REV) or a
 pre-commit hook (--staged). In: a revision. Out: absolute paths of added, copied, modified or
-renamed files that still exist; for --staged, the staged contents themselves (what the commit will
+renamed files (or changed from a link to a file) that still exist; for --staged, the staged contents themselves (what the commit will
 hold, read from the index, not the working tree). Raises GitError with git's own message when git
 cannot answer."""
 
@@ -39,7 +39,7 @@ def toplevel() -> Path:
 
 def changed_since(rev: str) -> list[str]:
     root = toplevel()
-    return _paths(_git("diff", "--name-only", "-z", "--diff-filter=ACMR", rev, "--", cwd=root), root)
+    return _paths(_git("diff", "--name-only", "-z", "--diff-filter=ACMRT", rev, "--", cwd=root), root)
 
 
 _MODES = {"120000": "staged symbolic link; not followed", "160000": "staged submodule; not scanned"}
@@ -50,7 +50,7 @@ def staged_contents(inputs: list[str]) -> list[tuple[str, bytes | str]]:
     file reverted or deleted in the working tree after `git add` is still what gets committed);
     a link or a submodule comes with the reason it is not read instead of bytes."""
     root = toplevel()
-    names = [n for n in _git("diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", cwd=root).split("\0") if n]
+    names = [n for n in _git("diff", "--cached", "--name-only", "-z", "--diff-filter=ACMRT", cwd=root).split("\0") if n]
     wanted: dict[str, str] = {}
     for name in names:
         shown = within([str(root / name)], inputs)

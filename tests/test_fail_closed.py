@@ -408,3 +408,20 @@ def test_copies_that_mask_differently_do_not_quote_what_a_partial_mask_keeps():
                    end_column=12, text="13812*45678", message="", style="partial", width=1)
     assert _as_shown(mask) == "#####*#####"
     assert _as_shown(Finding(**{**{k: getattr(mask, k) for k in mask.__slots__}, "text": "**", "style": "asterisk"})) == "**"
+
+
+def test_staged_link_turned_into_a_file_is_scanned(tmp_path):
+    from tests.test_gate import git
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git("init", "-q", "-b", "main", cwd=repo)
+    (repo / "target.txt").write_text(MASKED, encoding="utf-8")
+    (repo / "note.txt").symlink_to("target.txt")
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "a link", cwd=repo)
+    (repo / "note.txt").unlink()
+    (repo / "note.txt").write_text(LEAKY, encoding="utf-8")
+    git("add", "note.txt", cwd=repo)
+    res = _cli("scan", ".", "--staged", "-f", "json", cwd=repo)
+    assert res.returncode == 1, res.stderr
+    assert [d["path"] for d in json.loads(res.stdout)["documents"]] == ["note.txt"]
