@@ -128,6 +128,8 @@ def _text_score(text: str) -> float:
         o = ord(c)
         if o < 0x20 and c not in "\t\n\r\f":
             return 0.0
+        if 0x7F <= o <= 0x9F:
+            continue
         if o < 0x250 or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF \
                 or 0x2010 <= o <= 0x2027 or 0x2030 <= o <= 0x205E:
             good += 1
@@ -146,9 +148,10 @@ def bomless_utf16_32(data: bytes) -> tuple[str, str] | None:
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
-        score = _text_score(text)
+        sample = text[:_SNIFF]  # the whole decodes strictly; its start tells what it is
+        score = _text_score(sample)
         if score >= 0.9:
-            ascii_chars = sum(1 for c in text if c < "\x80")
+            ascii_chars = sum(1 for c in sample if c < "\x80")
             if best is None or (score, ascii_chars) > best[:2]:
                 best = (score, ascii_chars, text, name)
     return (best[2], best[3]) if best else None
