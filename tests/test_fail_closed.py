@@ -425,3 +425,19 @@ def test_staged_link_turned_into_a_file_is_scanned(tmp_path):
     res = _cli("scan", ".", "--staged", "-f", "json", cwd=repo)
     assert res.returncode == 1, res.stderr
     assert [d["path"] for d in json.loads(res.stdout)["documents"]] == ["note.txt"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_copy_with_a_file_name_that_is_not_utf8_is_named_escaped(tmp_path, fmt):
+    from tests.test_consistency import SPEECH
+    folder = tmp_path / "d"
+    folder.mkdir()
+    with open(os.fsencode(folder) + b"/a\xff.txt", "w", encoding="utf-8") as fh:
+        fh.write(SPEECH)
+    (folder / "b.txt").write_text(SPEECH.replace("***同志", "王立群同志"), encoding="utf-8")
+    res = _cli("scan", "d", "-f", fmt, cwd=tmp_path)
+    assert res.returncode == 1 and res.stderr == "" and "\ufffd" not in res.stdout
+    if fmt == "json":
+        [cross] = [f for f in json.loads(res.stdout)["findings"] if f["rule"] == "consistency.cross-document"]
+        assert cross["why"] == ["aligned with d/a\\xff.txt"]
+        assert cross["message"].endswith("another copy (d/a\\xff.txt) masks this value; here it is in clear")

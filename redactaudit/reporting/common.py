@@ -132,7 +132,7 @@ def finding_record(finding: Finding, document: Document, secrets: list[tuple[int
         "end_column": finding.end_column,
         "excerpt": excerpt(document, finding, secrets, show_values=show_values),
         "message": printable(finding.message),
-        "why": list(finding.why),
+        "why": [printable(w) for w in finding.why],  # may name another copy's path
         "fingerprint": fingerprint(finding.rule, finding.path, finding.text, key),
     }
     if finding.kind is Kind.PLACEHOLDER:
