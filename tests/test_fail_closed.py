@@ -441,3 +441,12 @@ def test_copy_with_a_file_name_that_is_not_utf8_is_named_escaped(tmp_path, fmt):
         [cross] = [f for f in json.loads(res.stdout)["findings"] if f["rule"] == "consistency.cross-document"]
         assert cross["why"] == ["aligned with d/a\\xff.txt"]
         assert cross["message"].endswith("another copy (d/a\\xff.txt) masks this value; here it is in clear")
+
+
+def test_yaml_syntax_error_in_a_policy_is_one_line_with_its_place(clean, tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("policy: [\n", encoding="utf-8")
+    res = run("redact", str(clean), "--dry-run", "--policy", str(policy))
+    assert res.exit_code == 2
+    assert res.stderr == (f"redactaudit: error: {policy}:2:1: not valid YAML: did not find expected node content "
+                          "(while parsing a flow node from line 2)\n")
