@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import fnmatch
 import stat
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
-from .config import Config
+from .config import Config, ConfigError
 from .consistency import VALUE_RULES, check_document, cross_document
-from .detect import DEFAULT_TIMEOUT, detect
-from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, load_file
+from .detect import detect
+from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, load_file, walk_paths
 from .fsutil import atomic_write_bytes
 from .gazetteer import WordLists
 from .model import AuditResult, Document, DocumentReport, FileError, Finding, Kind, Severity, Skipped
@@ -26,36 +27,59 @@ from .policy import Policy
 from .redact import Edit, Pseudonyms, apply_edits, kept_role, plan_edits
 
 
+DOCUMENT_BUDGET = 60.0  # seconds all rules and allowlist regexes together may spend on one document
+
+
 @dataclass(frozen=True, slots=True)
 class ScanOptions:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     encoding: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float = DOCUMENT_BUDGET
     cross_document: bool = True
+    skip_unreadable: bool = False  # files not read, not decoded or not fully checked: notes, not errors
 
 
 def load_ruleset(config: Config, extra_packs: Iterable[str] = ()) -> Ruleset:
-    """Built-in packs plus the config's and the command line's own; raises PackError."""
+    """Built-in packs plus the config's and the command line's own; raises PackError, or
+    ConfigError when the config names a rule no pack has (a typo would silently do nothing)."""
     packs = builtin_packs() + tuple(load_pack_file(p) for p in (*config.extra_packs, *extra_packs))
+    known = {r.id for p in packs for r in p.rules}
+    for key, ids in (("severity", config.severity), ("disable_rules", config.disable_rules)):
+        unknown = sorted(set(ids) - known)
+        if unknown:
+            raise ConfigError(f"{config.source or 'config'}: {key}: unknown rule id{'s' if len(unknown) > 1 else ''} "
+                              f"{', '.join(unknown)} (the pack rules are listed by `redactaudit packs list`)")
     return build_ruleset(packs, enable=config.packs, disable=config.disable_packs,
                          disable_rules=config.disable_rules)
 
 
-def _allowed(finding: Finding, config: Config) -> bool:
+def _allowed(finding: Finding, config: Config, deadline: float | None = None, regexes: bool = True) -> bool:
+    """Whether the allowlist accepts a finding's value. A user's regex runs with the time left
+    before `deadline` (time.monotonic()); raises TimeoutError when it runs past it."""
     if finding.kind is Kind.PLACEHOLDER:
         return False
     allow = config.allowlist
     value = finding.text.strip()
     if value in allow.values:
         return True
-    return any(p.fullmatch(value) for p in allow.regexes)
+    for p in allow.regexes if regexes else ():
+        left = deadline - time.monotonic() if deadline is not None else None
+        if left is not None and left <= 0:
+            raise TimeoutError
+        if p.fullmatch(value, timeout=left):
+            return True
+    return False
 
 
 def _path_allowed(path: str, config: Config) -> bool:
     return any(fnmatch.fnmatchcase(path, g) or fnmatch.fnmatchcase(Path(path).name, g)
                for g in config.allowlist.paths)
+
+
+def _path_excluded(path: str, globs: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(path, g) or fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], g) for g in globs)
 
 
 def _public_figure(finding: Finding, text: str, figures: frozenset[str]) -> bool:
@@ -87,24 +111,37 @@ def ignored_lines(text: str) -> frozenset[int]:
 def scan_document(document: Document, ruleset: Ruleset, config: Config, options: ScanOptions,
                   errors: list[FileError], figures: frozenset[str] = frozenset()) -> tuple[DocumentReport, int]:
     """Findings of one document after the allowlists, inline ignores and severity overrides; and
-    how many were suppressed."""
+    how many were suppressed. `options.timeout` is the budget of the rules and the allowlist's
+    regexes together; past it, the document is listed in `errors` and what is left is kept."""
+    deadline = time.monotonic() + options.timeout
     found = detect(document, ruleset, timeout=options.timeout, errors=errors)
     silenced = ignored_lines(document.text)
-    kept, suppressed = [], 0
+    kept, withheld = [], []
+    regexes_ok = True
     for f in found:
         if f.line in silenced and f.kind is not Kind.PLACEHOLDER:
-            suppressed += 1
+            withheld.append(f)
             continue
-        if _allowed(f, config) or _public_figure(f, document.text, figures):
-            suppressed += 1
+        try:
+            allowed = _allowed(f, config, deadline, regexes_ok)
+        except TimeoutError:
+            regexes_ok, allowed = False, False  # fail closed: the finding stays
+            errors.append(FileError(document.path, f"the time budget of {options.timeout:g} s per document ran "
+                                                   f"out in the allowlist regexes (line {f.line}); the findings "
+                                                   "they did not check are kept"))
+        if allowed or _public_figure(f, document.text, figures):
+            withheld.append(f)
             continue
         level = config.severity.get(f.rule)
         kept.append(replace(f, severity=level) if level is not None else f)
-    return DocumentReport(document=document, findings=tuple(kept)), suppressed
+    return DocumentReport(document=document, findings=tuple(kept), withheld=tuple(withheld)), len(withheld)
 
 
 def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
-                   stdin: bytes | None = None) -> tuple[list[Document], list[FileError], list[Skipped]]:
+                   stdin: bytes | None = None, contents: Iterable[tuple[str, bytes | str]] = ()
+                   ) -> tuple[list[Document], list[FileError], list[Skipped]]:
+    """Documents from the inputs (files and folders), standard input, and `contents`: (display
+    path, bytes) read elsewhere, such as git's index, or (display path, why it is not read)."""
     docs: list[Document] = []
     errors: list[FileError] = []
     skipped: list[Skipped] = []
@@ -121,9 +158,21 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
         take(load_bytes("<stdin>", stdin, options.encoding))
     include = options.include or config.include
     exclude = options.exclude + config.exclude
-    for entry in iter_paths(inputs, include, exclude):
-        if isinstance(entry, FileError):
-            errors.append(entry)
+    for display, data in contents:
+        if exclude and _path_excluded(display, exclude):
+            continue
+        if isinstance(data, str):
+            skipped.append(Skipped(display, data))
+        elif _path_allowed(display, config):
+            skipped.append(Skipped(display, "allowlisted path"))
+        elif len(data) > options.max_bytes:
+            errors.append(FileError(display, f"larger than --max-bytes {options.max_bytes} ({len(data)} bytes); "
+                                             "not scanned"))
+        else:
+            take(load_bytes(display, data, options.encoding))
+    for entry in walk_paths(inputs, include, exclude):
+        if not isinstance(entry, tuple):
+            take(entry)
             continue
         path, display = entry
         if _path_allowed(display, config):
@@ -134,9 +183,17 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
 
 
 def audit(inputs: Iterable[str], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
-          stdin: bytes | None = None) -> AuditResult:
-    docs, errors, skipped = load_documents(inputs, options, config, stdin)
-    return audit_documents(docs, ruleset, config, options, errors, skipped)
+          stdin: bytes | None = None, contents: Iterable[tuple[str, bytes | str]] = ()) -> AuditResult:
+    docs, errors, skipped = load_documents(inputs, options, config, stdin, contents)
+    result = audit_documents(docs, ruleset, config, options, errors, skipped)
+    return unreadable_as_notes(result) if options.skip_unreadable else result
+
+
+def unreadable_as_notes(result: AuditResult) -> AuditResult:
+    """--skip-unreadable: what was not read, decoded or fully checked is listed as skipped (a note
+    that does not fail the scan) instead of as an error."""
+    notes = tuple(Skipped(e.path, e.message) for e in result.errors)
+    return replace(result, errors=(), skipped=result.skipped + notes)
 
 
 def audit_documents(docs: list[Document], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
@@ -145,16 +202,16 @@ def audit_documents(docs: list[Document], ruleset: Ruleset, config: Config, opti
     errors = list(errors or [])
     skipped = list(skipped or [])
     figures = WordLists().get("zh-public-figures") if config.public_figures else frozenset()
-    scanned: list[tuple[Document, list[Finding], dict]] = []
+    scanned: list[tuple[Document, list[Finding], dict, tuple[Finding, ...]]] = []
     suppressed = 0
     for document in docs:
         report, allowed = scan_document(document, ruleset, config, options, errors, figures)
         findings, summary = check_document(document, list(report.findings))
-        scanned.append((document, findings, summary))
+        scanned.append((document, findings, summary, report.withheld))
         suppressed += allowed
-    copies, pairs = cross_document([(d, f) for d, f, _ in scanned]) if options.cross_document else ({}, [])
+    copies, pairs = cross_document([(d, f) for d, f, _, _ in scanned]) if options.cross_document else ({}, [])
     reports = []
-    for document, findings, summary in scanned:
+    for document, findings, summary, withheld in scanned:
         extra = copies.get(document.path, [])
         if extra:
             findings = sorted(findings + extra, key=lambda f: f.sort_key)
@@ -162,17 +219,20 @@ def audit_documents(docs: list[Document], ruleset: Ruleset, config: Config, opti
         twins = [(b if a == document.path else a, c) for a, b, c in pairs if document.path in (a, b)]
         if twins:
             summary = dict(summary, copies=[{"path": p, "containment": c} for p, c in twins])
-        reports.append(DocumentReport(document=document, findings=tuple(findings), consistency=summary))
+        reports.append(DocumentReport(document=document, findings=tuple(findings), consistency=summary,
+                                      withheld=withheld))
     return AuditResult(documents=tuple(reports), errors=tuple(errors), skipped=tuple(skipped),
                        suppressed=suppressed)
 
 
 def fails(result: AuditResult, threshold: str) -> bool:
-    """Whether any finding is at or above the --fail-on threshold ('never' never fails)."""
+    """Whether any finding is at or above the --fail-on threshold ('never' never fails). An error
+    (a file not read, not decoded or not fully checked) counts as a finding of severity error:
+    what was not checked does not pass."""
     if threshold == "never":
         return False
     level = Severity.parse(threshold)
-    return any(f.severity.rank >= level.rank for f in result.findings)
+    return bool(result.errors) or any(f.severity.rank >= level.rank for f in result.findings)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .identity import hash_key, keyed_hash, normalise_value
 from .model import AuditResult, Finding
+from .reporting.common import shown_path
 
 VERSION = 1
 _CHECK = "redactaudit-baseline-key-check"
@@ -36,7 +37,7 @@ def create(result: AuditResult) -> dict:
         fp = identity(f, key)
         counts[fp] += 1
         about[fp] = (f.path, f.rule, f.category)
-    entries = [{"path": about[fp][0], "rule": about[fp][1], "category": about[fp][2], "fingerprint": fp,
+    entries = [{"path": shown_path(about[fp][0]), "rule": about[fp][1], "category": about[fp][2], "fingerprint": fp,
                 "count": n} for fp, n in counts.items()]
     entries.sort(key=lambda e: (e["path"], e["rule"], e["category"], e["fingerprint"]))
     return {"version": VERSION, "key_check": keyed_hash(_CHECK, key=key), "entries": entries}
@@ -64,6 +65,8 @@ def load(path: Path) -> dict:
     for e in data["entries"]:
         if not isinstance(e, dict) or not isinstance(e.get("fingerprint"), str) or not isinstance(e.get("count"), int):
             raise BaselineError(f"{path}: an entry lacks fingerprint or count: {e!r}")
+        if not all(isinstance(e.get(k), str) for k in ("path", "rule", "category")):
+            raise BaselineError(f"{path}: an entry lacks path, rule or category: {e!r}")
     return data
 
 
@@ -73,15 +76,17 @@ def apply(result: AuditResult, baseline: dict) -> AuditResult:
     left = {e["fingerprint"]: e["count"] for e in baseline["entries"]}
     reports, hidden = [], 0
     for report in result.documents:
-        kept = []
+        kept, accepted = [], []
         for f in report.findings:
             fp = identity(f, key)
             if left.get(fp, 0) > 0:
                 left[fp] -= 1
                 hidden += 1
+                accepted.append(f)
             else:
                 kept.append(f)
-        reports.append(replace(report, findings=tuple(kept)))
+        # Accepted findings are not shown, but their values stay masked in the others' excerpts.
+        reports.append(replace(report, findings=tuple(kept), withheld=report.withheld + tuple(accepted)))
     stale = tuple(f"{e['path']} {e['rule']} {e['category']} {e['fingerprint']}" for e in baseline["entries"]
                   if left.get(e["fingerprint"], 0) > 0)
     return replace(result, documents=tuple(reports), baselined=hidden, stale=stale)

@@ -1,6 +1,7 @@
 """Command line: parse arguments, call audit, pick a formatter, set the exit code.
 
-Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config or pack error.
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it, or a file not read or not
+fully checked (listed under errors); 2 usage, config or pack error.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import typer
 from . import __version__
 from . import baseline as baselines
 from . import gitfiles
-from .audit import RedactError, RedactOptions, ScanOptions, audit, fails, load_ruleset, redact as run_redact
+from .audit import (DOCUMENT_BUDGET, RedactError, RedactOptions, ScanOptions, audit, fails, load_ruleset,
+                    redact as run_redact)
 from .config import Config, ConfigError, find_config, load_config
-from .detect import check_examples
+from .detect import DEFAULT_TIMEOUT, check_examples
 from .documents import DEFAULT_MAX_BYTES
 from .fsutil import atomic_write_text
 from .packs import PackError, build_ruleset, builtin_packs, load_pack_file
@@ -124,8 +126,16 @@ def scan(
     changed_since: Optional[str] = typer.Option(None, "--changed-since",
                                                 help="Only files changed against this git revision."),
     staged: bool = typer.Option(False, "--staged", help="Only files staged in git (for a pre-commit hook)."),
+    skip_unreadable: bool = typer.Option(False, "--skip-unreadable",
+                                         help="Files not read, not decoded or not fully checked are notes "
+                                              "that do not fail the scan [default: they are errors]."),
+    timeout: float = typer.Option(DOCUMENT_BUDGET, "--timeout", metavar="SECONDS",
+                                  help="Time all rules may spend on one document; past it the document "
+                                       "is listed as an error."),
 ) -> None:
     """Find every mask and every unmasked sensitive value."""
+    if not timeout > 0:
+        raise _die("--timeout must be a positive number of seconds")
     cfg, ruleset = _setup(paths, config, pack)
     try:
         accepted = baselines.load(baseline) if baseline is not None else None
@@ -133,15 +143,18 @@ def scan(
         raise _die(str(exc))
     use_stdin = "-" in paths
     inputs = [p for p in paths if p != "-"]
+    contents: list = []
     if changed_since is not None or staged:
         if changed_since is not None and staged:
             raise _die("--changed-since and --staged exclude each other")
         try:
-            changed = gitfiles.staged() if staged else gitfiles.changed_since(changed_since)
+            if staged:  # what the commit will hold: the index, not the working tree
+                contents, inputs = gitfiles.staged_contents(inputs), []
+            else:
+                inputs = gitfiles.within(gitfiles.changed_since(changed_since), inputs)
         except gitfiles.GitError as exc:
             raise _die(f"git: {exc}")
-        inputs = gitfiles.within(changed, inputs)
-        if not inputs and not use_stdin:
+        if not inputs and not contents and not use_stdin:
             typer.echo("redactaudit: no changed files to scan", err=True)
     if encoding:
         try:
@@ -150,8 +163,9 @@ def scan(
             raise _die(f"unknown encoding {encoding!r}")
     stdin = sys.stdin.buffer.read() if use_stdin else None
     options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
-                          max_bytes=max_bytes)
-    result = audit(inputs, ruleset, cfg, options, stdin=stdin)
+                          max_bytes=max_bytes, skip_unreadable=skip_unreadable or cfg.skip_unreadable,
+                          timeout=timeout)
+    result = audit(inputs, ruleset, cfg, options, stdin=stdin, contents=contents)
     if accepted is not None:
         result = baselines.apply(result, accepted)
     threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "error"
@@ -292,7 +306,11 @@ def packs_check(files: List[Path] = typer.Argument(..., help="Pack files to vali
             problems.append(f"{path}: pack name {pack.name!r} is a built-in pack's; pick another")
         infer = builtin.infer if not pack.infer else build_ruleset(
             tuple(p for p in shipped if p.name != pack.name) + (pack,), gated=False).infer
-        found = check_examples(pack.rules, infer)
+        try:
+            found = check_examples(pack.rules, infer)
+        except TimeoutError:
+            found = [f"{path}: an example ran past the time limit of {DEFAULT_TIMEOUT:g} s on one rule: a regex "
+                     "of the pack runs away (write a tighter pattern, or use engine: re2)"]
         problems += found
         if not found:
             typer.echo(f"{path}: {len(pack.rules)} rules, all examples agree")

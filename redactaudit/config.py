@@ -17,7 +17,7 @@ from .model import Severity
 
 CONFIG_NAMES = ("redactaudit.yaml", ".redactaudit.yaml", "redactaudit.yml", ".redactaudit.yml")
 _KEYS = {"packs", "disable_packs", "extra_packs", "disable_rules", "allowlist", "fail_on", "severity",
-         "exclude", "include", "public_figures"}
+         "exclude", "include", "public_figures", "skip_unreadable"}
 _ALLOW_KEYS = {"values", "regexes", "paths"}
 
 
@@ -45,6 +45,7 @@ class Config:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     public_figures: bool = True  # the shipped list of public figures (patterns/zh-public-figures.txt)
+    skip_unreadable: bool = False  # files not read or not fully checked are notes, not errors
 
 
 def find_config(start: Path) -> Path | None:
@@ -55,6 +56,17 @@ def find_config(start: Path) -> Path | None:
             if candidate.is_file():
                 return candidate
     return None
+
+
+def yaml_error(source: str, exc: yaml.YAMLError) -> str:
+    """One line for a YAML syntax error: `file:line:column: not valid YAML: problem (context)`."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is None or not problem:
+        return f"{source}: not valid YAML: {' '.join(str(exc).split())}"
+    context, where = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    tail = f" ({context} from line {where.line + 1})" if context and where is not None else ""
+    return f"{source}:{mark.line + 1}:{mark.column + 1}: not valid YAML: {problem}{tail}"
 
 
 def _list(data: dict, key: str, source: str) -> tuple[str, ...]:
@@ -72,7 +84,7 @@ def parse_config(text: str, source: str) -> Config:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: not valid YAML: {exc}") from None
+        raise ConfigError(yaml_error(source, exc)) from None
     if data is None:
         return Config(source=source)
     if not isinstance(data, dict):
@@ -107,7 +119,11 @@ def parse_config(text: str, source: str) -> Config:
     public_figures = data.get("public_figures", True)
     if not isinstance(public_figures, bool):
         raise ConfigError(f"{source}: public_figures is true or false")
+    skip_unreadable = data.get("skip_unreadable", False)
+    if not isinstance(skip_unreadable, bool):
+        raise ConfigError(f"{source}: skip_unreadable is true or false")
     return Config(
+        skip_unreadable=skip_unreadable,
         public_figures=public_figures,
         source=source,
         packs=_list(data, "packs", source) if packs is not None else None,

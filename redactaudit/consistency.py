@@ -21,6 +21,7 @@ import regex
 from .detect import MASK_CLASSES
 from .documents import LineIndex
 from .model import Document, Finding, Kind, Location, Severity
+from .reporting.common import partial_shape
 
 # What a reader can count on: structured masks (138****5678) follow a format, labels ([NAME]) have
 # a fixed width by design, and an 'unknown' mask has no category to compare with.
@@ -467,10 +468,15 @@ def align_pair(a: Document, na: Normalized, fa: list[Finding], b: Document, nb: 
                 m = fa_masks[0]
                 out.append(_inconsistency(
                     "consistency.copies-differ", m, m.category, Severity.INFO,
-                    f"两个副本的遮蔽方式不同 / the copies mask this differently ({m.text} here, "
-                    f"{fb_masks[0].text} in {b.path})",
+                    f"两个副本的遮蔽方式不同 / the copies mask this differently ({_as_shown(m)} here, "
+                    f"{_as_shown(fb_masks[0])} in {b.path})",
                     (_location(fb_masks[0], "the other copy's mask"),), (f"aligned with {b.path}",), 0.8))
     return out
+
+
+def _as_shown(mask: Finding) -> str:
+    """A mask as a message may quote it: what a partial mask keeps is a value, shown as '#'."""
+    return partial_shape(mask.text) if mask.style == "partial" else mask.text
 
 
 def cross_document(docs: list[tuple[Document, list[Finding]]]

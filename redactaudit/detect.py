@@ -12,6 +12,7 @@ past a rule, or cut by a line break, is found, and spans map back to the origina
 from __future__ import annotations
 
 import bisect
+import time
 from dataclasses import dataclass, replace
 from typing import Iterator
 
@@ -23,7 +24,7 @@ from .model import Document, FileError, Finding, Kind
 from .gate import Gate, Region, whole
 from .packs import Inference, Re2Pattern, Rule, Ruleset, make_gate
 
-DEFAULT_TIMEOUT = 10.0  # seconds one rule may spend on one document
+DEFAULT_TIMEOUT = 10.0  # seconds all rules together may spend on one document (scan passes its own)
 
 MASK_CLASSES = {
     "asterisk": "*＊∗",
@@ -237,9 +238,10 @@ def _spans(gate: Gate, text: str, data: bytes) -> dict[int, list[Region]]:
 
 
 def _run(rule: Rule, text: str, data: bytes, regions: list[Region] | None, infer: Inference,
-         timeout: float | None) -> Iterator[Candidate]:
+         timeout: float | None, deadline: float | None = None) -> Iterator[Candidate]:
     """A rule's candidates over its regions in order, each match once (regions may overlap by
-    their margins: the next region starts where the last match ended, as one finditer would)."""
+    their margins: the next region starts where the last match ended, as one finditer would).
+    With a `deadline` (time.monotonic()), each region gets only the time left before it."""
     if regions is None:
         yield from match_rule(rule, text, infer, timeout=timeout)
         return
@@ -250,13 +252,20 @@ def _run(rule: Rule, text: str, data: bytes, regions: list[Region] | None, infer
         if cursor[0] > region.start:
             skipped = len(text[region.start:cursor[0]].encode("utf-8", "surrogatepass"))
             region = replace(region, start=cursor[0], byte_start=region.byte_start + skipped)
+        if deadline is not None:
+            timeout = deadline - time.monotonic()
+            if timeout <= 0:
+                raise TimeoutError
         yield from match_rule(rule, text, infer, timeout=timeout, region=region, data=data, progress=cursor)
 
 
 def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = DEFAULT_TIMEOUT,
                errors: list[FileError] | None = None, gated: bool = True) -> list[Candidate]:
     """All accepted candidates in source offsets, before overlap resolution. With `gated`, each
-    rule runs only where the ruleset's gate says it can match (the result is the same)."""
+    rule runs only where the ruleset's gate says it can match (the result is the same).
+    `timeout` is the budget of all rules together on this document: when it runs out, the rule
+    running and those after it are not run, and an error says so."""
+    deadline = time.monotonic() + timeout if timeout is not None else None
     text = document.text
     view: View | None = matching_view(text, ruleset.fold)
     scan_text = view.text if view else text
@@ -279,8 +288,11 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
                 masked = {c.category for c in out if c.rule.kind is Kind.PLACEHOLDER}
             if masked.isdisjoint(rule.when_masked):
                 continue
+        left = deadline - time.monotonic() if deadline is not None else None
         try:
-            for c in _run(rule, scan_text, data, regions, ruleset.infer, timeout):
+            if left is not None and left <= 0:
+                raise TimeoutError
+            for c in _run(rule, scan_text, data, regions, ruleset.infer, left, deadline):
                 if view:
                     s, e = view.span_to_source(c.start, c.end)
                     joined = "\n" in text[s:e] or "\r" in text[s:e]
@@ -289,7 +301,9 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
                 out.append(c)
         except TimeoutError:
             if errors is not None:
-                errors.append(FileError(document.path, f"rule {rule.id} took longer than {timeout} s; skipped"))
+                errors.append(FileError(document.path, f"the time budget of {timeout:g} s per document ran out "
+                                                       f"in rule {rule.id}; it and the rules after it were not run"))
+            break
     return out
 
 

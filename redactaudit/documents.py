@@ -11,6 +11,7 @@ import bisect
 import codecs
 import fnmatch
 import os
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,74 @@ def looks_binary(head: bytes) -> bool:
     return b"\x00" in head
 
 
+# Formats known by their first bytes: such a file is listed as a binary file (a note), while bytes
+# that are neither text nor one of these are an error (nothing unknown passes unread).
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"), (b"%PDF-", "PDF document"), (b"PK\x03\x04", "ZIP archive or office document"),
+    (b"PK\x05\x06", "ZIP archive"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2 office document"),
+    (b"\x1f\x8b", "gzip archive"), (b"BZh", "bzip2 archive"), (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"), (b"Rar!\x1a\x07", "RAR archive"), (b"\x28\xb5\x2f\xfd", "zstd archive"),
+    (b"\x7fELF", "ELF executable"), (b"MZ", "Windows executable"), (b"\xca\xfe\xba\xbe", "Java class or Mach-O"),
+    (b"\xcf\xfa\xed\xfe", "Mach-O executable"), (b"\xce\xfa\xed\xfe", "Mach-O executable"),
+    (b"\x00asm", "WebAssembly module"), (b"SQLite format 3\x00", "SQLite database"), (b"RIFF", "RIFF media"),
+    (b"ID3", "MP3 audio"), (b"OggS", "Ogg media"), (b"fLaC", "FLAC audio"), (b"\x1a\x45\xdf\xa3", "Matroska media"),
+    (b"II*\x00", "TIFF image"), (b"MM\x00*", "TIFF image"), (b"BM", "BMP image"), (b"\x00\x00\x01\x00", "icon"),
+    (b"wOFF", "WOFF font"), (b"wOF2", "WOFF2 font"), (b"OTTO", "OpenType font"), (b"\x00\x01\x00\x00", "TrueType font"),
+)
+
+
+def binary_type(data: bytes) -> str | None:
+    """The binary format a file's first bytes name ('PNG image'), or None."""
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            return name
+    if data[4:8] == b"ftyp":
+        return "ISO media (MP4, MOV, HEIC)"
+    if data[257:262] == b"ustar":
+        return "tar archive"
+    return None
+
+
+def _text_score(text: str) -> float:
+    """The share of characters a text document is made of (printable ASCII, whitespace, Latin,
+    common CJK and its punctuation); 0 when it holds a NUL or another C0 control."""
+    if not text:
+        return 0.0
+    good = 0
+    for c in text:
+        o = ord(c)
+        if o < 0x20 and c not in "\t\n\r\f":
+            return 0.0
+        if 0x7F <= o <= 0x9F:
+            continue
+        if o < 0x250 or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF \
+                or 0x2010 <= o <= 0x2027 or 0x2030 <= o <= 0x205E:
+            good += 1
+    return good / len(text)
+
+
+def bomless_utf16_32(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of UTF-16 or UTF-32 written without a byte-order mark, for bytes with NULs:
+    the byte order whose strict decoding gives text (no NUL or control character, 90 % ordinary
+    characters); between two, the one that reads the NUL bytes as ASCII's high bytes."""
+    best: tuple[float, int, str, str] | None = None
+    for name, unit in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        if not data or len(data) % unit:
+            continue
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:_SNIFF]  # the whole decodes strictly; its start tells what it is
+        score = _text_score(sample)
+        if score >= 0.9:
+            ascii_chars = sum(1 for c in sample if c < "\x80")
+            if best is None or (score, ascii_chars) > best[:2]:
+                best = (score, ascii_chars, text, name)
+    return (best[2], best[3]) if best else None
+
+
 def newline_style(text: str) -> str:
     crlf = text.count("\r\n")
     lf = text.count("\n") - crlf
@@ -99,26 +168,54 @@ def newline_style(text: str) -> str:
 
 
 def load_bytes(path: str, data: bytes, encoding: str | None = None) -> Document | FileError | Skipped:
-    if looks_binary(data[:_SNIFF]):
-        return Skipped(path, "binary file")
+    """A Document; Skipped for a binary file of a known format; FileError for bytes that are
+    neither. Bytes with a NUL are text when they decode as UTF-16/32 without a byte-order mark or
+    as UTF-8/GB18030 (a NUL in a text file does not hide the rest of it)."""
+    binary = looks_binary(data[:_SNIFF])
+    kind = binary_type(data) if binary else None
+    if kind is not None:
+        return Skipped(path, f"binary file ({kind})")
     try:
-        text, enc, bom = decode_bytes(data, encoding)
+        found = bomless_utf16_32(data) if binary and not encoding else None
+        text, enc, bom = (found[0], found[1], False) if found else decode_bytes(data, encoding)
     except DecodeError as exc:
+        kind = binary_type(data)  # a PDF need not hold a NUL in its first 8 KiB
+        if kind is not None:
+            return Skipped(path, f"binary file ({kind})")
+        if binary:
+            return FileError(path, "binary data of no known format (NUL bytes, and not UTF-8, UTF-16/32 or "
+                                   "GB18030 text); not scanned")
         return FileError(path, str(exc))
     return Document(path=path, text=text, encoding=enc, newline=newline_style(text), bom=bom)
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    # Never wait on a FIFO or a device that appeared where a file was listed.
+    return os.open(path, flags | os.O_NONBLOCK)
 
 
 def load_file(path: Path, display: str, *, encoding: str | None = None,
               max_bytes: int = DEFAULT_MAX_BYTES) -> Document | FileError | Skipped:
     try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > max_bytes:
-                return Skipped(display, f"larger than {max_bytes} bytes ({size}); raise --max-bytes to scan it")
+        with open(path, "rb", opener=_nonblocking) as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return FileError(display, f"not a regular file ({file_kind(st.st_mode)}); not read")
+            if st.st_size > max_bytes:
+                return FileError(display, f"larger than --max-bytes {max_bytes} ({st.st_size} bytes); not scanned")
             data = fh.read()
     except OSError as exc:
         return FileError(display, f"cannot read: {exc.strerror or exc}")
     return load_bytes(display, data, encoding)
+
+
+def file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                       (stat.S_ISLNK, "symbolic link")):
+        if test(mode):
+            return name
+    return "special file"
 
 
 def _matches(rel: str, globs: Iterable[str]) -> bool:
@@ -128,7 +225,18 @@ def _matches(rel: str, globs: Iterable[str]) -> bool:
 
 def iter_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
                ) -> Iterator[tuple[Path, str] | FileError]:
-    """Yield (path, display path) for every file under the inputs, sorted, or a FileError.
+    """Yield (path, display path) for every regular file under the inputs, sorted, or a FileError
+    (walk_paths without the entries it lists as skipped)."""
+    for entry in walk_paths(inputs, include, exclude):
+        if not isinstance(entry, Skipped):
+            yield entry
+
+
+def walk_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+               ) -> Iterator[tuple[Path, str] | FileError | Skipped]:
+    """Yield (path, display path) for every regular file under the inputs, sorted; a FileError for
+    what cannot be listed or read (a folder, a path too long, something named that is not a file);
+    Skipped for links and special files met in a folder (never opened: a FIFO would block).
 
     Globs match the path relative to the folder given (with '/') or the file name alone.
     A file named directly is scanned even if it does not match --include.
@@ -136,32 +244,68 @@ def iter_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
     seen: set[str] = set()
     for raw in inputs:
         root = Path(raw)
-        if not root.exists():
-            yield FileError(raw, "no such file or folder")
+        try:
+            st = os.stat(raw)
+        except OSError as exc:
+            yield FileError(raw, "no such file or folder" if isinstance(exc, FileNotFoundError)
+                            else f"cannot read: {exc.strerror or exc}")
             continue
-        if root.is_file():
+        if not stat.S_ISDIR(st.st_mode):
             if raw not in seen and not _matches(root.as_posix(), exclude):
                 seen.add(raw)
-                yield root, root.as_posix()
+                if stat.S_ISREG(st.st_mode):
+                    yield root, root.as_posix()
+                else:
+                    yield FileError(root.as_posix(), f"not a regular file ({file_kind(st.st_mode)}); not read")
             continue
         base = os.fspath(root)
-        for dirpath, dirnames, filenames in os.walk(base):
+        unlisted: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(base, onerror=unlisted.append):
+            yield from _unlisted(unlisted)
+            for name in sorted(set(dirnames) & _SKIP_DIRS):
+                yield Skipped(os.path.join(dirpath, name).replace(os.sep, "/"),
+                              "folder not scanned by default (version control, caches, environments)")
             dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
             # Plain strings here: pathlib's parsing cost more than reading the files (measured).
             prefix = os.path.relpath(dirpath, base)
             prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
+            for name in list(dirnames):
+                full = os.path.join(dirpath, name)
+                if os.path.islink(full):  # os.walk does not follow it: say so
+                    dirnames.remove(name)
+                    if not (exclude and _matches(prefix + name, exclude)):
+                        yield Skipped(full.replace(os.sep, "/"), "symbolic link to a folder; not followed")
             for name in sorted(filenames):
                 full = os.path.join(dirpath, name)
                 rel = prefix + name
                 display = full.replace(os.sep, "/")
-                if display in seen or os.path.islink(full):
+                if display in seen:
                     continue
                 if include and not _matches(rel, include):
                     continue
                 if exclude and _matches(rel, exclude):
                     continue
                 seen.add(display)
-                yield Path(full), display
+                try:
+                    mode = os.lstat(full).st_mode
+                except OSError as exc:
+                    yield FileError(display, f"cannot read: {exc.strerror or exc}")
+                    continue
+                if stat.S_ISREG(mode):
+                    yield Path(full), display
+                elif stat.S_ISLNK(mode):
+                    yield Skipped(display, "symbolic link; not followed")
+                else:
+                    yield Skipped(display, f"not a regular file ({file_kind(mode)}); not opened")
+        yield from _unlisted(unlisted)
+
+
+def _unlisted(failures: list[OSError]) -> Iterator[FileError]:
+    """The folders os.walk could not list (its onerror), as errors: no file goes uncounted."""
+    for exc in failures:
+        where = os.fspath(exc.filename) if exc.filename is not None else "?"
+        yield FileError(where.replace(os.sep, "/"), f"cannot list folder: {exc.strerror or exc}")
+    failures.clear()
 
 
 class LineIndex:

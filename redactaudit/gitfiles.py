@@ -1,6 +1,8 @@
 """Which files changed, asked of git: for a pull-request job (--changed-since REV) or a
 pre-commit hook (--staged). In: a revision. Out: absolute paths of added, copied, modified or
-renamed files that still exist. Raises GitError with git's own message when git cannot answer."""
+renamed files (or changed from a link to a file) that still exist; for --staged, the staged contents themselves (what the commit will
+hold, read from the index, not the working tree). Raises GitError with git's own message when git
+cannot answer."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ class GitError(Exception):
 
 def _git(*args: str, cwd: Path | None = None) -> str:
     try:
-        proc = subprocess.run(["git", *args], capture_output=True, text=True, cwd=cwd)
+        proc = subprocess.run(["git", *args], capture_output=True, text=True, cwd=cwd,
+                              encoding="utf-8", errors="surrogateescape")  # file names as os.fsdecode
     except FileNotFoundError:
         raise GitError("git is not installed") from None
     if proc.returncode != 0:
@@ -36,12 +39,60 @@ def toplevel() -> Path:
 
 def changed_since(rev: str) -> list[str]:
     root = toplevel()
-    return _paths(_git("diff", "--name-only", "-z", "--diff-filter=ACMR", rev, "--", cwd=root), root)
+    return _paths(_git("diff", "--name-only", "-z", "--diff-filter=ACMRT", rev, "--", cwd=root), root)
 
 
-def staged() -> list[str]:
+_MODES = {"120000": "staged symbolic link; not followed", "160000": "staged submodule; not scanned"}
+
+
+def staged_contents(inputs: list[str]) -> list[tuple[str, bytes | str]]:
+    """(display path, staged bytes) of every staged file under the inputs, read from the index (a
+    file reverted or deleted in the working tree after `git add` is still what gets committed);
+    a link or a submodule comes with the reason it is not read instead of bytes."""
     root = toplevel()
-    return _paths(_git("diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", cwd=root), root)
+    names = [n for n in _git("diff", "--cached", "--name-only", "-z", "--diff-filter=ACMRT", cwd=root).split("\0") if n]
+    wanted: dict[str, str] = {}
+    for name in names:
+        shown = within([str(root / name)], inputs)
+        if shown:
+            wanted[name] = shown[0]
+    if not wanted:
+        return []
+    index: dict[str, tuple[str, str]] = {}
+    for line in _git("ls-files", "-s", "-z", cwd=root).split("\0"):
+        if line:
+            meta, _, name = line.partition("\t")
+            mode, sha, stage = meta.split()
+            if name in wanted and stage == "0":
+                index[name] = (mode, sha)
+    out: list[tuple[str, bytes | str]] = []
+    blobs = _blobs([sha for mode, sha in index.values() if mode not in _MODES], root)
+    for name, (mode, sha) in sorted(index.items()):
+        out.append((wanted[name], _MODES.get(mode) or blobs[sha]))
+    return sorted(out)
+
+
+def _blobs(shas: list[str], root: Path) -> dict[str, bytes]:
+    """The contents of these blobs, in one `git cat-file --batch`."""
+    if not shas:
+        return {}
+    try:
+        proc = subprocess.run(["git", "cat-file", "--batch"], input="".join(f"{s}\n" for s in shas).encode(),
+                              capture_output=True, cwd=root)
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    if proc.returncode != 0:
+        raise GitError(proc.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
+    data, pos, out = proc.stdout, 0, {}
+    for sha in shas:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        if len(header) != 3:
+            raise GitError(f"cannot read the staged blob {sha}")
+        size = int(header[2])
+        out[sha] = data[end + 1:end + 1 + size]
+        pos = end + 1 + size + 1
+    return out
 
 
 def within(files: list[str], inputs: list[str]) -> list[str]:

@@ -31,7 +31,7 @@ def normalise_value(value: str) -> str:
 
 
 def keyed_hash(*parts: str, key: bytes | None = None, length: int = 16) -> str:
-    msg = "\x1f".join(parts).encode("utf-8")
+    msg = "\x1f".join(parts).encode("utf-8", "surrogateescape")  # a file name's non-UTF-8 bytes
     return hmac.digest(key or hash_key(), msg, "sha256").hex()[:length]
 
 

@@ -106,6 +106,9 @@ class DocumentReport:
     document: Document
     findings: tuple[Finding, ...]
     consistency: dict = field(default_factory=dict)
+    # Findings not reported (allowlisted, ignored inline, public figures, baselined): their values
+    # are still masked in every excerpt of the document.
+    withheld: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

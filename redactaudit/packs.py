@@ -17,6 +17,7 @@ import yaml
 
 from .gate import Gate, NotForRe2, locator, re2_scan
 from .gate import make_gate as build_gate
+from .config import yaml_error
 from .gazetteer import WordLists, trie_regex
 from .normalize import Fold, build_fold
 from .model import Kind, Severity
@@ -530,7 +531,7 @@ def parse_pack(text: str, source: str, *, builtin: bool = False, lists: "WordLis
     try:
         data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
-        raise PackError(f"{source}: not valid YAML: {exc}") from None
+        raise PackError(yaml_error(source, exc)) from None
     if not isinstance(data, dict):
         raise PackError(f"{source}: a pack is a mapping with 'pack' and 'rules'")
     unknown = set(data) - _PACK_KEYS

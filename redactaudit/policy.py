@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .config import yaml_error
 from .model import Severity
 from .packs import CATEGORIES
 
@@ -81,7 +82,7 @@ def parse_policy(text: str, source: str) -> Policy:
     try:
         data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
-        raise PolicyError(f"{source}: not valid YAML: {exc}") from None
+        raise PolicyError(yaml_error(source, exc)) from None
     if not isinstance(data, dict) or set(data) - _POLICY_KEYS:
         raise PolicyError(f"{source}: a policy is a mapping of {', '.join(sorted(_POLICY_KEYS))}")
     name = data.get("policy")

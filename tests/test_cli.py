@@ -100,7 +100,7 @@ def test_bad_files_are_reported_not_raised(docs):
     assert res.exit_code == 1
     assert [(Path(e["path"]).name, e["message"][:20]) for e in report["errors"]] == [
         ("latin1.txt", "not UTF-8, UTF-16 or")]
-    assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [("image.png", "binary file")]
+    assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [("image.png", "binary file (PNG image)")]
     encodings = {Path(d["path"]).name: d["encoding"] for d in report["documents"]}
     assert encodings["gbk.txt"] == "gbk"
     huge = [f for f in report["findings"] if f["path"].endswith("huge_line.txt")]

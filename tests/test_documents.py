@@ -27,7 +27,7 @@ def test_decoding_keeps_newlines(data, encoding, bom):
 
 
 def test_binary_is_skipped_and_garbage_is_an_error():
-    assert load_bytes("a.bin", b"\x89PNG\r\n\x1a\n\x00\x00") == Skipped("a.bin", "binary file")
+    assert load_bytes("a.bin", b"\x89PNG\r\n\x1a\n\x00\x00") == Skipped("a.bin", "binary file (PNG image)")
     result = load_bytes("b.txt", "café olé".encode("latin-1"))
     assert isinstance(result, FileError) and "not UTF-8, UTF-16 or GB18030" in result.message
 

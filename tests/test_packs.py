@@ -74,7 +74,7 @@ def test_wrong_examples_are_reported():
 
 
 def test_not_yaml_and_not_a_mapping():
-    with pytest.raises(PackError, match="x.yaml: not valid YAML"):
+    with pytest.raises(PackError, match=r"x.yaml:2:1: not valid YAML: did not find expected node content"):
         parse_pack("rules: [", "x.yaml")
     with pytest.raises(PackError, match="x.yaml: a pack is a mapping"):
         parse_pack("- a\n- b\n", "x.yaml")

@@ -6,6 +6,9 @@ In: an AuditResult. Out: plain dicts and strings; no format-specific code here.
 from __future__ import annotations
 
 import bisect
+import os
+import re
+import urllib.parse
 from collections import Counter
 
 from .. import __version__
@@ -15,16 +18,70 @@ from ..model import AuditResult, Document, DocumentReport, Finding, Kind
 EXCERPT_RADIUS = 24
 
 
+# C0 and C1 controls (ESC starts terminal sequences, 0x9B is a one-byte CSI), DEL, bidirectional
+# overrides and isolates (they reorder what a reader sees), line separators, and the surrogate
+# escapes os.fsdecode gives a file name's bytes that are not UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          "\ud800-\udfff]")
+
+
+def _escape(m: re.Match) -> str:
+    o = ord(m.group())
+    if 0xDC80 <= o <= 0xDCFF:
+        return f"\\x{o - 0xDC00:02x}"
+    return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"
+
+
+def printable(text: str) -> str:
+    """Text as every report writes it: control characters, terminal escapes, bidi overrides and a
+    file name's non-UTF-8 bytes shown as \\xNN / \\uNNNN, so no output runs a terminal sequence,
+    reorders a line or fails to encode."""
+    if text.isprintable():
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+shown_path = printable
+
+
+def path_uri(path: str) -> str:
+    """A path as a URI reference (SARIF): its bytes percent-encoded (a non-UTF-8 byte is %FF)."""
+    try:
+        data = os.fsencode(path)
+    except UnicodeEncodeError:
+        data = path.encode("utf-8", "backslashreplace")
+    return urllib.parse.quote(data, safe="/")
+
+
 def masked_token(category: str) -> str:
     return f"⟨{category}⟩"
 
 
+# What a partial mask keeps in clear: letters and digits, except mask characters (an X counts as
+# one only in a run: XXX-XX-1234, not the x of example.com).
+_KEPT_CLEAR = re.compile(r"[XxＸｘ]{2,}|([^\W_*＊∗×✕✖╳某○〇◯●□■▢◻◼█▇▉▓▆])")
+
+
+def partial_shape(value: str) -> str:
+    """A partial mask with the characters it keeps hidden: 13812*45678 -> #####*#####."""
+    return _KEPT_CLEAR.sub(lambda m: "#" if m.group(1) else m.group(), value)
+
+
 def _secret_spans(report: DocumentReport) -> list[tuple[int, int, str]]:
-    """Spans whose text is a value, not a mask: masked in every excerpt. An inconsistency that
-    points at a mask (mask-length, mask-style) is no value and is shown as the mask it is."""
-    masks = {(f.start, f.end) for f in report.findings if f.kind is Kind.PLACEHOLDER}
-    return sorted((f.start, f.end, f.category) for f in report.findings
-                  if f.kind is not Kind.PLACEHOLDER and (f.start, f.end) not in masks)
+    """(start, end, what the excerpt shows) of every value in the document, reported or withheld
+    (allowlisted, baselined): masked in every excerpt. A partial mask shows its shape only (what
+    it keeps is a value too). An inconsistency that points at a mask (mask-length, mask-style) is
+    no value and is shown as the mask it is."""
+    everything = (*report.findings, *report.withheld)
+    masks = {(f.start, f.end) for f in everything if f.kind is Kind.PLACEHOLDER}
+    spans = set()
+    for f in everything:
+        if f.kind is Kind.PLACEHOLDER:
+            if f.style == "partial":
+                spans.add((f.start, f.end, partial_shape(f.text)))
+        elif (f.start, f.end) not in masks:
+            spans.add((f.start, f.end, masked_token(f.category)))
+    return sorted(spans)
 
 
 def excerpt(document: Document, finding: Finding, secrets: list[tuple[int, int, str]], *,
@@ -44,24 +101,24 @@ def excerpt(document: Document, finding: Finding, secrets: list[tuple[int, int, 
     if not show_values:
         # Secrets are sorted by start; only those near the window matter (a long document has many).
         for k in range(bisect.bisect_left(secrets, (start - 1000,)), len(secrets)):
-            s, e, category = secrets[k]  # no slice: a copy of the rest would make this quadratic
+            s, e, shown = secrets[k]  # no slice: a copy of the rest would make this quadratic
             if s >= end:
                 break
             if e <= pos:
                 continue
             s = max(s, pos)  # a value cut by the window edge is masked all the same
             pieces.append(text[pos:s])
-            pieces.append(masked_token(category))
+            pieces.append(shown)
             pos = e
     pieces.append(text[pos:max(pos, end)])
-    body = "".join(pieces).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    body = printable("".join(pieces).replace("\r", " ").replace("\n", " ").replace("\t", " "))
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
 
 
 def finding_record(finding: Finding, document: Document, secrets: list[tuple[int, int, str]], *,
                    show_values: bool = False, key: bytes | None = None) -> dict:
     record = {
-        "path": finding.path,
+        "path": shown_path(finding.path),
         "rule": finding.rule,
         "kind": finding.kind.value,
         "category": finding.category,
@@ -74,8 +131,8 @@ def finding_record(finding: Finding, document: Document, secrets: list[tuple[int
         "end_line": finding.end_line,
         "end_column": finding.end_column,
         "excerpt": excerpt(document, finding, secrets, show_values=show_values),
-        "message": finding.message,
-        "why": list(finding.why),
+        "message": printable(finding.message),
+        "why": [printable(w) for w in finding.why],  # may name another copy's path
         "fingerprint": fingerprint(finding.rule, finding.path, finding.text, key),
     }
     if finding.kind is Kind.PLACEHOLDER:
@@ -83,7 +140,7 @@ def finding_record(finding: Finding, document: Document, secrets: list[tuple[int
         record["width"] = finding.width
     if finding.related:
         record["related"] = [
-            {"path": r.path, "start": r.start, "end": r.end, "line": r.line, "column": r.column, "note": r.note}
+            {"path": shown_path(r.path), "start": r.start, "end": r.end, "line": r.line, "column": r.column, "note": r.note}
             for r in finding.related
         ]
     if show_values:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..model import AuditResult, Severity
-from .common import _secret_spans, excerpt
+from .common import _secret_spans, excerpt, printable, shown_path
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -26,9 +26,12 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, min_s
         for f in sorted(report.findings, key=lambda f: f.sort_key):
             if f.severity.rank < floor:
                 continue
-            props = (f"file={_escape_property(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
+            props = (f"file={_escape_property(shown_path(f.path))},line={f.line},col={f.column},endLine={f.end_line},"
                      f"endColumn={f.end_column},title={_escape_property(f.rule + ' (' + f.category + ')')}")
-            message = f"{f.message}: {excerpt(report.document, f, secrets, show_values=show_values)}"
+            message = f"{printable(f.message)}: {excerpt(report.document, f, secrets, show_values=show_values)}"
             out.write(f"::{_COMMAND[f.severity]} {props}::{_escape_data(message)}\n")
-    for e in result.errors:
-        out.write(f"::warning file={_escape_property(e.path)}::{_escape_data(e.message)}\n")
+    # What was not checked fails the run (an error); what was skipped on purpose is a notice.
+    for e in sorted(result.errors, key=lambda e: e.path):
+        out.write(f"::error file={_escape_property(shown_path(e.path))},title=not checked::{_escape_data(printable(e.message))}\n")
+    for s in sorted(result.skipped, key=lambda s: s.path):
+        out.write(f"::notice file={_escape_property(shown_path(s.path))},title=skipped::{_escape_data(printable(s.reason))}\n")

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from ..identity import hash_key
 from ..model import AuditResult
-from .common import _secret_spans, finding_record, summary, tool_info
+from .common import _secret_spans, finding_record, printable, shown_path, summary, tool_info
 
 SCHEMA_VERSION = 1
 
@@ -21,10 +21,13 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
         secrets = _secret_spans(report)
         records = [finding_record(f, doc, secrets, show_values=show_values, key=key)
                    for f in sorted(report.findings, key=lambda f: f.sort_key)]
-        entry = {"path": doc.path, "encoding": doc.encoding, "newline": doc.newline, "bom": doc.bom,
+        entry = {"path": shown_path(doc.path), "encoding": doc.encoding, "newline": doc.newline, "bom": doc.bom,
                  "chars": len(doc.text), "findings": len(records)}
         if report.consistency:
             entry["consistency"] = report.consistency
+            if "copies" in report.consistency:
+                entry["consistency"] = dict(report.consistency, copies=[
+                    dict(c, path=shown_path(c["path"])) for c in report.consistency["copies"]])
         documents.append(entry)
         findings.extend(records)
     return {
@@ -32,8 +35,10 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
         "tool": tool_info(),
         "documents": documents,
         "findings": findings,
-        "errors": [{"path": e.path, "message": e.message} for e in sorted(result.errors, key=lambda e: e.path)],
-        "skipped": [{"path": s.path, "reason": s.reason} for s in sorted(result.skipped, key=lambda s: s.path)],
+        "errors": [{"path": shown_path(e.path), "message": printable(e.message)}
+                   for e in sorted(result.errors, key=lambda e: e.path)],
+        "skipped": [{"path": shown_path(s.path), "reason": printable(s.reason)}
+                    for s in sorted(result.skipped, key=lambda s: s.path)],
         "summary": summary(result, fail_on, failed),
     }
 

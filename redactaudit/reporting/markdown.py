@@ -8,11 +8,11 @@ from typing import TextIO
 from tabulate import tabulate
 
 from ..model import AuditResult, Severity
-from .common import _secret_spans, excerpt
+from .common import _secret_spans, excerpt, printable, shown_path
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return printable(text.replace("|", "\\|").replace("\n", " "))
 
 
 def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_on: str | None = None,
@@ -20,7 +20,8 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
     findings = result.findings
     verdict = "" if failed is None else (" — **failed**" if failed else " — passed")
     out.write(f"## redactaudit{verdict}\n\n")
-    out.write(f"{len(result.documents)} documents, {len(findings)} findings, {len(result.errors)} errors"
+    out.write(f"{len(result.documents)} documents, {len(findings)} findings, {len(result.errors)} errors, "
+              f"{len(result.skipped)} skipped"
               f"{', fail-on ' + fail_on if fail_on else ''}.\n\n")
     counts = Counter((f.kind.value, f.category, f.severity.value) for f in findings)
     if counts:
@@ -33,12 +34,14 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
         if not shown:
             continue
         secrets = _secret_spans(report)
-        out.write(f"### `{report.document.path}`\n\n")
+        out.write(f"### `{shown_path(report.document.path)}`\n\n")
         rows = [(f"{f.line}:{f.column}", f.severity.value, f.kind.value, f.category, f"`{f.rule}`",
                  _cell(excerpt(report.document, f, secrets, show_values=show_values)))
                 for f in sorted(shown, key=lambda f: f.sort_key)]
         out.write(tabulate(rows, headers=["where", "severity", "kind", "category", "rule", "excerpt"],
                            tablefmt="github"))
         out.write("\n\n")
-    for e in result.errors:
-        out.write(f"- error `{e.path}`: {_cell(e.message)}\n")
+    for e in sorted(result.errors, key=lambda e: e.path):
+        out.write(f"- error (not checked) `{shown_path(e.path)}`: {_cell(e.message)}\n")
+    for s in sorted(result.skipped, key=lambda s: s.path):
+        out.write(f"- skipped `{shown_path(s.path)}`: {_cell(s.reason)}\n")

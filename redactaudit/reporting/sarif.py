@@ -13,7 +13,7 @@ from typing import TextIO
 
 from ..identity import hash_key
 from ..model import AuditResult, Kind, Severity
-from .common import _secret_spans, excerpt, finding_record, tool_info
+from .common import _secret_spans, excerpt, finding_record, path_uri, printable, shown_path, tool_info
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _CHECKS = {
@@ -57,9 +57,9 @@ def build(result: AuditResult, *, show_values: bool = False, rules_meta: dict | 
                 "ruleId": f.rule,
                 "ruleIndex": index[f.rule],
                 "level": _LEVEL[f.severity],
-                "message": {"text": f"{f.message} [{f.category}] {excerpt(doc, f, secrets, show_values=show_values)}"},
+                "message": {"text": f"{printable(f.message)} [{f.category}] {excerpt(doc, f, secrets, show_values=show_values)}"},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": f.path},
+                    "artifactLocation": {"uri": path_uri(f.path)},
                     "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line,
                                "endColumn": f.end_column, "charOffset": f.start, "charLength": f.end - f.start}}}],
                 "partialFingerprints": {"redactaudit/content/v1": record["fingerprint"]},
@@ -68,7 +68,7 @@ def build(result: AuditResult, *, show_values: bool = False, rules_meta: dict | 
             if f.related:
                 entry["relatedLocations"] = [
                     {"id": i, "message": {"text": r.note or "related"},
-                     "physicalLocation": {"artifactLocation": {"uri": r.path},
+                     "physicalLocation": {"artifactLocation": {"uri": path_uri(r.path)},
                                           "region": {"startLine": r.line, "startColumn": r.column}}}
                     for i, r in enumerate(f.related)]
             if f.kind is Kind.PLACEHOLDER:
@@ -84,12 +84,22 @@ def build(result: AuditResult, *, show_values: bool = False, rules_meta: dict | 
                                 "rules": rules}},
             "columnKind": "unicodeCodePoints",
             "results": results,
-            "invocations": [{"executionSuccessful": True,
+            # A file not read or not fully checked is an error notification and the run did not
+            # succeed; a file skipped on purpose (binary, allowlisted) is a note.
+            "invocations": [{"executionSuccessful": not result.errors,
                              "toolExecutionNotifications": [
-                                 {"level": "warning", "message": {"text": f"{e.path}: {e.message}"}}
-                                 for e in result.errors]}],
+                                 {"level": "error", "message": {"text": f"{shown_path(e.path)}: {printable(e.message)}"},
+                                  "locations": [_artifact(e.path)]}
+                                 for e in sorted(result.errors, key=lambda e: e.path)] + [
+                                 {"level": "note", "message": {"text": f"skipped {shown_path(s.path)}: {printable(s.reason)}"},
+                                  "locations": [_artifact(s.path)]}
+                                 for s in sorted(result.skipped, key=lambda s: s.path)]}],
         }],
     }
+
+
+def _artifact(path: str) -> dict:
+    return {"physicalLocation": {"artifactLocation": {"uri": path_uri(path)}}}
 
 
 def render(result: AuditResult, out: TextIO, *, show_values: bool = False, rules_meta: dict | None = None,

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import AuditResult, Kind, Severity
-from .common import _secret_spans, excerpt
+from .common import _secret_spans, excerpt, printable, shown_path
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _KIND_LABEL = {Kind.PLACEHOLDER: "mask", Kind.LEAK: "leak", Kind.INCONSISTENCY: "inconsistent"}
@@ -25,7 +25,7 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
     for report in sorted(result.documents, key=lambda r: r.document.path):
         doc = report.document
         shown = [f for f in report.findings if f.severity.rank >= floor]
-        console.print(Text(f"{doc.path}", style="bold") + Text(
+        console.print(Text(shown_path(doc.path), style="bold") + Text(
             f"  ({doc.encoding}, {len(doc.text)} chars, {len(report.findings)} findings)", style="dim"))
         if not shown:
             continue
@@ -48,12 +48,12 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
             if failed_checks:
                 console.print(Text("  checks failed: " + ", ".join(failed_checks), style="yellow"))
             for copy in summary.get("copies", []):
-                console.print(Text(f"  a copy of {copy['path']} ({copy['containment']:.0%} shared)", style="dim"))
+                console.print(Text(f"  a copy of {shown_path(copy['path'])} ({copy['containment']:.0%} shared)", style="dim"))
         console.print()
     for s in sorted(result.skipped, key=lambda s: s.path):
-        console.print(Text(f"skipped {s.path}: {s.reason}", style="dim"))
+        console.print(Text(f"skipped {shown_path(s.path)}: {printable(s.reason)}", style="dim"))
     for e in sorted(result.errors, key=lambda e: e.path):
-        console.print(Text(f"error {e.path}: {e.message}", style="red"))
+        console.print(Text(f"error (not checked) {shown_path(e.path)}: {printable(e.message)}", style="red"))
     findings = result.findings
     counts = Counter((f.kind.value, f.category, f.severity.value) for f in findings)
     table = Table(title="Summary", show_lines=False)
@@ -69,7 +69,7 @@ def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_
     if result.baselined:
         tail += f", {result.baselined} in the baseline"
     for entry in result.stale:
-        console.print(Text(f"stale baseline entry (no longer found): {entry}", style="dim"))
+        console.print(Text(f"stale baseline entry (no longer found): {printable(entry)}", style="dim"))
     if fail_on is not None and failed is not None:
         tail += f"; fail-on {fail_on}: " + ("FAILED" if failed else "passed")
     console.print(Text(tail, style="bold red" if failed else "bold"))
