@@ -115,6 +115,7 @@ def test_service_hotline_is_not_a_us_phone(ruleset):
     ("代码91 110000 600037341L。", "uscc", "91 110000 600037341L"),
     ("write to a@xn--d1acufc.xn--p1ai today", "email", "a@xn--d1acufc.xn--p1ai"),
     ("车牌粤BA03205，", "plate", "粤BA03205"),
+    ("使馆车辆车牌使014·578停在", "plate", "使014·578"),
     ("My phone number is +47 21 30 85 99", "phone_en", "+47 21 30 85 99"),
     ("My phone number is 312-515-2239 ext. 12", "phone_en", "312-515-2239 ext. 12"),
 ])
