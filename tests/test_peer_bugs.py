@@ -134,3 +134,19 @@ def test_identifier_gaps(ruleset, text, category, value):
 ])
 def test_masks_the_inventory_missed(ruleset, text, category, value):
     assert found(ruleset, text) == [(category, *at(text, value), "placeholder")]
+
+
+# A sentence's full stop ends a value; Han characters may touch it on either side.
+@pytest.mark.parametrize("text, category, value", [
+    ("IBAN NO07.8380.08.06006.", "iban", "NO07.8380.08.06006"),
+    ("SSN 078.05.1123.", "ssn", "078.05.1123"),
+    ("Gateway fe80::1.", "ip", "fe80::1"),
+    ("Route 10.0.0.0/8.", "ip", "10.0.0.0/8"),
+    ("Mail a@xn--d1acufc.xn--p1ai.", "email", "a@xn--d1acufc.xn--p1ai"),
+    ("地址2001:db8::1为", "ip", "2001:db8::1"),
+    ("号码+44 (20) 7123 4567转", "phone_en", "+44 (20) 7123 4567"),
+    ("电话+14155550132。", "phone_en", "+14155550132"),
+    ("卡号4012888888881881和", "bankcard", "4012888888881881"),
+])
+def test_values_end_at_a_full_stop_or_han(ruleset, text, category, value):
+    assert found(ruleset, text) == [(category, *at(text, value), "leak")]
