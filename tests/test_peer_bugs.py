@@ -131,6 +131,7 @@ def test_identifier_gaps(ruleset, text, category, value):
     ("联系人 *** 电话", "person", "***"),
     ("手机1381234567*，", "phone", "1381234567*"),
     ("手机*2345678901，", "phone", "*2345678901"),
+    ("身份证号**************123X。", "idcard", "**************123X"),
 ])
 def test_masks_the_inventory_missed(ruleset, text, category, value):
     assert found(ruleset, text) == [(category, *at(text, value), "placeholder")]
