@@ -73,8 +73,9 @@ _MAESTRO = ("5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "676
 def payment_card(value: str) -> bool:
     """A card number: a known issuer prefix and its lengths, and the Luhn check. 15-19 digits:
     UnionPay 62, Visa 4, Mastercard 51-55/2221-2720, Amex 34/37, JCB 35, Discover 60/65,
-    Dankort 5019; 15 digits with a leading 1: UATP; 14 digits: Diners 300-305/3095/36/38/39;
-    12-19 digits: Maestro."""
+    Dankort 5019; 14 digits: Diners 300-305/3095/36/38/39; 12-19 digits: Maestro. UATP (a
+    leading 1) is `uatp_card`: its rule wants a card word, since 15 digits starting with 1 are
+    as often a business registration number (注册号) or a legacy resident ID."""
     v = "".join(c for c in value if c.isdigit())
     n = len(v)
     if not 12 <= n <= 19 or not _luhn.is_valid(v):
@@ -85,11 +86,15 @@ def payment_card(value: str) -> bool:
         return v[:2] in ("36", "38", "39") or "300" <= v[:3] <= "305" or v.startswith("3095")
     if n < 15:
         return False
-    if v[0] == "1":
-        return n == 15  # UATP
     two = int(v[:2])
     return (v[0] == "4" or two in (34, 35, 37, 60, 62, 65) or 51 <= two <= 55 or 2221 <= int(v[:4]) <= 2720
             or v.startswith("5019"))
+
+
+def uatp_card(value: str) -> bool:
+    """A UATP card number: 15 digits, a leading 1, the Luhn check."""
+    v = "".join(c for c in value if c.isdigit())
+    return len(v) == 15 and v[0] == "1" and _luhn.is_valid(v)
 
 
 def us_ssn(value: str) -> bool:
@@ -155,6 +160,7 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "cn_uscc": cn_uscc,
     "luhn": luhn,
     "payment_card": payment_card,
+    "uatp_card": uatp_card,
     "us_ssn": us_ssn,
     "iban": iban,
     "ipv4": ipv4,
