@@ -7,7 +7,8 @@ Usage: python bench/peer_suites.py [CASES] [--show-values] [--json]
 CASES (default bench/peer_cases.jsonl) holds one case a line: the peer's text, the spans it
 expects of one entity (none: a negative case), its source project, file, line and commit, and
 `disagree` where redactaudit deliberately answers otherwise, with the reason. Nothing is fetched at
-run time; tools/extract_peer_cases.py made the file from the peers' repositories.
+run time; tools/extract_peer_cases.py made the file from the peers' repositories (given this
+file too, it carries the notes over: re-extracting today's repositories gives the same bytes).
 
 A positive case is agreed when redactaudit's leaks of that entity's categories are exactly the
 expected spans; a negative case when there is none. Every disagreement is listed, deliberate ones

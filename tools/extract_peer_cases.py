@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Extract other projects' own test vectors into bench/peer_cases.jsonl (run by hand, offline).
 
-Usage: python tools/extract_peer_cases.py PRESIDIO_GIT STDNUM_GIT SCRUBADUB_GIT > bench/peer_cases.raw.jsonl
+Usage: python tools/extract_peer_cases.py PRESIDIO_GIT STDNUM_GIT SCRUBADUB_GIT [NOTES] > new.jsonl
 
 Each argument is a bare git directory (a clone); files are read with `git show HEAD:path`. Only
 the test vectors are taken (text, expected spans), with their source file and line; no code.
 Presidio's parametrized tuples are read with `ast` (never imported or run); python-stdnum's
 doctests and scrubadub's BEFORE/AFTER docstrings are read as text. Deliberate disagreements are
-written by hand into bench/peer_cases.jsonl (`disagree`), not here.
+written by hand into bench/peer_cases.jsonl (`disagree`); pass that file as NOTES and they are
+carried over to the cases with the same source, file, entity, text and expected spans.
 """
 
 from __future__ import annotations
@@ -148,12 +149,22 @@ def _before_after(path, line, entity, before, after):
     yield case("scrubadub", path, line, entity, before, [[len(head), len(before) - len(tail)]])
 
 
+def _key(item: dict) -> tuple:
+    return item["source"], item["file"], item["entity"], item["text"], json.dumps(item["expected"])
+
+
 def main() -> None:
     p, s, c = sys.argv[1:4]
+    notes = {}
+    if len(sys.argv) > 4:
+        with open(sys.argv[4], encoding="utf-8") as f:
+            notes = {_key(d): d["disagree"] for d in map(json.loads, f) if d.get("disagree")}
     meta = {"presidio": commit(p), "python-stdnum": commit(s), "scrubadub": commit(c)}
     for gen, src in ((presidio(p), "presidio"), (stdnum(s), "python-stdnum"), (scrubadub(c), "scrubadub")):
         for item in gen:
             item["commit"] = meta[src]
+            if _key(item) in notes:
+                item["disagree"] = notes[_key(item)]
             print(json.dumps(item, ensure_ascii=False))
 
 
