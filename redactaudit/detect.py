@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import time
 from dataclasses import dataclass, replace
-from typing import Iterator
+from typing import Any, Iterator
 
 import regex
 
@@ -168,6 +168,8 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
         else:
             found = rule.pattern.finditer(text, region.start, region.end, timeout=timeout)
     has_value, rejects, checks = rule.value_group, rule.reject_groups, rule.checks
+    if checks:
+        found = validated(rule, text, found, len(text) if region is None else region.end, limit, timeout, progress)
     for m in found:
         match_end = m.span()[1]
         if match_end == limit:
@@ -188,8 +190,6 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
             continue
         if (rule.near_before or rule.near_after) and not _next_to_a_word(rule, text, start, end):
             continue
-        if checks and not all(check(value) for check in checks):
-            continue
         ok, confidence, why = context_verdict(rule, text, start, end)
         if not ok:
             continue
@@ -205,6 +205,61 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
                 if cue:
                     why += (f"category from {cue}",)
         yield Candidate(rule, start, end, value, category, confidence, style, width, why)
+
+
+MAX_CUTS = 4  # shorter values a validated rule tries for each match its validators reject
+
+
+def validated(rule: Rule, text: str, found: Iterator, stop: int, limit: int, timeout: float | None,
+              progress: list[int] | None) -> Iterator:
+    """The matches of a validated rule whose value passes its validators (and those that run
+    into `limit`, left as they are for match_rule to skip). A rejected match falls back to the
+    longest shorter one from the same start that passes (`shorter_match`: the pattern swallowed
+    a token, 4012 8888 8888 1881 2024); the text after that shorter value is then searched
+    again, so a value the longer match had eaten is still found."""
+    has_value, checks = rule.value_group, rule.checks
+    while True:
+        restart = -1
+        for m in found:
+            start, end = m.span("value") if has_value else m.span()
+            if m.span()[1] == limit or start < 0 or end <= start or all(c(text[start:end]) for c in checks):
+                yield m
+                continue
+            if progress is not None:
+                progress[0] = m.span()[1]
+            shorter = shorter_match(rule, text, m, start, end, timeout)
+            if shorter is not None:
+                yield shorter
+                restart = shorter.span()[1]
+                break
+        else:
+            return
+        found = rule.pattern.finditer(text, restart, stop, timeout=timeout)
+
+
+def shorter_match(rule: Rule, text: str, m: Any, start: int, end: int, timeout: float | None) -> Any:
+    """A match of `rule` from m's start whose value ends at an earlier token boundary (a letter
+    or digit, then white space) inside m's value and passes the validators; None if none of the
+    MAX_CUTS longest does. Each try is one anchored match over a short stretch: linear. A hyphen
+    or a dot is no boundary: 4012-8888-8888-1881-2024 and 192.168.1.1.1 are one longer number."""
+    if isinstance(rule.pattern, Re2Pattern):
+        return None
+    has_value, rejects, checks = rule.value_group, rule.reject_groups, rule.checks
+    tries = 0
+    for cut in range(end - 1, start, -1):
+        if not text[cut].isspace() or not text[cut - 1].isalnum():
+            continue
+        tries += 1
+        if tries > MAX_CUTS:
+            break
+        # The stretch ends one past the cut, so a closing lookahead sees the character that
+        # really follows: a hyphen that continues a number still refuses the shorter value.
+        n = rule.pattern.match(text, m.span()[0], cut + 1, timeout=timeout)
+        if n is None or any(n.span(g)[0] >= 0 for g in rejects):
+            continue
+        if (n.span("value") if has_value else n.span()) == (start, cut) and all(c(text[start:cut]) for c in checks):
+            return n
+    return None
 
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:

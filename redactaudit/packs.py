@@ -26,7 +26,7 @@ from .validators import VALIDATORS
 BUILTIN_PACKAGE = "redactaudit.patterns"
 CATEGORIES = frozenset(
     "person person_en place place_en org address number money percent date rank phone phone_en idcard "
-    "passport uscc bankcard qq email plate ip ssn iban url wechat case unknown infer".split()
+    "passport uscc bankcard qq email plate ip ssn iban url wechat case hotline unknown infer".split()
 )
 STYLES = frozenset("asterisk x-run times mou circle square block label partial".split())
 _RULE_KEYS = {"id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",

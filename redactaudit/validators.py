@@ -66,40 +66,82 @@ def luhn(value: str) -> bool:
     return 12 <= len(v) <= 19 and _luhn.is_valid(v)
 
 
+# Maestro IINs (12-19 digits); other 50/56-69 numbers are too often something else.
+_MAESTRO = ("5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763")
+
+
 def payment_card(value: str) -> bool:
-    """A card number: a known issuer prefix (UnionPay 62, Visa 4, Mastercard 51-55/2221-2720,
-    Amex 34/37, JCB 35, Discover 60/65), 15-19 digits, and the Luhn check."""
+    """A card number: a known issuer prefix and its lengths, and the Luhn check. 15-19 digits:
+    UnionPay 62, Visa 4, Mastercard 51-55/2221-2720, Amex 34/37, JCB 35, Discover 60/65,
+    Dankort 5019; 14 digits: Diners 300-305/3095/36/38/39; 12-19 digits: Maestro. UATP (a
+    leading 1) is `uatp_card`: its rule wants a card word, since 15 digits starting with 1 are
+    as often a business registration number (注册号) or a legacy resident ID."""
     v = "".join(c for c in value if c.isdigit())
-    if not 15 <= len(v) <= 19:
+    n = len(v)
+    if not 12 <= n <= 19 or not _luhn.is_valid(v):
+        return False
+    if v.startswith(_MAESTRO):
+        return True
+    if n == 14:
+        return v[:2] in ("36", "38", "39") or "300" <= v[:3] <= "305" or v.startswith("3095")
+    if n < 15:
         return False
     two = int(v[:2])
-    known = (v[0] == "4" or two in (34, 35, 37, 60, 62, 65) or 51 <= two <= 55 or 2221 <= int(v[:4]) <= 2720)
-    return known and _luhn.is_valid(v)
+    return (v[0] == "4" or two in (34, 35, 37, 60, 62, 65) or 51 <= two <= 55 or 2221 <= int(v[:4]) <= 2720
+            or v.startswith("5019"))
+
+
+def uatp_card(value: str) -> bool:
+    """A UATP card number: 15 digits, a leading 1, the Luhn check."""
+    v = "".join(c for c in value if c.isdigit())
+    return len(v) == 15 and v[0] == "1" and _luhn.is_valid(v)
 
 
 def us_ssn(value: str) -> bool:
-    return _ssn.is_valid(value)
+    """078-05-1123, also written with dots or spaces."""
+    return _ssn.is_valid(value.replace(".", "-").replace(" ", "-"))
 
 
 def iban(value: str) -> bool:
+    """stdnum's check (mod 97 and the country's layout); spaces, hyphens and dots between
+    characters are separators, capitals and lower case alike."""
     return _iban.is_valid(value)
 
 
+def _prefix(value: str, longest: int) -> tuple[str, bool]:
+    """(the address, whether a CIDR prefix after it, if any, is in range)."""
+    address, slash, prefix = value.partition("/")
+    return address, not slash or (prefix.isdigit() and int(prefix) <= longest)
+
+
 def ipv4(value: str) -> bool:
+    """An IPv4 address, with or without a CIDR prefix (192.168.1.0/24)."""
+    address, ok = _prefix(value, 32)
     try:
-        addr = ipaddress.IPv4Address(value)
+        addr = ipaddress.IPv4Address(address)
     except ValueError:
         return False
     # 0.0.0.0 and broadcast are placeholders in docs, not someone's address.
-    return not (addr.is_unspecified or str(addr) == "255.255.255.255")
+    return ok and not (addr.is_unspecified or str(addr) == "255.255.255.255")
 
 
 def ipv6(value: str) -> bool:
+    """An IPv6 address (compressed, with an IPv4 tail, a %zone or a /prefix); not the
+    unspecified address (::) nor 0.0.0.0 or broadcast written in IPv6 (::ffff:0.0.0.0)."""
+    address, ok = _prefix(value, 128)
     try:
-        ipaddress.IPv6Address(value)
+        addr = ipaddress.IPv6Address(address)
     except ValueError:
         return False
-    return value.count(":") >= 3
+    mapped = addr.ipv4_mapped
+    if mapped is not None and not ipv4(str(mapped)):
+        return False
+    return ok and not addr.is_unspecified and address.count(":") >= 2
+
+
+def phone_e164(value: str) -> bool:
+    """A number written with a country code: 8 to 15 digits in all (E.164)."""
+    return 8 <= sum(c.isdigit() for c in value) <= 15
 
 
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -136,9 +178,11 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "cn_uscc": cn_uscc,
     "luhn": luhn,
     "payment_card": payment_card,
+    "uatp_card": uatp_card,
     "us_ssn": us_ssn,
     "iban": iban,
     "ipv4": ipv4,
     "ipv6": ipv6,
+    "phone_e164": phone_e164,
     "birth_date": birth_date,
 }
