@@ -9,16 +9,18 @@ decides their order and is the only one that writes files.
 from __future__ import annotations
 
 import fnmatch
+import os
 import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 from .config import Config
 from .consistency import VALUE_RULES, check_document, cross_document
 from .detect import DEFAULT_TIMEOUT, detect
 from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, load_file
-from .fsutil import atomic_write_bytes
+from .filetypes import HEAD, container, sniff
+from .fsutil import BACKUP_DIR, TMP_PREFIX, atomic_write_bytes, remove_stale_temporaries
 from .gazetteer import WordLists
 from .model import AuditResult, Document, DocumentReport, FileError, Finding, Kind, Severity, Skipped
 from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file
@@ -121,7 +123,7 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
         take(load_bytes("<stdin>", stdin, options.encoding))
     include = options.include or config.include
     exclude = options.exclude + config.exclude
-    for entry in iter_paths(inputs, include, exclude):
+    for entry in walk(inputs, include, exclude):
         if isinstance(entry, FileError):
             errors.append(entry)
             continue
@@ -180,7 +182,8 @@ def fails(result: AuditResult, threshold: str) -> bool:
 
 
 class RedactError(Exception):
-    """A redaction that must not start (overlapping folders, a path outside the output)."""
+    """A redaction that must not start (overlapping folders, a path outside the output, two inputs
+    that would be written to one output)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +192,7 @@ class RedactOptions:
     in_place: bool = False
     backup: bool = True
     dry_run: bool = False
+    backup_dir: Path | None = None  # --in-place: one folder for all backups (default: BACKUP_DIR in each input)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,19 +209,45 @@ class RedactResult:
     files: tuple[RedactedFile, ...]
     remaining: tuple[Finding, ...]  # leaks at or above the threshold found again in the outputs
     errors: tuple[FileError, ...] = ()
-    copied: tuple[str, ...] = ()  # files mirrored unchanged into --out (binary, allowlisted)
+    copied: tuple[tuple[str, str, str], ...] = ()  # images not scanned: (path, type, output or "" if left)
+    not_written: tuple[FileError, ...] = ()  # input files given no output (or left unredacted), and why
+
+
+# What redact() reports as it goes, in this order: ("start", None), then per file ("written" |
+# "unchanged" | "planned", RedactedFile), ("copied", (path, type, output)), ("not_written", FileError).
+Progress = Callable[[str, object], None]
+
+
+def _own_file(display: str, inputs: Iterable[str]) -> bool:
+    """redactaudit's own files in a tree: temporary files, and backups unless a backup folder is
+    what was asked for."""
+    parts = display.split("/")
+    if parts[-1].startswith(TMP_PREFIX):
+        return True
+    return BACKUP_DIR in parts[:-1] and not any(BACKUP_DIR in Path(raw).parts for raw in inputs)
+
+
+def walk(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+         ) -> Iterator[tuple[Path, str] | FileError]:
+    """iter_paths without redactaudit's own temporary files and backups."""
+    inputs = list(inputs)
+    for entry in iter_paths(inputs, include, exclude):
+        if isinstance(entry, FileError) or not _own_file(entry[1], inputs):
+            yield entry
 
 
 def output_paths(inputs: Iterable[str], out: Path, include: tuple[str, ...] = (),
                  exclude: tuple[str, ...] = ()) -> dict[str, Path]:
-    """display path -> path under `out`, mirroring each input's tree; refuses overlapping folders."""
+    """display path -> path under `out`, mirroring each input's tree; refuses overlapping folders
+    and two inputs that would be written to one output."""
     out_r = out.resolve()
     mapping: dict[str, Path] = {}
+    claimed: dict[Path, str] = {}
     for raw in inputs:
         root = Path(raw).resolve()
         if out_r == root or out_r.is_relative_to(root) or root.is_relative_to(out_r):
             raise RedactError(f"the output folder {out} overlaps the input {raw}; choose a folder outside it")
-        for entry in iter_paths([raw], include, exclude):
+        for entry in walk([raw], include, exclude):
             if isinstance(entry, FileError):
                 continue
             full, display = entry
@@ -225,23 +255,117 @@ def output_paths(inputs: Iterable[str], out: Path, include: tuple[str, ...] = ()
             target = (out_r / rel).resolve()
             if not target.is_relative_to(out_r):
                 raise RedactError(f"{display} would be written outside {out}")
-            mapping[display] = target
+            other = claimed.setdefault(target, display)
+            if other != display:
+                raise RedactError(f"{other} and {display} would be written to the same output {target}; "
+                                  "redact them in separate runs or into separate folders")
+            mapping.setdefault(display, target)
     return mapping
 
 
+def backup_paths(inputs: Iterable[str], backup_dir: Path | None, include: tuple[str, ...] = (),
+                 exclude: tuple[str, ...] = ()) -> dict[str, Path]:
+    """display path -> where its backup goes: the same relative path under `backup_dir`, or under
+    BACKUP_DIR at the root of its input (a file's own folder for a file), which scans skip."""
+    if backup_dir is not None:
+        return output_paths(inputs, backup_dir, include, exclude)
+    mapping: dict[str, Path] = {}
+    for raw in inputs:
+        base = Path(raw)
+        root = (base.parent if base.is_file() else base) / BACKUP_DIR
+        if root.is_symlink() or (root.exists() and not root.is_dir()):
+            raise RedactError(f"{root} is not a folder; backups go there (or choose --backup-dir)")
+        for entry in walk([raw], include, exclude):
+            if not isinstance(entry, FileError):
+                full, display = entry
+                mapping.setdefault(display, root / (full.name if base.is_file() else os.path.relpath(full, base)))
+    return mapping
+
+
+def _unscanned_kind(path: str, max_bytes: int) -> tuple[str, bool]:
+    """(type, image?) of a file the scan skipped or could not decode, from its first bytes. Only a
+    regular file within the size limit can be an image to copy."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return "not read", False
+        with open(path, "rb") as fh:
+            return sniff(fh.read(HEAD))
+    except OSError:
+        return "not read", False
+
+
+def _write_backup(source: Path, target: Path) -> None:
+    """The original's bytes into the backup folder (private: 0700), with the original's own mode.
+    An earlier backup that differs is kept: this one takes the next free name (name.~1~, ...)."""
+    data = source.read_bytes()
+    mode = stat.S_IMODE(os.stat(source).st_mode)
+    os.makedirs(target.parent, mode=0o700, exist_ok=True)
+    candidate, n = target, 0
+    while candidate.exists():
+        if candidate.read_bytes() == data:
+            return
+        n += 1
+        candidate = target.with_name(f"{target.name}.~{n}~")
+    atomic_write_bytes(candidate, data, mode=mode)
+
+
 def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, options: RedactOptions,
-           scan: ScanOptions = ScanOptions()) -> RedactResult:
+           scan: ScanOptions = ScanOptions(), progress: Progress | None = None) -> RedactResult:
     """Scan, plan edits under the policy, write (atomically, in the file's own encoding, BOM and
-    newlines), then scan the outputs again with the same rules."""
+    newlines), then scan the outputs again with the same rules. A file the scan did not read as text
+    is never written: an image is copied as it is (--out) and listed, anything else is listed as not
+    written. A write that fails is listed too and the run goes on."""
     if not options.in_place and options.out is None and not options.dry_run:
         raise RedactError("say where the redacted copies go: --out DIR or --in-place")
+    note = progress or (lambda event, item: None)
     targets = output_paths(inputs, options.out, scan.include, scan.exclude) if options.out else {}
-    docs, load_errors, skipped = load_documents(inputs, scan, config)
+    backups = backup_paths(inputs, options.backup_dir, scan.include, scan.exclude) \
+        if options.in_place and options.backup and not options.dry_run else {}
+    loaded, load_errors, skipped = load_documents(inputs, scan, config)
+    docs, unscanned = [], [(e.path, e.message) for e in load_errors] + [(s.path, s.reason) for s in skipped]
+    for d in loaded:
+        kind = container(d.text)
+        if kind is None:
+            docs.append(d)
+        else:
+            unscanned.append((d.path, f"a {kind}: its text is not plain text; extract the text and redact that"))
+    note("start", None)
+    writing = not options.dry_run
+    if writing:  # what a run killed between link and rename left behind
+        remove_stale_temporaries({str(Path(p).parent) for p in [*(d.path for d in docs), *map(str, targets.values())]})
+    not_written: list[FileError] = []
+    copied: list[tuple[str, str, str]] = []
+    for path, reason in sorted(unscanned):
+        kind, image = _unscanned_kind(path, scan.max_bytes)
+        target = targets.get(path)
+        if image:
+            output = ""
+            if options.out is not None and target is not None:
+                output = str(target)
+                if writing:
+                    try:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        atomic_write_bytes(target, Path(path).read_bytes(), mode=stat.S_IMODE(os.stat(path).st_mode))
+                    except OSError as exc:
+                        item = FileError(path, f"cannot copy to {output}: {exc.strerror or exc}")
+                        not_written.append(item)
+                        note("not_written", item)
+                        continue
+            copied.append((path, kind, output))
+            note("copied", copied[-1])
+            continue
+        detail = reason if kind in ("binary file", "not read") or kind in reason else f"{reason}: {kind}"
+        item = FileError(path, f"not scanned ({detail})")
+        not_written.append(item)
+        note("not_written", item)
+
     originals = {d.path: d for d in docs}
     edits_by_path: dict[str, list[Edit]] = {d.path: [] for d in docs}
     shared = Pseudonyms()
     per_doc = {d.path: Pseudonyms() for d in docs}
-    result = audit_documents(docs, ruleset, config, scan, load_errors, skipped)
+    result = audit_documents(docs, ruleset, config, scan)
+    errors = list(result.errors)
     # Redact until nothing is left to do: once every mask is uniform, copies that differed only in
     # their masks align, and a value only one of them still shows comes to light (at most 3 passes).
     for _ in range(3):
@@ -261,43 +385,50 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
         if not changed:
             break
         result = audit_documents(current, ruleset, config, scan)
-    errors = list(load_errors)
-    files, copied = [], []
+        errors = list(dict.fromkeys(errors + list(result.errors)))
+    files = []
     for report in result.documents:
         doc = report.document
         original = originals[doc.path]
-        edits = tuple(edits_by_path[doc.path])
-        output = str(targets.get(doc.path, doc.path))
+        item = RedactedFile(original, str(targets.get(doc.path, doc.path)), tuple(edits_by_path[doc.path]), doc.text)
         try:
             data = encode_text(doc.text, doc.encoding, doc.bom)
         except UnicodeEncodeError as exc:
-            errors.append(FileError(doc.path, f"the redacted text does not fit {doc.encoding}: {exc.reason}; "
-                                              "not written"))
+            problem = FileError(doc.path, f"the redacted text does not fit {doc.encoding}: {exc.reason}")
+            not_written.append(problem)
+            note("not_written", problem)
             continue
-        files.append(RedactedFile(original, output, edits, doc.text))
-        if options.dry_run:
+        if options.in_place and os.path.islink(doc.path):
+            problem = FileError(doc.path, "a symbolic link: --in-place does not follow links; "
+                                          "redact the file it points to")
+            not_written.append(problem)
+            note("not_written", problem)
             continue
-        if options.in_place:
-            if doc.text != original.text:
-                if options.backup:
-                    backup = Path(doc.path + ".bak")
-                    if not backup.exists():
-                        atomic_write_bytes(backup, Path(doc.path).read_bytes())
-                atomic_write_bytes(Path(doc.path), data)
-        else:
-            target = Path(output)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(target, data, mode=stat.S_IMODE(Path(doc.path).stat().st_mode))
-    if options.out and not options.dry_run:
-        for skipped in skipped:  # mirror what was not text (images, allowlisted files) as it is
-            target = targets.get(skipped.path)
-            if target is not None:
+        try:
+            if not writing:
+                event = "planned"
+            elif options.in_place:
+                event = "unchanged"
+                if doc.text != original.text:
+                    if doc.path in backups:
+                        _write_backup(Path(doc.path), backups[doc.path])
+                    atomic_write_bytes(Path(doc.path), data)
+                    event = "written"
+            else:
+                target = Path(item.output)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write_bytes(target, Path(skipped.path).read_bytes(),
-                                   mode=stat.S_IMODE(Path(skipped.path).stat().st_mode))
-                copied.append(str(target))
+                atomic_write_bytes(target, data, mode=stat.S_IMODE(os.stat(doc.path).st_mode))
+                event = "written"
+        except OSError as exc:
+            problem = FileError(doc.path, f"cannot write {exc.filename or item.output}: {exc.strerror or exc}")
+            not_written.append(problem)
+            note("not_written", problem)
+            continue
+        files.append(item)
+        note(event, item)
     remaining = _rescan(files, ruleset, config, policy, scan, options, errors)
-    return RedactResult(policy.name, tuple(files), tuple(remaining), tuple(errors), tuple(copied))
+    return RedactResult(policy.name, tuple(files), tuple(remaining), tuple(errors), tuple(copied),
+                        tuple(sorted(not_written, key=lambda e: e.path)))
 
 
 def _to_original(edit: Edit, earlier: list[Edit], original: str) -> Edit:

@@ -1,0 +1,123 @@
+"""redact fails closed (issue 11, redact side): it never publishes what it did not scan, never lets two
+inputs overwrite one output, and rewrites files in place without losing one, leaving a temp file or
+a readable backup behind. Each test is named after the problem it keeps fixed."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from redactaudit.cli import app
+
+NOTICE = "关于XX县问题的通报\n**镇干部刘建华违规收受礼金1.8万元，联系电话13912345678。\n刘建华同志已退缴违规所得。\n"
+REDACTED = "关于XX县问题的通报\nXX镇干部某某违规收受礼金*万元，联系电话[电话]。\n某某同志已退缴违规所得。\n"
+SECRETS = ["刘建华", "13912345678"]
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(20)
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+
+
+def journal(path: Path) -> list[dict]:
+    """The redaction log: one JSON object per line (a last line cut by a kill is ignored)."""
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass
+    return records
+
+
+# -- 1. never publish what was not scanned ---------------------------------------------------------
+
+@pytest.fixture()
+def unscannable(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "ok.txt").write_text(NOTICE, encoding="utf-8")
+    (src / "big.txt").write_text(NOTICE * 40, encoding="utf-8")  # over --max-bytes 2000
+    (src / "utf16.txt").write_bytes(NOTICE.encode("utf-16-le"))  # no byte-order mark: NULs
+    (src / "nul.txt").write_bytes(NOTICE.encode("utf-8") + b"\x00" + NOTICE.encode("utf-8"))
+    (src / "latin1.txt").write_bytes("café olé, Straße".encode("latin-1"))  # decodes as nothing
+    (src / "report.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n(" + NOTICE.encode("utf-8") + b")\nendobj\n")
+    (src / "letter.docx").write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + NOTICE.encode("utf-8") + bytes(8))
+    (src / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8) + NOTICE.encode("utf-16-le"))
+    (src / "photo.png").write_bytes(PNG)
+    (src / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(20))
+    return src
+
+
+NOT_SCANNED = ["big.txt", "latin1.txt", "letter.docx", "nul.txt", "old.doc", "report.pdf", "utf16.txt"]
+
+
+def test_redact_never_publishes_what_it_did_not_scan(unscannable, tmp_path):
+    out = tmp_path / "public"
+    log = tmp_path / "log.jsonl"
+    res = run("redact", str(unscannable), "--out", str(out), "--max-bytes", "2000", "--log", str(log))
+    assert res.exit_code == 1
+    # Only the scanned text and the true images are published.
+    assert files_under(out) == ["ok.txt", "photo.jpg", "photo.png"]
+    assert (out / "ok.txt").read_text(encoding="utf-8") == REDACTED
+    assert (out / "photo.png").read_bytes() == PNG
+    # Every file not written is named, in the summary and in the log, and so is every image copied unscanned.
+    for name in NOT_SCANNED:
+        assert f"not written: {unscannable / name}" in res.stderr, name
+    assert "not written: 7 files" in res.stderr.splitlines()[0]
+    assert "copied unscanned (image): 2 files" in res.stderr.splitlines()[0]
+    for name in ("photo.png", "photo.jpg"):
+        assert f"copied unscanned (image/" in res.stderr and str(unscannable / name) in res.stderr
+    records = journal(log)
+    refused = sorted(Path(r["path"]).name for r in records if r["event"] == "not_written")
+    assert refused == NOT_SCANNED
+    assert sorted(Path(r["path"]).name for r in records if r["event"] == "copied") == ["photo.jpg", "photo.png"]
+    for secret in SECRETS:
+        assert secret not in res.stdout + res.stderr + log.read_text(encoding="utf-8")
+
+
+def test_redact_max_bytes_takes_a_larger_file_when_raised(unscannable, tmp_path):
+    res = run("redact", str(unscannable / "big.txt"), "--out", str(tmp_path / "o"), "--max-bytes", "100000",
+              "--log", str(tmp_path / "log.jsonl"))
+    assert res.exit_code == 0, res.stderr
+    assert (tmp_path / "o" / "big.txt").read_text(encoding="utf-8") == REDACTED * 40
+
+
+def test_in_place_lists_what_it_did_not_scan_and_leaves_it_alone(unscannable, tmp_path):
+    before = {n: (unscannable / n).read_bytes() for n in NOT_SCANNED}
+    res = run("redact", str(unscannable), "--in-place", "--max-bytes", "2000", "--log", str(tmp_path / "l.jsonl"))
+    assert res.exit_code == 1
+    assert {n: (unscannable / n).read_bytes() for n in NOT_SCANNED} == before
+    for name in NOT_SCANNED:
+        assert f"not written: {unscannable / name}" in res.stderr
+    assert (unscannable / "ok.txt").read_text(encoding="utf-8") == REDACTED
+
+
+# -- 2. two inputs, one output ---------------------------------------------------------------------
+
+def test_out_refuses_two_inputs_that_map_to_one_output(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(NOTICE if folder == "a" else NOTICE.replace("刘建华", "王小明"),
+                                                 encoding="utf-8")
+    out = tmp_path / "public"
+    res = run("redact", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(out))
+    assert res.exit_code == 2
+    assert "x.txt" in res.stderr and "same output" in res.stderr
+    assert not out.exists()
+    res = run("redact", str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt"), "--out", str(out))
+    assert res.exit_code == 2 and not out.exists()
