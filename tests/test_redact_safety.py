@@ -121,3 +121,155 @@ def test_out_refuses_two_inputs_that_map_to_one_output(tmp_path):
     assert not out.exists()
     res = run("redact", str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt"), "--out", str(out))
     assert res.exit_code == 2 and not out.exists()
+
+
+# -- 3. --in-place -----------------------------------------------------------------------------------
+
+def test_in_place_refuses_a_symlink_and_leaves_link_and_target_as_they_are(tmp_path):
+    target = tmp_path / "target.txt"
+    target.write_text(NOTICE, encoding="utf-8")
+    link = tmp_path / "docs" / "link.txt"
+    link.parent.mkdir()
+    link.symlink_to(target)
+    res = run("redact", str(link), "--in-place", "--log", str(tmp_path / "log.jsonl"))
+    assert res.exit_code == 1
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text(encoding="utf-8") == NOTICE
+    assert f"not written: {link}: a symbolic link" in res.stderr
+
+
+def test_in_place_keeps_going_after_a_write_error(tmp_path, monkeypatch):
+    import redactaudit.audit as audit_module
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (docs / name).write_text(NOTICE, encoding="utf-8")
+    real = audit_module.atomic_write_bytes
+
+    def failing(path, data, mode=None):
+        if Path(path).name == "b.txt" and Path(path).parent == docs:
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, data, mode)
+
+    monkeypatch.setattr(audit_module, "atomic_write_bytes", failing)
+    log = tmp_path / "log.jsonl"
+    res = run("redact", str(docs), "--in-place", "--log", str(log))
+    assert res.exit_code == 1
+    assert (docs / "a.txt").read_text(encoding="utf-8") == REDACTED
+    assert (docs / "b.txt").read_text(encoding="utf-8") == NOTICE
+    assert (docs / "c.txt").read_text(encoding="utf-8") == REDACTED
+    assert f"not written: {docs / 'b.txt'}: cannot write {docs / 'b.txt'}: No space left on device" in res.stderr
+    events = [(r["event"], Path(r.get("path", "")).name) for r in journal(log)]
+    assert events == [("start", ""), ("written", "a.txt"), ("not_written", "b.txt"), ("written", "c.txt"), ("end", "")]
+
+
+def test_in_place_log_is_written_as_it_goes(tmp_path, monkeypatch):
+    import redactaudit.audit as audit_module
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (docs / name).write_text(NOTICE, encoding="utf-8")
+    real = audit_module.atomic_write_bytes
+
+    def interrupted(path, data, mode=None):
+        if Path(path).name == "c.txt" and Path(path).parent == docs:
+            raise KeyboardInterrupt
+        return real(path, data, mode)
+
+    monkeypatch.setattr(audit_module, "atomic_write_bytes", interrupted)
+    log = tmp_path / "log.jsonl"
+    res = run("redact", str(docs), "--in-place", "--log", str(log))
+    assert res.exit_code == 130
+    records = journal(log)
+    assert [(r["event"], Path(r.get("path", "")).name) for r in records] == [
+        ("start", ""), ("written", "a.txt"), ("written", "b.txt"), ("interrupted", "")]
+    for r in records[1:3]:
+        assert Path(r["path"]).read_text(encoding="utf-8") == REDACTED
+        assert [e["category"] for e in r["edits"]] == ["place", "person", "money", "phone", "person"]
+    assert (docs / "c.txt").read_text(encoding="utf-8") == NOTICE
+
+
+def test_in_place_backups_are_private_and_keep_the_original_mode(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "sub" / "secret.txt").write_text(NOTICE, encoding="utf-8")
+    os.chmod(docs / "sub" / "secret.txt", 0o600)
+    (docs / "open.txt").write_text(NOTICE, encoding="utf-8")
+    os.chmod(docs / "open.txt", 0o644)
+    assert run("redact", str(docs), "--in-place", "--log", str(tmp_path / "log.jsonl")).exit_code == 0
+    backup = docs / ".redactaudit-backup"
+    assert files_under(backup) == ["open.txt", "sub/secret.txt"]  # one folder, the tree mirrored
+    assert (backup / "sub" / "secret.txt").read_text(encoding="utf-8") == NOTICE
+    assert stat.S_IMODE((backup / "sub" / "secret.txt").stat().st_mode) == 0o600
+    assert stat.S_IMODE((backup / "open.txt").stat().st_mode) == 0o644
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o700 and stat.S_IMODE((backup / "sub").stat().st_mode) == 0o700
+    assert stat.S_IMODE((docs / "sub" / "secret.txt").stat().st_mode) == 0o600  # the file keeps its own too
+    assert not list(docs.rglob("*.bak"))
+
+
+def test_backup_dir_option_holds_every_backup(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(NOTICE, encoding="utf-8")
+    keep = tmp_path / "originals"
+    res = run("redact", str(docs), "--in-place", "--backup-dir", str(keep), "--log", str(tmp_path / "l.jsonl"))
+    assert res.exit_code == 0
+    assert (keep / "a.txt").read_text(encoding="utf-8") == NOTICE
+    assert not (docs / ".redactaudit-backup").exists()
+    assert run("redact", str(docs), "--in-place", "--backup-dir", str(docs / "inside")).exit_code == 2
+
+
+def test_second_in_place_run_leaves_the_backups_alone(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(NOTICE, encoding="utf-8")
+    assert run("redact", str(docs), "--in-place", "--log", str(tmp_path / "1.jsonl")).exit_code == 0
+    # New text in the file, then a second run: the first original is kept, the second one beside it.
+    (docs / "a.txt").write_text(REDACTED + "经办人：王小明。\n", encoding="utf-8")
+    log = tmp_path / "2.jsonl"
+    res = run("redact", str(docs), "--in-place", "--log", str(log))
+    assert res.exit_code == 0
+    backup = docs / ".redactaudit-backup"
+    assert files_under(backup) == ["a.txt", "a.txt.~1~"]
+    assert (backup / "a.txt").read_text(encoding="utf-8") == NOTICE
+    assert (backup / "a.txt.~1~").read_text(encoding="utf-8") == REDACTED + "经办人：王小明。\n"
+    assert [Path(r["path"]).name for r in journal(log) if "path" in r] == ["a.txt"]
+    scan = run("scan", str(docs), "--format", "json")
+    assert [Path(d["path"]).name for d in json.loads(scan.stdout)["documents"]] == ["a.txt"]
+    # A third run with nothing new changes nothing, not even a backup.
+    assert run("redact", str(docs), "--in-place", "--log", str(tmp_path / "3.jsonl")).exit_code == 0
+    assert files_under(backup) == ["a.txt", "a.txt.~1~"]
+
+
+def test_temp_files_are_named_so_no_scan_reads_them(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(NOTICE, encoding="utf-8")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = docs / f".redactaudit-tmp-{dead.stdout.strip()}-0123456789ab"
+    stale.write_text(NOTICE, encoding="utf-8")  # what a run killed between link and rename leaves
+    scan = run("scan", str(docs), "--format", "json")
+    assert [Path(d["path"]).name for d in json.loads(scan.stdout)["documents"]] == ["a.txt"]
+    assert run("redact", str(docs), "--in-place", "--log", str(tmp_path / "l.jsonl")).exit_code == 0
+    assert not stale.exists()  # its process is gone: the next run removes it
+    assert sorted(p.name for p in docs.iterdir()) == [".redactaudit-backup", "a.txt"]
+
+
+@pytest.mark.parametrize("step", ["fsync", "link", "replace"])
+def test_sigint_mid_write_leaves_no_temp_file(tmp_path, monkeypatch, step):
+    import redactaudit.fsutil as fsutil
+
+    target = tmp_path / "a.txt"
+    target.write_text(NOTICE, encoding="utf-8")
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fsutil.os, step, interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        fsutil.atomic_write_bytes(target, REDACTED.encode("utf-8"))
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+    assert target.read_text(encoding="utf-8") == NOTICE
