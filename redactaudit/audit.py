@@ -25,7 +25,7 @@ from .gazetteer import WordLists
 from .model import AuditResult, Document, DocumentReport, FileError, Finding, Kind, Severity, Skipped
 from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file
 from .policy import Policy
-from .redact import Edit, Pseudonyms, apply_edits, kept_role, plan_edits
+from .redact import Edit, Pseudonyms, apply_edits, compose, kept_role, plan_edits, replacement_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +179,9 @@ def fails(result: AuditResult, threshold: str) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # Redaction
+
+
+MAX_PASSES = 10  # plan, apply and re-scan at most this often; two passes nearly always suffice
 
 
 class RedactError(Exception):
@@ -367,8 +370,10 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
     result = audit_documents(docs, ruleset, config, scan)
     errors = list(result.errors)
     # Redact until nothing is left to do: once every mask is uniform, copies that differed only in
-    # their masks align, and a value only one of them still shows comes to light (at most 3 passes).
-    for _ in range(3):
+    # their masks align, and a value only one of them still shows comes to light; a token next to a
+    # surname or another token can make a new mask. The result is a fixed point: a second run plans
+    # no edit. A document still changing after MAX_PASSES is an error.
+    for _ in range(MAX_PASSES):
         changed = False
         current = []
         for report in result.documents:
@@ -377,15 +382,18 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
             edits = plan_edits(doc, report.findings, policy, names)
             if edits:
                 changed = True
-                earlier = edits_by_path[doc.path]
-                edits_by_path[doc.path] = sorted(earlier + [_to_original(e, earlier, originals[doc.path].text)
-                                                            for e in edits], key=lambda e: e.start)
+                edits_by_path[doc.path] = compose(edits_by_path[doc.path], edits, originals[doc.path].text, doc.text)
                 doc = replace(doc, text=apply_edits(doc.text, edits))
             current.append(doc)
         if not changed:
             break
         result = audit_documents(current, ruleset, config, scan)
         errors = list(dict.fromkeys(errors + list(result.errors)))
+    else:
+        unsettled = [r.document.path for r in result.documents
+                     if plan_edits(r.document, r.findings, policy, Pseudonyms())]
+        errors += [FileError(p, f"redaction did not settle after {MAX_PASSES} passes; a second run would "
+                                "change it again") for p in unsettled]
     files = []
     for report in result.documents:
         doc = report.document
@@ -431,15 +439,11 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
                         tuple(sorted(not_written, key=lambda e: e.path)))
 
 
-def _to_original(edit: Edit, earlier: list[Edit], original: str) -> Edit:
-    """An edit planned on an already redacted text, in the original text's offsets. Later passes
-    only touch text the earlier ones left alone, so a shift by the earlier edits before it is exact."""
-    shift = 0
-    for e in earlier:
-        if e.start + shift + len(e.replacement) <= edit.start:
-            shift += len(e.replacement) - (e.end - e.start)
-    start, end = edit.start - shift, edit.end - shift
-    return replace(edit, start=start, end=end, value=original[start:end])
+def _in_policy_form(f: Finding, text: str, policy: Policy) -> bool:
+    """A value that already is what the policy makes of it (原某 under surname + 某, a number already
+    partly masked) is no leak. A fixed token found as a leak is one: the token reads as a value."""
+    return policy.treatment(f.category).action in ("surname", "partial") \
+        and replacement_for(f, text, f.start, f.end, policy, Pseudonyms()) == text[f.start:f.end]
 
 
 def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy: Policy, scan: ScanOptions,
@@ -463,5 +467,6 @@ def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy:
         # What the policy keeps on purpose (zh-court keeps figures and judges' names) is no leak.
         left += [f for f in findings if f.severity.rank >= policy.threshold.rank
                  and (f.kind is Kind.LEAK or f.rule in VALUE_RULES)
-                 and policy.treatment(f.category).action != "keep" and not kept_role(f, doc.text, policy)]
+                 and policy.treatment(f.category).action != "keep" and not kept_role(f, doc.text, policy)
+                 and not _in_policy_form(f, doc.text, policy)]
     return left

@@ -9,7 +9,8 @@ no mask is left whose width tells the length of what it hides.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import bisect
+from dataclasses import dataclass, field, replace
 
 import regex
 
@@ -66,6 +67,22 @@ def is_english(text: str) -> bool:
     han = len(_HAN.findall(text))
     latin = len(_LATIN.findall(text))
     return han < 10 and latin > han
+
+
+def own_words(text: str, spans, policy: Policy) -> str:
+    """The text a document's language is judged on: without the spans that are or will be masks and
+    without the policy's tokens, so redacting (which puts tokens in those spans) cannot change the
+    verdict, and a second run writes the tokens of the first (【姓名】 is no Chinese, [NAME] no English)."""
+    parts, pos = [], 0
+    for start, end in sorted(spans):
+        if start > pos:
+            parts.append(text[pos:start])
+        pos = max(pos, end)
+    parts.append(text[pos:])
+    kept = "\0".join(parts)
+    for token in sorted(policy.tokens(), key=len, reverse=True):
+        kept = kept.replace(token, "\0")
+    return kept
 
 
 def surname_form(value: str) -> str:
@@ -139,13 +156,13 @@ def plan_edits(document: Document, findings: list[Finding] | tuple[Finding, ...]
     values the consistency checks found in clear), and every existing mask."""
     names = names if names is not None else Pseudonyms()
     text = document.text
-    latin = is_english(text)
     chosen: list[Finding] = []
     for f in findings:
         if f.kind is Kind.PLACEHOLDER:
             chosen.append(f)
         elif f.severity.rank >= policy.threshold.rank and (f.kind is Kind.LEAK or f.rule in VALUE_RULES):
             chosen.append(f)
+    latin = is_english(own_words(text, [(f.start, f.end) for f in chosen], policy))
     # Leaks before inconsistencies on the same span, longer spans first, then by position.
     order = {Kind.LEAK: 0, Kind.PLACEHOLDER: 1, Kind.INCONSISTENCY: 2}
     chosen.sort(key=lambda f: (f.start, order[f.kind], -(f.end - f.start)))
@@ -161,10 +178,56 @@ def plan_edits(document: Document, findings: list[Finding] | tuple[Finding, ...]
             continue
         # A value cut by a hard wrap keeps its line break after the replacement.
         breaks = "".join(ch for ch in text[start:end] if ch in "\r\n")
+        last_end = end
+        if new + breaks == text[start:end]:  # already what the policy writes (原某 under zh-court)
+            continue
         edits.append(Edit(start, end, new + breaks, f.rule, f.category, policy.treatment(f.category).action,
                           f.kind.value, text[start:end]))
-        last_end = end
     return edits
+
+
+def compose(earlier: list[Edit], later: list[Edit], original: str, current: str) -> list[Edit]:
+    """`later` edits, planned on `current` (= apply_edits(original, earlier)), as edits of the
+    original: a later edit that touches an earlier one's replacement absorbs it (张某 -> 某某, then
+    张某某 -> 某某 is one edit of 张张某), so applying the result to the original gives the final
+    text and every edit's value is the original text it replaced."""
+    edits = sorted(earlier, key=lambda e: e.start)
+    starts, ends, shifts = [], [], [0]  # current spans of the earlier edits; length change before each
+    for e in edits:
+        start = e.start + shifts[-1]
+        starts.append(start)
+        ends.append(start + len(e.replacement))
+        shifts.append(shifts[-1] + len(e.replacement) - (e.end - e.start))
+
+    def hits(e: Edit) -> range:  # earlier edits whose replacement overlaps e
+        return range(bisect.bisect_right(ends, e.start), bisect.bisect_left(starts, e.end))
+
+    # Later edits that share an earlier one become one edit.
+    groups: list[tuple[list[Edit], range]] = []
+    for e in sorted(later, key=lambda e: e.start):
+        h = hits(e)
+        if groups and h and groups[-1][1] and h.start < groups[-1][1].stop:
+            groups[-1] = (groups[-1][0] + [e], range(groups[-1][1].start, max(h.stop, groups[-1][1].stop)))
+        else:
+            groups.append(([e], h))
+    absorbed: set[int] = set()
+    merged: list[Edit] = []
+    for group, h in groups:
+        first, last = group[0], group[-1]
+        cur_start, cur_end = first.start, max(e.end for e in group)
+        if h:
+            cur_start, cur_end = min(cur_start, starts[h.start]), max(cur_end, ends[h.stop - 1])
+            absorbed.update(h)
+        # Original offsets: inside an absorbed edit, its original bounds; elsewhere, undo the shifts.
+        o_start = edits[h.start].start if h and starts[h.start] <= first.start \
+            else first.start - shifts[bisect.bisect_right(ends, first.start)]
+        o_end = edits[h.stop - 1].end if h and ends[h.stop - 1] >= cur_end \
+            else cur_end - shifts[bisect.bisect_right(ends, cur_end)]
+        local = apply_edits(current[cur_start:cur_end],
+                            [replace(e, start=e.start - cur_start, end=e.end - cur_start) for e in group])
+        merged.append(replace(last if len(group) == 1 else first, start=o_start, end=o_end, replacement=local,
+                              value=original[o_start:o_end]))
+    return sorted([e for i, e in enumerate(edits) if i not in absorbed] + merged, key=lambda e: e.start)
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
