@@ -213,7 +213,7 @@ def compose(earlier: list[Edit], later: list[Edit], original: str, current: str)
     absorbed: set[int] = set()
     merged: list[Edit] = []
     for group, h in groups:
-        first, last = group[0], group[-1]
+        first = group[0]
         cur_start, cur_end = first.start, max(e.end for e in group)
         if h:
             cur_start, cur_end = min(cur_start, starts[h.start]), max(cur_end, ends[h.stop - 1])
@@ -225,8 +225,11 @@ def compose(earlier: list[Edit], later: list[Edit], original: str, current: str)
             else cur_end - shifts[bisect.bisect_right(ends, cur_end)]
         local = apply_edits(current[cur_start:cur_end],
                             [replace(e, start=e.start - cur_start, end=e.end - cur_start) for e in group])
-        merged.append(replace(last if len(group) == 1 else first, start=o_start, end=o_end, replacement=local,
-                              value=original[o_start:o_end]))
+        # The record describes the original span: a value's (kind, rule, category) wins over a mask's,
+        # so a name later caught again as a mask still shows as a name (and is masked in a diff).
+        parts = [edits[i] for i in h] + group
+        base = next((e for e in parts if e.kind != "placeholder"), group[0])
+        merged.append(replace(base, start=o_start, end=o_end, replacement=local, value=original[o_start:o_end]))
     return sorted([e for i, e in enumerate(edits) if i not in absorbed] + merged, key=lambda e: e.start)
 
 

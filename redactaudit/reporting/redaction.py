@@ -96,11 +96,9 @@ def render_diff(result, out: TextIO, *, show_values: bool = False) -> None:
         if not item.edits:
             continue
         before = item.document.text if show_values else masked_original(item)
-        out.writelines(difflib.unified_diff(
-            before.splitlines(keepends=True), item.text.splitlines(keepends=True),
-            fromfile=item.document.path, tofile=item.output, n=1))
-        if not item.text.endswith(("\n", "\r")):
-            out.write("\n")
+        for line in difflib.unified_diff(before.splitlines(keepends=True), item.text.splitlines(keepends=True),
+                                         fromfile=item.document.path, tofile=item.output, n=1):
+            out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
 
 
 def render_summary(result, out: TextIO, *, dry_run: bool = False) -> None:
