@@ -25,7 +25,7 @@ from .gazetteer import WordLists
 from .model import AuditResult, Document, DocumentReport, FileError, Finding, Kind, Severity, Skipped
 from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file
 from .policy import Policy
-from .redact import Edit, Pseudonyms, apply_edits, compose, kept_role, plan_edits, replacement_for
+from .redact import Edit, Pseudonyms, already_redacted, apply_edits, compose, kept_role, plan_edits
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,10 +440,10 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
 
 
 def _in_policy_form(f: Finding, text: str, policy: Policy) -> bool:
-    """A value that already is what the policy makes of it (原某 under surname + 某, a number already
-    partly masked) is no leak. A fixed token found as a leak is one: the token reads as a value."""
-    return policy.treatment(f.category).action in ("surname", "partial") \
-        and replacement_for(f, text, f.start, f.end, policy, Pseudonyms()) == text[f.start:f.end]
+    """A value that already is what the policy makes of it (原某 under surname + 某, a pseudonym, a
+    number already partly masked) is no leak. A fixed token found as a leak by a rule is one: the
+    token reads as a value."""
+    return already_redacted(f, text, f.start, f.end, policy)
 
 
 def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy: Policy, scan: ScanOptions,

@@ -120,6 +120,28 @@ def kept_role(f: Finding, text: str, policy: Policy) -> bool:
     return any(before.endswith(word) for word in policy.keep_after)
 
 
+def _pseudonym_pattern(fmt: str) -> regex.Pattern:
+    return regex.compile(regex.escape(fmt).replace(regex.escape("{n}"), r"\d+").replace(regex.escape("{letter}"), "[A-Z]+"))
+
+
+def already_redacted(f: Finding, text: str, start: int, end: int, policy: Policy) -> bool:
+    """A value found again that already is what the policy writes for it: a pseudonym of its format
+    (PERSON-11, which a copy of the document may number differently), a name in surname form (原某,
+    M. before its full stop), a number already partly masked, or, for a value the consistency checks
+    found (not a rule), the category's token. Rewriting such a value would never settle."""
+    t = policy.treatment(f.category)
+    value = text[start:end]
+    if t.action == "pseudonym":
+        return bool(t.format) and _pseudonym_pattern(t.format).fullmatch(value) is not None
+    if t.action == "surname":
+        if _LATIN.fullmatch(value):
+            return text.startswith(".", end)
+        return surname_form(value) == value.strip()
+    if t.action == "partial":
+        return partial_form(value, t) == value
+    return f.kind is Kind.INCONSISTENCY and value in (t.token, t.token_en)
+
+
 def replacement_for(f: Finding, text: str, start: int, end: int, policy: Policy, names: Pseudonyms,
                     latin: bool = False) -> str | None:
     """What goes in place of text[start:end], or None to leave it."""
@@ -136,7 +158,7 @@ def replacement_for(f: Finding, text: str, start: int, end: int, policy: Policy,
             out = partial_form(value, t)
             return out if out != value else None
         return (t.token_en or t.token) if latin else (t.token or t.token_en)
-    if t.action == "keep" or kept_role(f, text, policy):
+    if t.action == "keep" or kept_role(f, text, policy) or already_redacted(f, text, start, end, policy):
         return None
     if t.action in ("mask", "generalize"):
         return (t.token_en or t.token) if latin else (t.token or t.token_en)
@@ -183,7 +205,28 @@ def plan_edits(document: Document, findings: list[Finding] | tuple[Finding, ...]
             continue
         edits.append(Edit(start, end, new + breaks, f.rule, f.category, policy.treatment(f.category).action,
                           f.kind.value, text[start:end]))
-    return edits
+    return _no_doubled_tokens(edits, text, policy.tokens())
+
+
+def _no_doubled_tokens(edits: list[Edit], text: str, tokens: frozenset[str]) -> list[Edit]:
+    """A token written right next to the same token (某某 before 某某, [电话][电话]) is left out: the two
+    would read as one longer mask, which the next pass splits and rewrites again (某某某某 is 某某某 +
+    某) and never settles. Two masks side by side become one."""
+    if not tokens:
+        return edits
+    longest = max(map(len, tokens))
+    out: list[Edit] = []
+    tail, pos = "", 0  # the last characters of the new text so far
+    for i, e in enumerate(edits):
+        tail = (tail + text[pos:e.start])[-longest:]
+        token = e.replacement.rstrip("\r\n")
+        if token in tokens:
+            stop = edits[i + 1].start if i + 1 < len(edits) else len(text)
+            if tail.endswith(token) or text[e.end:stop].startswith(token):
+                e = replace(e, replacement=e.replacement[len(token):])
+        out.append(e)
+        tail, pos = (tail + e.replacement)[-longest:], e.end
+    return out
 
 
 def compose(earlier: list[Edit], later: list[Edit], original: str, current: str) -> list[Edit]:

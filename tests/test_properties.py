@@ -27,7 +27,7 @@ from redactaudit.redact import apply_edits
 from redactaudit.reporting import FORMATS, renderer
 from redactaudit.reporting.redaction import journal_line, render_diff, render_summary, write_log
 
-EXAMPLES = {"scan": 300, "redact": 60, "values": 100}
+EXAMPLES = {"scan": 300, "redact": 60, "copies": 30, "values": 100}
 settings.register_profile("ci", max_examples=100, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 settings.register_profile("long", max_examples=1000, deadline=None,
@@ -115,6 +115,35 @@ def test_redaction_is_idempotent_for_every_preset_and_leaves_no_leak(text):
             if preset == "zh-gov":  # keeps nothing: no error-level leak of any kind is left
                 again = scan(item.text, ruleset)
                 assert [f for f in again.findings if f.kind is Kind.LEAK and f.severity is Severity.ERROR] == []
+
+
+ENGLISH = ["Thank you for your letter regarding the road works on Main Street. ", "Our records show that ",
+           "several complaints were filed last quarter. ", "Your case has been assigned to Linda Brown, ",
+           "who can be reached at ", "We will reply within ten working days. ", "\nSincerely,\nRobert Miller\n"]
+COPY_MASKS = ["XXX", "[NAME]", "[REDACTED]", "█████", "**", "某某", "×××"]
+
+
+@settings(max_examples=EXAMPLES["copies"] * SCALE)
+@given(case=st.tuples(st.lists(st.one_of(st.sampled_from(ENGLISH), bits), min_size=3, max_size=12),
+                      planted, st.randoms(use_true_random=False)))
+def test_a_document_and_its_masked_copy_redact_to_a_fixed_point(case):
+    """Two copies, values in clear in one and masked in the other (the cross-document check)."""
+    ruleset = rules()
+    parts, values, rnd = case
+    text = "".join(p + (PLANTED[v].format(v) if v else "") for p, v in zip(parts, values + [""] * len(parts)))
+    copy = text
+    for v in values:
+        copy = copy.replace(v, rnd.choice(COPY_MASKS))
+    for preset in PRESETS:
+        with tempfile.TemporaryDirectory() as folder:
+            src, out = Path(folder) / "in", Path(folder) / "out"
+            src.mkdir()
+            (src / "a.txt").write_text(text, encoding="utf-8", newline="")
+            (src / "b.txt").write_text(copy, encoding="utf-8", newline="")
+            first = redact([str(src)], ruleset, Config(), load_policy(preset), RedactOptions(out=out))
+            assert first.errors == () and first.not_written == (), (preset, first.errors)
+            again = redact([str(out)], ruleset, Config(), load_policy(preset), RedactOptions(dry_run=True))
+            assert [f.edits for f in again.files] == [(), ()], preset
 
 
 @settings(max_examples=EXAMPLES["values"] * SCALE)

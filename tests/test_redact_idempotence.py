@@ -59,3 +59,26 @@ def test_a_name_already_in_surname_form_is_no_remaining_leak(ruleset, tmp_path):
     once, result = redact_text("原告原告赵诉被告刘建华。\n", "zh-court", ruleset, tmp_path)
     assert once == "原告原某诉被告刘某。\n"
     assert result.remaining == ()
+
+
+LETTER = ("Dear Martin Stevens,\nThank you for your letter regarding the road works on Main Street. Our records show "
+          "that several complaints were filed last quarter. Your case has been assigned to Linda Brown, who can be "
+          "reached at linda.brown@example.com.\nWe will reply within ten working days after the inspection of the "
+          "site has been completed by our engineers.\nSincerely,\nRobert Miller\n")
+MASKED_COPY = (LETTER.replace("Martin Stevens", "XXX").replace("Linda Brown", "[NAME]")
+               .replace("linda.brown@example.com", "[REDACTED]").replace("Robert Miller", "█████"))
+
+
+@pytest.mark.parametrize("preset, greeting", [("en-basic", "Dear PERSON-1,"), ("zh-court", "Dear M.,")])
+def test_a_pseudonym_or_initial_in_a_masked_copy_settles(preset, greeting, ruleset, tmp_path):
+    # The masked copy makes the pseudonym (or the initial) a value in clear once more: it was
+    # renumbered (PERSON-6, then PERSON-5) or given one more full stop (M..., M......) on every pass.
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(LETTER, encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text(MASKED_COPY, encoding="utf-8")
+    options = RedactOptions(out=tmp_path / "once")
+    first = redact([str(tmp_path / "in")], ruleset, Config(), load_policy(preset), options)
+    assert first.errors == () and first.remaining == ()
+    assert (tmp_path / "once" / "a.txt").read_text(encoding="utf-8").splitlines()[0] == greeting
+    second = redact([str(tmp_path / "once")], ruleset, Config(), load_policy(preset), RedactOptions(dry_run=True))
+    assert [f.edits for f in second.files] == [(), ()]
