@@ -273,3 +273,17 @@ def test_sigint_mid_write_leaves_no_temp_file(tmp_path, monkeypatch, step):
     monkeypatch.undo()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
     assert target.read_text(encoding="utf-8") == NOTICE
+
+
+def test_an_allowlisted_path_is_not_published_unscanned(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "ok.txt").write_text(NOTICE, encoding="utf-8")
+    (src / "archive.txt").write_text(NOTICE, encoding="utf-8")
+    config = tmp_path / "redactaudit.yaml"
+    config.write_text("allowlist:\n  paths: ['archive.txt']\n", encoding="utf-8")
+    out = tmp_path / "public"
+    res = run("redact", str(src), "--out", str(out), "--config", str(config), "--log", str(tmp_path / "l.jsonl"))
+    assert res.exit_code == 1
+    assert files_under(out) == ["ok.txt"]
+    assert f"not written: {src / 'archive.txt'}: not scanned (allowlisted path)" in res.stderr
