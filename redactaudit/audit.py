@@ -313,6 +313,33 @@ def _write_backup(source: Path, target: Path) -> None:
     atomic_write_bytes(candidate, data, mode=mode)
 
 
+def _copy_images(unscanned: list[tuple[str, str]], targets: dict[str, Path], options: RedactOptions,
+                 max_bytes: int, note: Progress) -> tuple[list[tuple[str, str, str]], list[FileError]]:
+    """Files the scan did not read as text: a true image is copied as it is (--out) or left, and
+    listed; anything else is not written, with the reason. Returns (copied, not_written)."""
+    copied: list[tuple[str, str, str]] = []
+    not_written: list[FileError] = []
+    for path, reason in sorted(unscanned):
+        kind, image = _unscanned_kind(path, max_bytes)
+        target = targets.get(path) if options.out is not None else None
+        if image:
+            try:
+                if target is not None and not options.dry_run:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write_bytes(target, Path(path).read_bytes(), mode=stat.S_IMODE(os.stat(path).st_mode))
+            except OSError as exc:
+                not_written.append(FileError(path, f"cannot copy to {target}: {exc.strerror or exc}"))
+                note("not_written", not_written[-1])
+                continue
+            copied.append((path, kind, str(target) if target is not None else ""))
+            note("copied", copied[-1])
+            continue
+        detail = reason if kind in ("binary file", "not read") or kind in reason else f"{reason}: {kind}"
+        not_written.append(FileError(path, f"not scanned ({detail})"))
+        note("not_written", not_written[-1])
+    return copied, not_written
+
+
 def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, options: RedactOptions,
            scan: ScanOptions = ScanOptions(), progress: Progress | None = None) -> RedactResult:
     """Scan, plan edits under the policy, write (atomically, in the file's own encoding, BOM and
@@ -337,32 +364,7 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
     writing = not options.dry_run
     if writing:  # what a run killed between link and rename left behind
         remove_stale_temporaries({str(Path(p).parent) for p in [*(d.path for d in docs), *map(str, targets.values())]})
-    not_written: list[FileError] = []
-    copied: list[tuple[str, str, str]] = []
-    for path, reason in sorted(unscanned):
-        kind, image = _unscanned_kind(path, scan.max_bytes)
-        target = targets.get(path)
-        if image:
-            output = ""
-            if options.out is not None and target is not None:
-                output = str(target)
-                if writing:
-                    try:
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        atomic_write_bytes(target, Path(path).read_bytes(), mode=stat.S_IMODE(os.stat(path).st_mode))
-                    except OSError as exc:
-                        item = FileError(path, f"cannot copy to {output}: {exc.strerror or exc}")
-                        not_written.append(item)
-                        note("not_written", item)
-                        continue
-            copied.append((path, kind, output))
-            note("copied", copied[-1])
-            continue
-        detail = reason if kind in ("binary file", "not read") or kind in reason else f"{reason}: {kind}"
-        item = FileError(path, f"not scanned ({detail})")
-        not_written.append(item)
-        note("not_written", item)
-
+    copied, not_written = _copy_images(unscanned, targets, options, scan.max_bytes, note)
     originals = {d.path: d for d in docs}
     edits_by_path: dict[str, list[Edit]] = {d.path: [] for d in docs}
     shared = Pseudonyms()
@@ -439,13 +441,6 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
                         tuple(sorted(not_written, key=lambda e: e.path)))
 
 
-def _in_policy_form(f: Finding, text: str, policy: Policy) -> bool:
-    """A value that already is what the policy makes of it (原某 under surname + 某, a pseudonym, a
-    number already partly masked) is no leak. A fixed token found as a leak by a rule is one: the
-    token reads as a value."""
-    return already_redacted(f, text, f.start, f.end, policy)
-
-
 def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy: Policy, scan: ScanOptions,
             options: RedactOptions, errors: list[FileError]) -> list[Finding]:
     """Leaks at or above the policy's threshold in the outputs: read back from disk when written."""
@@ -464,9 +459,10 @@ def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy:
             doc = loaded
         report, _ = scan_document(doc, ruleset, config, scan, errors, figures)
         findings, _ = check_document(doc, list(report.findings))
-        # What the policy keeps on purpose (zh-court keeps figures and judges' names) is no leak.
+        # What the policy keeps on purpose (zh-court keeps figures and judges' names) is no leak, nor
+        # a value already in the policy's form (原某, PERSON-3): a fixed token a rule finds again is one.
         left += [f for f in findings if f.severity.rank >= policy.threshold.rank
                  and (f.kind is Kind.LEAK or f.rule in VALUE_RULES)
                  and policy.treatment(f.category).action != "keep" and not kept_role(f, doc.text, policy)
-                 and not _in_policy_form(f, doc.text, policy)]
+                 and not already_redacted(f, doc.text, f.start, f.end, policy)]
     return left

@@ -121,7 +121,8 @@ def kept_role(f: Finding, text: str, policy: Policy) -> bool:
 
 
 def _pseudonym_pattern(fmt: str) -> regex.Pattern:
-    return regex.compile(regex.escape(fmt).replace(regex.escape("{n}"), r"\d+").replace(regex.escape("{letter}"), "[A-Z]+"))
+    escaped = regex.escape(fmt)
+    return regex.compile(escaped.replace(regex.escape("{n}"), r"\d+").replace(regex.escape("{letter}"), "[A-Z]+"))
 
 
 def already_redacted(f: Finding, text: str, start: int, end: int, policy: Policy) -> bool:
