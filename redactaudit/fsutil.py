@@ -60,18 +60,20 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
             mode = 0o666 & ~_umask()
     directory = os.fspath(path.parent) or "."
     tmp = None
-    fd = _anonymous(directory)
     try:
-        if fd is None:
-            fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=directory)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fchmod(handle.fileno(), mode)
-            os.fsync(handle.fileno())
-            if tmp is None:
+        fd = _anonymous(directory)
+        if fd is not None:
+            with os.fdopen(fd, "wb") as handle:
+                _fill(handle, data, mode)
                 tmp = os.path.join(directory, f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}")
-                _link(handle.fileno(), tmp)
+                try:
+                    _link(handle.fileno(), tmp)
+                except OSError:  # this file system cannot name an unnamed file: write a named one
+                    tmp = None
+        if tmp is None:
+            fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=directory)
+            with os.fdopen(fd, "wb") as handle:
+                _fill(handle, data, mode)
         os.replace(tmp, path)
     except BaseException:
         if tmp is not None:
@@ -80,6 +82,13 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
             except FileNotFoundError:
                 pass
         raise
+
+
+def _fill(handle, data: bytes, mode: int) -> None:
+    handle.write(data)
+    handle.flush()
+    os.fchmod(handle.fileno(), mode)
+    os.fsync(handle.fileno())
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:

@@ -257,10 +257,15 @@ def test_temp_files_are_named_so_no_scan_reads_them(tmp_path):
     assert sorted(p.name for p in docs.iterdir()) == [".redactaudit-backup", "a.txt"]
 
 
+@pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "named"])
 @pytest.mark.parametrize("step", ["fsync", "link", "replace"])
-def test_sigint_mid_write_leaves_no_temp_file(tmp_path, monkeypatch, step):
+def test_sigint_mid_write_leaves_no_temp_file(tmp_path, monkeypatch, step, unnamed):
     import redactaudit.fsutil as fsutil
 
+    if not unnamed:  # a system without O_TMPFILE: a named temporary file from the start
+        if step == "link":
+            pytest.skip("a named temporary file is not linked")
+        monkeypatch.setattr(fsutil, "_anonymous", lambda directory: None)
     target = tmp_path / "a.txt"
     target.write_text(NOTICE, encoding="utf-8")
 
@@ -271,6 +276,9 @@ def test_sigint_mid_write_leaves_no_temp_file(tmp_path, monkeypatch, step):
     with pytest.raises(KeyboardInterrupt):
         fsutil.atomic_write_bytes(target, REDACTED.encode("utf-8"))
     monkeypatch.undo()
+    fsutil.atomic_write_bytes(target, REDACTED.encode("utf-8"))  # and with nothing in the way, it writes
+    assert target.read_text(encoding="utf-8") == REDACTED
+    target.write_text(NOTICE, encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
     assert target.read_text(encoding="utf-8") == NOTICE
 
@@ -287,3 +295,16 @@ def test_an_allowlisted_path_is_not_published_unscanned(tmp_path):
     assert res.exit_code == 1
     assert files_under(out) == ["ok.txt"]
     assert f"not written: {src / 'archive.txt'}: not scanned (allowlisted path)" in res.stderr
+
+
+def test_a_file_system_that_cannot_name_an_unnamed_file_gets_a_named_one(tmp_path, monkeypatch):
+    import redactaudit.fsutil as fsutil
+
+    def no_link(fd, name):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(fsutil, "_link", no_link)
+    target = tmp_path / "a.txt"
+    fsutil.atomic_write_bytes(target, b"new", mode=0o600)
+    assert target.read_bytes() == b"new" and stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
