@@ -408,6 +408,12 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
             not_written.append(problem)
             note("not_written", problem)
             continue
+        unchecked = [e.message for e in errors if e.path == doc.path]
+        if unchecked and options.out is not None:  # a rule did not finish: the copy is not published
+            problem = FileError(doc.path, f"not fully scanned ({'; '.join(unchecked)})")
+            not_written.append(problem)
+            note("not_written", problem)
+            continue
         if options.in_place and os.path.islink(doc.path):
             problem = FileError(doc.path, "a symbolic link: --in-place does not follow links; "
                                           "redact the file it points to")

@@ -308,3 +308,29 @@ def test_a_file_system_that_cannot_name_an_unnamed_file_gets_a_named_one(tmp_pat
     fsutil.atomic_write_bytes(target, b"new", mode=0o600)
     assert target.read_bytes() == b"new" and stat.S_IMODE(target.stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_out_does_not_publish_a_file_a_rule_did_not_finish(tmp_path, monkeypatch):
+    import redactaudit.audit as audit_module
+    from redactaudit.model import FileError
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(NOTICE, encoding="utf-8")
+    (src / "slow.txt").write_text(NOTICE, encoding="utf-8")
+    real = audit_module.detect
+
+    def detect(document, ruleset, timeout, errors):
+        if document.path.endswith("slow.txt"):
+            errors.append(FileError(document.path, "rule mine.slow took longer than 1.0 s; skipped"))
+        return real(document, ruleset, timeout=timeout, errors=errors)
+
+    monkeypatch.setattr(audit_module, "detect", detect)
+    res = run("redact", str(src), "--out", str(tmp_path / "o"), "--log", str(tmp_path / "l.jsonl"))
+    assert res.exit_code == 1
+    assert files_under(tmp_path / "o") == ["a.txt"]
+    assert f"not written: {src / 'slow.txt'}: not fully scanned (rule mine.slow took longer" in res.stderr
+    # In place the redaction of what was checked is kept, and the run still fails.
+    res = run("redact", str(src), "--in-place", "--log", str(tmp_path / "l2.jsonl"))
+    assert res.exit_code == 1 and (src / "slow.txt").read_text(encoding="utf-8") == REDACTED
+    assert f"error {src / 'slow.txt'}: rule mine.slow took longer" in res.stderr
