@@ -254,6 +254,8 @@ def output_paths(inputs: Iterable[str], out: Path, include: tuple[str, ...] = ()
             if isinstance(entry, FileError):
                 continue
             full, display = entry
+            if display in mapping:  # an input inside another: the first one places it
+                continue
             rel = Path(full.name) if Path(raw).is_file() else full.resolve().relative_to(root)
             target = (out_r / rel).resolve()
             if not target.is_relative_to(out_r):
@@ -262,7 +264,7 @@ def output_paths(inputs: Iterable[str], out: Path, include: tuple[str, ...] = ()
             if other != display:
                 raise RedactError(f"{other} and {display} would be written to the same output {target}; "
                                   "redact them in separate runs or into separate folders")
-            mapping.setdefault(display, target)
+            mapping[display] = target
     return mapping
 
 

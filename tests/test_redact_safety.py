@@ -334,3 +334,14 @@ def test_out_does_not_publish_a_file_a_rule_did_not_finish(tmp_path, monkeypatch
     res = run("redact", str(src), "--in-place", "--log", str(tmp_path / "l2.jsonl"))
     assert res.exit_code == 1 and (src / "slow.txt").read_text(encoding="utf-8") == REDACTED
     assert f"error {src / 'slow.txt'}: rule mine.slow took longer" in res.stderr
+
+
+def test_an_input_inside_another_is_no_collision(tmp_path):
+    (tmp_path / "docs" / "sub").mkdir(parents=True)
+    (tmp_path / "docs" / "x.txt").write_text(NOTICE, encoding="utf-8")
+    (tmp_path / "docs" / "sub" / "x.txt").write_text(NOTICE, encoding="utf-8")
+    out = tmp_path / "public"
+    res = run("redact", str(tmp_path / "docs"), str(tmp_path / "docs" / "sub"), "--out", str(out),
+              "--log", str(tmp_path / "l.jsonl"))
+    assert res.exit_code == 0, res.stderr
+    assert files_under(out) == ["sub/x.txt", "x.txt"]
