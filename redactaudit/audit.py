@@ -305,7 +305,12 @@ def _write_backup(source: Path, target: Path) -> None:
     An earlier backup that differs is kept: this one takes the next free name (name.~1~, ...)."""
     data = source.read_bytes()
     mode = stat.S_IMODE(os.stat(source).st_mode)
-    os.makedirs(target.parent, mode=0o700, exist_ok=True)
+    missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+    for folder in reversed(missing):  # makedirs would give the folders above the last one the umask's mode
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
     candidate, n = target, 0
     while candidate.exists():
         if candidate.read_bytes() == data:

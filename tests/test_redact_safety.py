@@ -345,3 +345,13 @@ def test_an_input_inside_another_is_no_collision(tmp_path):
               "--log", str(tmp_path / "l.jsonl"))
     assert res.exit_code == 0, res.stderr
     assert files_under(out) == ["sub/x.txt", "x.txt"]
+
+
+def test_a_backup_folder_made_for_a_nested_file_is_private_all_the_way(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "a" / "b").mkdir(parents=True)
+    (docs / "a" / "b" / "deep.txt").write_text(NOTICE, encoding="utf-8")
+    assert run("redact", str(docs), "--in-place", "--log", str(tmp_path / "l.jsonl")).exit_code == 0
+    backup = docs / ".redactaudit-backup"
+    for folder in (backup, backup / "a", backup / "a" / "b"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
