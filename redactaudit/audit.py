@@ -370,7 +370,8 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
     note("start", None)
     writing = not options.dry_run
     if writing:  # what a run killed between link and rename left behind
-        remove_stale_temporaries({str(Path(p).parent) for p in [*(d.path for d in docs), *map(str, targets.values())]})
+        written = [*(d.path for d in docs), *map(str, targets.values()), *map(str, backups.values())]
+        remove_stale_temporaries({str(Path(p).parent) for p in written})
     copied, not_written = _copy_images(unscanned, targets, options, scan.max_bytes, note)
     originals = {d.path: d for d in docs}
     edits_by_path: dict[str, list[Edit]] = {d.path: [] for d in docs}
