@@ -177,8 +177,8 @@ def redact(
                                   help=f"Rewrite the files themselves (the originals are kept in {BACKUP_DIR}/)."),
     no_backup: bool = typer.Option(False, "--no-backup", help="With --in-place: keep no backup."),
     backup_dir: Optional[Path] = typer.Option(None, "--backup-dir",
-                                              help=f"With --in-place: keep the originals here [default: "
-                                                   f"{BACKUP_DIR}/ at the root of each input]."),
+                                              help=f"With --in-place: keep the originals here (default: "
+                                                   f"{BACKUP_DIR}/ at the root of each input)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; report what would change."),
     diff: bool = typer.Option(False, "--diff", help="Print a unified diff (values masked unless --show-values)."),
     log: Optional[Path] = typer.Option(None, "--log", help="Write the audit log (JSON lines, as the run goes) here."),
