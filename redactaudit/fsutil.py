@@ -7,7 +7,8 @@ The temporary file has no name while it is written (Linux O_TMPFILE), so a proce
 leaves nothing; it is linked as `.redactaudit-tmp-<pid>-<random>` only for the rename, and on
 other systems from the start. That name is skipped by every folder walk, removed when the write
 fails or is interrupted, and removed by the next redact run when its process is gone (SIGKILL
-between link and rename: it then holds the complete new content, never half of it).
+between link and rename, often while linkat waits on a busy journal: it then holds the complete
+new content, never half of it).
 """
 
 from __future__ import annotations
