@@ -7,8 +7,9 @@ The temporary file has no name while it is written (Linux O_TMPFILE), so a proce
 leaves nothing; it is linked as `.redactaudit-tmp-<pid>-<random>` only for the rename, and on
 other systems from the start. That name is skipped by every folder walk, removed when the write
 fails or is interrupted, and removed by the next redact run when its process is gone (SIGKILL
-between link and rename, often while linkat waits on a busy journal: it then holds the complete
-new content, never half of it).
+between link and rename, which follow each other with nothing between: closing the file first
+made that interval wide enough to hit in half of the fault-injection runs; it then holds the
+complete new content, never half of it).
 """
 
 from __future__ import annotations
@@ -71,10 +72,12 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
                     _link(handle.fileno(), tmp)
                 except OSError:  # this file system cannot name an unnamed file: write a named one
                     tmp = None
-        if tmp is None:
-            fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=directory)
-            with os.fdopen(fd, "wb") as handle:
-                _fill(handle, data, mode)
+                else:
+                    os.replace(tmp, path)  # at once: the name exists only between these two calls
+                    return
+        fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=directory)
+        with os.fdopen(fd, "wb") as handle:
+            _fill(handle, data, mode)
         os.replace(tmp, path)
     except BaseException:
         if tmp is not None:
