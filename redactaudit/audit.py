@@ -9,22 +9,24 @@ decides their order and is the only one that writes files.
 from __future__ import annotations
 
 import fnmatch
+import os
 import stat
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 from .config import Config, ConfigError
 from .consistency import VALUE_RULES, check_document, cross_document
 from .detect import detect
-from .documents import DEFAULT_MAX_BYTES, encode_text, iter_paths, load_bytes, load_file, walk_paths
-from .fsutil import atomic_write_bytes
+from .documents import DEFAULT_MAX_BYTES, encode_text, load_bytes, load_file, walk_paths
+from .filetypes import HEAD, container, sniff
+from .fsutil import BACKUP_DIR, TMP_PREFIX, atomic_write_bytes, remove_stale_temporaries
 from .gazetteer import WordLists
 from .model import AuditResult, Document, DocumentReport, FileError, Finding, Kind, Severity, Skipped
 from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file
 from .policy import Policy
-from .redact import Edit, Pseudonyms, apply_edits, kept_role, plan_edits
+from .redact import Edit, Pseudonyms, already_redacted, apply_edits, compose, kept_role, plan_edits
 
 
 DOCUMENT_BUDGET = 60.0  # seconds all rules and allowlist regexes together may spend on one document
@@ -170,7 +172,7 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
                                              "not scanned"))
         else:
             take(load_bytes(display, data, options.encoding))
-    for entry in walk_paths(inputs, include, exclude):
+    for entry in walk(inputs, include, exclude):
         if not isinstance(entry, tuple):
             take(entry)
             continue
@@ -239,8 +241,12 @@ def fails(result: AuditResult, threshold: str) -> bool:
 # Redaction
 
 
+MAX_PASSES = 10  # plan, apply and re-scan at most this often; two passes nearly always suffice
+
+
 class RedactError(Exception):
-    """A redaction that must not start (overlapping folders, a path outside the output)."""
+    """A redaction that must not start (overlapping folders, a path outside the output, two inputs
+    that would be written to one output)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +255,7 @@ class RedactOptions:
     in_place: bool = False
     backup: bool = True
     dry_run: bool = False
+    backup_dir: Path | None = None  # --in-place: one folder for all backups (default: BACKUP_DIR in each input)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,46 +272,178 @@ class RedactResult:
     files: tuple[RedactedFile, ...]
     remaining: tuple[Finding, ...]  # leaks at or above the threshold found again in the outputs
     errors: tuple[FileError, ...] = ()
-    copied: tuple[str, ...] = ()  # files mirrored unchanged into --out (binary, allowlisted)
+    copied: tuple[tuple[str, str, str], ...] = ()  # images not scanned: (path, type, output or "" if left)
+    not_written: tuple[FileError, ...] = ()  # input files given no output (or left unredacted), and why
+
+
+# What redact() reports as it goes, in this order: ("start", None), then per file ("written" |
+# "unchanged" | "planned", RedactedFile), ("copied", (path, type, output)), ("not_written", FileError).
+Progress = Callable[[str, object], None]
+
+
+def _own_file(display: str, inputs: Iterable[str]) -> bool:
+    """redactaudit's own files in a tree: temporary files, and backups unless a backup folder is
+    what was asked for."""
+    parts = display.split("/")
+    if parts[-1].startswith(TMP_PREFIX):
+        return True
+    return BACKUP_DIR in parts[:-1] and not any(BACKUP_DIR in Path(raw).parts for raw in inputs)
+
+
+def walk(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+         ) -> Iterator[tuple[Path, str] | FileError | Skipped]:
+    """walk_paths without redactaudit's own temporary files and backups."""
+    inputs = list(inputs)
+    for entry in walk_paths(inputs, include, exclude):
+        if not isinstance(entry, tuple) or not _own_file(entry[1], inputs):
+            yield entry
 
 
 def output_paths(inputs: Iterable[str], out: Path, include: tuple[str, ...] = (),
                  exclude: tuple[str, ...] = ()) -> dict[str, Path]:
-    """display path -> path under `out`, mirroring each input's tree; refuses overlapping folders."""
+    """display path -> path under `out`, mirroring each input's tree; refuses overlapping folders
+    and two inputs that would be written to one output."""
     out_r = out.resolve()
     mapping: dict[str, Path] = {}
+    claimed: dict[Path, str] = {}
     for raw in inputs:
         root = Path(raw).resolve()
         if out_r == root or out_r.is_relative_to(root) or root.is_relative_to(out_r):
             raise RedactError(f"the output folder {out} overlaps the input {raw}; choose a folder outside it")
-        for entry in iter_paths([raw], include, exclude):
-            if isinstance(entry, FileError):
+        for entry in walk([raw], include, exclude):
+            if not isinstance(entry, tuple):
                 continue
             full, display = entry
+            if display in mapping:  # an input inside another: the first one places it
+                continue
             rel = Path(full.name) if Path(raw).is_file() else full.resolve().relative_to(root)
             target = (out_r / rel).resolve()
             if not target.is_relative_to(out_r):
                 raise RedactError(f"{display} would be written outside {out}")
+            other = claimed.setdefault(target, display)
+            if other != display:
+                raise RedactError(f"{other} and {display} would be written to the same output {target}; "
+                                  "redact them in separate runs or into separate folders")
             mapping[display] = target
     return mapping
 
 
+def backup_paths(inputs: Iterable[str], backup_dir: Path | None, include: tuple[str, ...] = (),
+                 exclude: tuple[str, ...] = ()) -> dict[str, Path]:
+    """display path -> where its backup goes: the same relative path under `backup_dir`, or under
+    BACKUP_DIR at the root of its input (a file's own folder for a file), which scans skip."""
+    if backup_dir is not None:
+        return output_paths(inputs, backup_dir, include, exclude)
+    mapping: dict[str, Path] = {}
+    for raw in inputs:
+        base = Path(raw)
+        root = (base.parent if base.is_file() else base) / BACKUP_DIR
+        if root.is_symlink() or (root.exists() and not root.is_dir()):
+            raise RedactError(f"{root} is not a folder; backups go there (or choose --backup-dir)")
+        for entry in walk([raw], include, exclude):
+            if isinstance(entry, tuple):
+                full, display = entry
+                mapping.setdefault(display, root / (full.name if base.is_file() else os.path.relpath(full, base)))
+    return mapping
+
+
+def _unscanned_kind(path: str, max_bytes: int) -> tuple[str, bool]:
+    """(type, image?) of a file the scan skipped or could not decode, from its first bytes. Only a
+    regular file within the size limit can be an image to copy."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return "not read", False
+        with open(path, "rb") as fh:
+            return sniff(fh.read(HEAD))
+    except OSError:
+        return "not read", False
+
+
+def _write_backup(source: Path, target: Path) -> None:
+    """The original's bytes into the backup folder (private: 0700), with the original's own mode.
+    An earlier backup that differs is kept: this one takes the next free name (name.~1~, ...)."""
+    data = source.read_bytes()
+    mode = stat.S_IMODE(os.stat(source).st_mode)
+    missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+    for folder in reversed(missing):  # makedirs would give the folders above the last one the umask's mode
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+    candidate, n = target, 0
+    while candidate.exists():
+        if candidate.read_bytes() == data:
+            return
+        n += 1
+        candidate = target.with_name(f"{target.name}.~{n}~")
+    atomic_write_bytes(candidate, data, mode=mode)
+
+
+def _copy_images(unscanned: list[tuple[str, str]], targets: dict[str, Path], options: RedactOptions,
+                 max_bytes: int, note: Progress) -> tuple[list[tuple[str, str, str]], list[FileError]]:
+    """Files the scan did not read as text: a true image is copied as it is (--out) or left, and
+    listed; anything else is not written, with the reason. Returns (copied, not_written)."""
+    copied: list[tuple[str, str, str]] = []
+    not_written: list[FileError] = []
+    for path, reason in sorted(unscanned):
+        kind, image = _unscanned_kind(path, max_bytes)
+        target = targets.get(path) if options.out is not None else None
+        if image:
+            try:
+                if target is not None and not options.dry_run:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write_bytes(target, Path(path).read_bytes(), mode=stat.S_IMODE(os.stat(path).st_mode))
+            except OSError as exc:
+                not_written.append(FileError(path, f"cannot copy to {target}: {exc.strerror or exc}"))
+                note("not_written", not_written[-1])
+                continue
+            copied.append((path, kind, str(target) if target is not None else ""))
+            note("copied", copied[-1])
+            continue
+        detail = reason if kind in ("binary file", "not read") or kind in reason else f"{reason}: {kind}"
+        not_written.append(FileError(path, f"not scanned ({detail})"))
+        note("not_written", not_written[-1])
+    return copied, not_written
+
+
 def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, options: RedactOptions,
-           scan: ScanOptions = ScanOptions()) -> RedactResult:
+           scan: ScanOptions = ScanOptions(), progress: Progress | None = None) -> RedactResult:
     """Scan, plan edits under the policy, write (atomically, in the file's own encoding, BOM and
-    newlines), then scan the outputs again with the same rules."""
+    newlines), then scan the outputs again with the same rules. A file the scan did not read as text
+    is never written: an image is copied as it is (--out) and listed, anything else is listed as not
+    written. A write that fails is listed too and the run goes on."""
     if not options.in_place and options.out is None and not options.dry_run:
         raise RedactError("say where the redacted copies go: --out DIR or --in-place")
+    note = progress or (lambda event, item: None)
     targets = output_paths(inputs, options.out, scan.include, scan.exclude) if options.out else {}
-    docs, load_errors, skipped = load_documents(inputs, scan, config)
+    backups = backup_paths(inputs, options.backup_dir, scan.include, scan.exclude) \
+        if options.in_place and options.backup and not options.dry_run else {}
+    loaded, load_errors, skipped = load_documents(inputs, scan, config)
+    docs, unscanned = [], [(e.path, e.message) for e in load_errors] + [(s.path, s.reason) for s in skipped]
+    for d in loaded:
+        kind = container(d.text)
+        if kind is None:
+            docs.append(d)
+        else:
+            unscanned.append((d.path, f"a {kind}: its text is not plain text; extract the text and redact that"))
+    note("start", None)
+    writing = not options.dry_run
+    if writing:  # what a run killed between link and rename left behind
+        written = [*(d.path for d in docs), *map(str, targets.values()), *map(str, backups.values())]
+        remove_stale_temporaries({str(Path(p).parent) for p in written})
+    copied, not_written = _copy_images(unscanned, targets, options, scan.max_bytes, note)
     originals = {d.path: d for d in docs}
     edits_by_path: dict[str, list[Edit]] = {d.path: [] for d in docs}
     shared = Pseudonyms()
     per_doc = {d.path: Pseudonyms() for d in docs}
-    result = audit_documents(docs, ruleset, config, scan, load_errors, skipped)
+    result = audit_documents(docs, ruleset, config, scan)
+    errors = list(result.errors)
     # Redact until nothing is left to do: once every mask is uniform, copies that differed only in
-    # their masks align, and a value only one of them still shows comes to light (at most 3 passes).
-    for _ in range(3):
+    # their masks align, and a value only one of them still shows comes to light; a token next to a
+    # surname or another token can make a new mask. The result is a fixed point: a second run plans
+    # no edit. A document still changing after MAX_PASSES is an error.
+    for _ in range(MAX_PASSES):
         changed = False
         current = []
         for report in result.documents:
@@ -313,62 +452,67 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
             edits = plan_edits(doc, report.findings, policy, names)
             if edits:
                 changed = True
-                earlier = edits_by_path[doc.path]
-                edits_by_path[doc.path] = sorted(earlier + [_to_original(e, earlier, originals[doc.path].text)
-                                                            for e in edits], key=lambda e: e.start)
+                edits_by_path[doc.path] = compose(edits_by_path[doc.path], edits, originals[doc.path].text, doc.text)
                 doc = replace(doc, text=apply_edits(doc.text, edits))
             current.append(doc)
         if not changed:
             break
         result = audit_documents(current, ruleset, config, scan)
-    errors = list(load_errors)
-    files, copied = [], []
+        errors = list(dict.fromkeys(errors + list(result.errors)))
+    else:
+        unsettled = [r.document.path for r in result.documents
+                     if plan_edits(r.document, r.findings, policy, Pseudonyms())]
+        errors += [FileError(p, f"redaction did not settle after {MAX_PASSES} passes; a second run would "
+                                "change it again") for p in unsettled]
+    files = []
     for report in result.documents:
         doc = report.document
         original = originals[doc.path]
-        edits = tuple(edits_by_path[doc.path])
-        output = str(targets.get(doc.path, doc.path))
+        item = RedactedFile(original, str(targets.get(doc.path, doc.path)), tuple(edits_by_path[doc.path]), doc.text)
         try:
             data = encode_text(doc.text, doc.encoding, doc.bom)
         except UnicodeEncodeError as exc:
-            errors.append(FileError(doc.path, f"the redacted text does not fit {doc.encoding}: {exc.reason}; "
-                                              "not written"))
+            problem = FileError(doc.path, f"the redacted text does not fit {doc.encoding}: {exc.reason}")
+            not_written.append(problem)
+            note("not_written", problem)
             continue
-        files.append(RedactedFile(original, output, edits, doc.text))
-        if options.dry_run:
+        unchecked = [e.message for e in errors if e.path == doc.path]
+        if unchecked and options.out is not None:  # a rule did not finish: the copy is not published
+            problem = FileError(doc.path, f"not fully scanned ({'; '.join(unchecked)})")
+            not_written.append(problem)
+            note("not_written", problem)
             continue
-        if options.in_place:
-            if doc.text != original.text:
-                if options.backup:
-                    backup = Path(doc.path + ".bak")
-                    if not backup.exists():
-                        atomic_write_bytes(backup, Path(doc.path).read_bytes())
-                atomic_write_bytes(Path(doc.path), data)
-        else:
-            target = Path(output)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(target, data, mode=stat.S_IMODE(Path(doc.path).stat().st_mode))
-    if options.out and not options.dry_run:
-        for skipped in skipped:  # mirror what was not text (images, allowlisted files) as it is
-            target = targets.get(skipped.path)
-            if target is not None:
+        if options.in_place and os.path.islink(doc.path):
+            problem = FileError(doc.path, "a symbolic link: --in-place does not follow links; "
+                                          "redact the file it points to")
+            not_written.append(problem)
+            note("not_written", problem)
+            continue
+        try:
+            if not writing:
+                event = "planned"
+            elif options.in_place:
+                event = "unchanged"
+                if doc.text != original.text:
+                    if doc.path in backups:
+                        _write_backup(Path(doc.path), backups[doc.path])
+                    atomic_write_bytes(Path(doc.path), data)
+                    event = "written"
+            else:
+                target = Path(item.output)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write_bytes(target, Path(skipped.path).read_bytes(),
-                                   mode=stat.S_IMODE(Path(skipped.path).stat().st_mode))
-                copied.append(str(target))
+                atomic_write_bytes(target, data, mode=stat.S_IMODE(os.stat(doc.path).st_mode))
+                event = "written"
+        except OSError as exc:
+            problem = FileError(doc.path, f"cannot write {exc.filename or item.output}: {exc.strerror or exc}")
+            not_written.append(problem)
+            note("not_written", problem)
+            continue
+        files.append(item)
+        note(event, item)
     remaining = _rescan(files, ruleset, config, policy, scan, options, errors)
-    return RedactResult(policy.name, tuple(files), tuple(remaining), tuple(errors), tuple(copied))
-
-
-def _to_original(edit: Edit, earlier: list[Edit], original: str) -> Edit:
-    """An edit planned on an already redacted text, in the original text's offsets. Later passes
-    only touch text the earlier ones left alone, so a shift by the earlier edits before it is exact."""
-    shift = 0
-    for e in earlier:
-        if e.start + shift + len(e.replacement) <= edit.start:
-            shift += len(e.replacement) - (e.end - e.start)
-    start, end = edit.start - shift, edit.end - shift
-    return replace(edit, start=start, end=end, value=original[start:end])
+    return RedactResult(policy.name, tuple(files), tuple(remaining), tuple(errors), tuple(copied),
+                        tuple(sorted(not_written, key=lambda e: e.path)))
 
 
 def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy: Policy, scan: ScanOptions,
@@ -389,8 +533,10 @@ def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy:
             doc = loaded
         report, _ = scan_document(doc, ruleset, config, scan, errors, figures)
         findings, _ = check_document(doc, list(report.findings))
-        # What the policy keeps on purpose (zh-court keeps figures and judges' names) is no leak.
+        # What the policy keeps on purpose (zh-court keeps figures and judges' names) is no leak, nor
+        # a value already in the policy's form (原某, PERSON-3): a fixed token a rule finds again is one.
         left += [f for f in findings if f.severity.rank >= policy.threshold.rank
                  and (f.kind is Kind.LEAK or f.rule in VALUE_RULES)
-                 and policy.treatment(f.category).action != "keep" and not kept_role(f, doc.text, policy)]
+                 and policy.treatment(f.category).action != "keep" and not kept_role(f, doc.text, policy)
+                 and not already_redacted(f, doc.text, f.start, f.end, policy)]
     return left

@@ -24,7 +24,7 @@ from .audit import (DOCUMENT_BUDGET, RedactError, RedactOptions, ScanOptions, au
 from .config import Config, ConfigError, find_config, load_config
 from .detect import DEFAULT_TIMEOUT, check_examples
 from .documents import DEFAULT_MAX_BYTES
-from .fsutil import atomic_write_text
+from .fsutil import BACKUP_DIR, atomic_write_text
 from .packs import PackError, build_ruleset, builtin_packs, load_pack_file
 from .policy import PolicyError, load_policy
 from .reporting import renderer
@@ -187,15 +187,21 @@ def redact(
                                          help="A preset (zh-gov, zh-court, en-basic) or a policy file "
                                               "[default: zh-gov]."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write redacted copies here, mirroring the input tree."),
-    in_place: bool = typer.Option(False, "--in-place", help="Rewrite the files themselves (a .bak is kept)."),
-    no_backup: bool = typer.Option(False, "--no-backup", help="With --in-place: keep no .bak copy."),
+    in_place: bool = typer.Option(False, "--in-place",
+                                  help=f"Rewrite the files themselves (the originals are kept in {BACKUP_DIR}/)."),
+    no_backup: bool = typer.Option(False, "--no-backup", help="With --in-place: keep no backup."),
+    backup_dir: Optional[Path] = typer.Option(None, "--backup-dir",
+                                              help=f"With --in-place: keep the originals here (default: "
+                                                   f"{BACKUP_DIR}/ at the root of each input)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; report what would change."),
     diff: bool = typer.Option(False, "--diff", help="Print a unified diff (values masked unless --show-values)."),
-    log: Optional[Path] = typer.Option(None, "--log", help="Write the audit log (JSON) here."),
+    log: Optional[Path] = typer.Option(None, "--log", help="Write the audit log (JSON lines, as the run goes) here."),
     config: Optional[Path] = typer.Option(None, "--config", "-c"),
     include: List[str] = typer.Option([], "--include"),
     exclude: List[str] = typer.Option([], "--exclude"),
     encoding: Optional[str] = typer.Option(None, "--encoding"),
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes",
+                                  help="Files larger than this are not scanned, so not written."),
     show_values: bool = typer.Option(False, "--show-values", help="Show original values in --diff."),
 ) -> None:
     """Apply one redaction policy to every mask and every leak, then check the result."""
@@ -205,21 +211,31 @@ def redact(
         raise _die("--out and --in-place exclude each other")
     if out is None and not in_place and not dry_run:
         raise _die("say where the redacted copies go: --out DIR, --in-place, or --dry-run")
+    if backup_dir is not None and (not in_place or no_backup):
+        raise _die("--backup-dir goes with --in-place (and not with --no-backup)")
     cfg, ruleset = _setup(paths, config)
     try:
         chosen = load_policy(policy)
     except PolicyError as exc:
         raise _die(str(exc))
-    options = RedactOptions(out=out, in_place=in_place, backup=not no_backup, dry_run=dry_run)
-    scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding)
+    options = RedactOptions(out=out, in_place=in_place, backup=not no_backup, dry_run=dry_run, backup_dir=backup_dir)
+    scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
+                               max_bytes=max_bytes)
+    log_path = log if log is not None else (None if dry_run else (
+        out.parent / (out.name + ".redact-log.jsonl") if out is not None else Path("redactaudit-redact-log.jsonl")))
+    mode = "out" if out is not None else "in-place" if in_place else "dry-run"
+    from .reporting import redaction
+
+    journal = _Journal(log_path, lambda event, item: redaction.journal_line(event, item, policy=chosen.name, mode=mode))
     try:
-        result = run_redact(list(paths), ruleset, cfg, chosen, options, scan_options)
+        result = run_redact(list(paths), ruleset, cfg, chosen, options, scan_options, progress=journal)
     except RedactError as exc:
         raise _die(str(exc))
     except OSError as exc:
         raise _die(f"cannot write {exc.filename or 'the output'}: {exc.strerror or exc}")
-    from .reporting import redaction
-
+    except KeyboardInterrupt:
+        journal("interrupted", None)
+        raise
     if diff:
         buf = io.StringIO()
         redaction.render_diff(result, buf, show_values=show_values)
@@ -227,13 +243,36 @@ def redact(
     buf = io.StringIO()
     redaction.render_summary(result, buf, dry_run=dry_run)
     sys.stderr.write(buf.getvalue())
-    log_path = log if log is not None else (None if dry_run else (
-        out.parent / (out.name + ".redact-log.json") if out is not None else Path("redactaudit-redact-log.json")))
-    if log_path is not None:
-        buf = io.StringIO()
-        redaction.write_log(result, buf)
-        _write(log_path, buf.getvalue())
-    raise typer.Exit(1 if result.remaining or result.errors else 0)
+    try:
+        journal("end", result)
+    except OSError as exc:
+        raise _die(f"cannot write {log_path}: {exc.strerror or exc}")
+    finally:
+        journal.close()
+    raise typer.Exit(1 if result.remaining or result.errors or result.not_written else 0)
+
+
+class _Journal:
+    """The audit log as it goes: opened at the run's start (after every check that can refuse it),
+    one line per event in one write() to an append-only file, so a killed run leaves what it did."""
+
+    def __init__(self, path: Optional[Path], line):
+        self.path, self.line, self.fd = path, line, None
+
+    def __call__(self, event: str, item) -> None:
+        if self.path is None:
+            return
+        if self.fd is None:
+            if event == "interrupted":
+                return
+            self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o666)
+        os.write(self.fd, self.line(event, item).encode("utf-8"))
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.fsync(self.fd)
+            os.close(self.fd)
+            self.fd = None
 
 
 def _baseline_result(paths: List[str], config: Optional[Path]):

@@ -2,20 +2,53 @@
 
 In: a path and text or bytes. Out: the file replaced in one step (readers see old or new, never
 half), with the original's permission bits kept when it existed.
+
+The temporary file has no name while it is written (Linux O_TMPFILE), so a process killed then
+leaves nothing; it is linked as `.redactaudit-tmp-<pid>-<random>` only for the rename, and on
+other systems from the start. That name is skipped by every folder walk, removed when the write
+fails or is interrupted, and removed by the next redact run when its process is gone (SIGKILL
+between link and rename, which follow each other with nothing between: closing the file first
+made that interval wide enough to hit in half of the fault-injection runs; it then holds the
+complete new content, never half of it).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 import tempfile
 from pathlib import Path
+
+TMP_PREFIX = ".redactaudit-tmp-"
+BACKUP_DIR = ".redactaudit-backup"  # --in-place backups, at the root of the tree; scans skip it
 
 
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _anonymous(directory: str) -> int | None:
+    """A file descriptor of an unnamed file in `directory`, or None where that is not supported."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(directory, flag | os.O_WRONLY, 0o600)
+    except OSError:
+        return None
+
+
+def _link(fd: int, name: str) -> None:
+    """Give the unnamed file `fd` a name. linkat(AT_SYMLINK_FOLLOW) on its /proc entry: CPython
+    calls linkat (not link, which cannot follow it) only when a folder descriptor is given."""
+    folder = os.open(os.path.dirname(name) or ".", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.link(f"/proc/self/fd/{fd}", os.path.basename(name), dst_dir_fd=folder, follow_symlinks=True)
+    finally:
+        os.close(folder)
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
@@ -27,21 +60,73 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
             mode = stat.S_IMODE(path.stat().st_mode)
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    directory = os.fspath(path.parent) or "."
+    tmp = None
     try:
+        fd = _anonymous(directory)
+        if fd is not None:
+            with os.fdopen(fd, "wb") as handle:
+                _fill(handle, data, mode)
+                tmp = os.path.join(directory, f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}")
+                try:
+                    _link(handle.fileno(), tmp)
+                except OSError:  # this file system cannot name an unnamed file: write a named one
+                    tmp = None
+                else:
+                    os.replace(tmp, path)  # at once: the name exists only between these two calls
+                    return
+        fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=directory)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+            _fill(handle, data, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
         raise
+
+
+def _fill(handle, data: bytes, mode: int) -> None:
+    handle.write(data)
+    handle.flush()
+    os.fchmod(handle.fileno(), mode)
+    os.fsync(handle.fileno())
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
     atomic_write_bytes(path, text.encode(encoding))
+
+
+def remove_stale_temporaries(folders) -> list[str]:
+    """Remove `.redactaudit-tmp-<pid>-*` files in these folders whose process is gone (a run killed
+    between link and rename); returns their paths."""
+    removed = []
+    for folder in folders:
+        try:
+            names = [n for n in os.listdir(folder) if n.startswith(TMP_PREFIX)]
+        except OSError:
+            continue
+        for name in names:
+            pid = name[len(TMP_PREFIX):].split("-", 1)[0]
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+            try:
+                os.unlink(os.path.join(folder, name))
+                removed.append(os.path.join(folder, name))
+            except OSError:
+                pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -72,11 +72,11 @@ def test_refuses_unsafe_or_unclear_targets(tree, tmp_path):
 
 def test_in_place_keeps_a_backup(tree):
     assert run("redact", str(tree / "notice.txt"), "--in-place", "--log", str(tree.parent / "log.json")).exit_code == 0
-    assert (tree / "notice.txt.bak").read_text(encoding="utf-8") == NOTICE
+    assert (tree / ".redactaudit-backup" / "notice.txt").read_text(encoding="utf-8") == NOTICE
     assert "刘建华" not in (tree / "notice.txt").read_text(encoding="utf-8")
     assert run("redact", str(tree / "notice.txt"), "--in-place", "--no-backup",
                "--log", str(tree.parent / "log2.json")).exit_code == 0
-    assert (tree / "notice.txt.bak").read_text(encoding="utf-8") == NOTICE
+    assert (tree / ".redactaudit-backup" / "notice.txt").read_text(encoding="utf-8") == NOTICE
 
 
 def test_dry_run_diff_writes_nothing_and_masks_values(tree, tmp_path):
@@ -97,7 +97,9 @@ def test_audit_log_lists_edits_without_values(tree, tmp_path):
     text = log.read_text(encoding="utf-8")
     for secret in SECRETS:
         assert secret not in text
-    record = json.loads(text)
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert [r["event"] for r in lines] == ["start", "written", "end"]
+    record = lines[1]
     assert [(e["line"], e["column"], e["category"], e["action"]) for e in record["edits"]] == [
         (2, 1, "place", "mask"), (2, 6, "person", "mask"), (2, 15, "money", "mask"), (2, 25, "phone", "mask"),
         (3, 1, "person", "mask")]  # the title's XX is the policy's place token already: no edit

@@ -1,5 +1,5 @@
-"""What redact reports: the audit log (JSON, values as keyed hashes only), a masked unified diff,
-and a short summary for the terminal."""
+"""What redact reports: the audit log (JSON lines written as the run goes, values as keyed hashes
+only), a masked unified diff, and a short summary for the terminal."""
 
 from __future__ import annotations
 
@@ -13,31 +13,70 @@ from ..identity import hash_key, keyed_hash, normalise_value
 from .common import masked_token, tool_info
 
 
+def _edit_records(item, key: bytes) -> list[dict]:
+    doc = item.document
+    index = LineIndex(doc.text)
+    records = []
+    for e in item.edits:
+        line, column = index.position(e.start)
+        records.append({"path": doc.path, "start": e.start, "end": e.end, "line": line, "column": column,
+                        "rule": e.rule, "kind": e.kind, "category": e.category, "action": e.action,
+                        "fingerprint": keyed_hash(e.category, normalise_value(e.value), key=key)})
+    return records
+
+
 def log_record(result) -> dict:
+    """The whole run in one record (the log's last line carries its summary, remaining and errors)."""
     key = hash_key()
     files, edits = [], []
     for item in sorted(result.files, key=lambda i: i.document.path):
         doc = item.document
-        index = LineIndex(doc.text)
         files.append({"path": doc.path, "output": item.output, "encoding": doc.encoding, "bom": doc.bom,
                       "newline": doc.newline, "edits": len(item.edits)})
-        for e in item.edits:
-            line, column = index.position(e.start)
-            edits.append({"path": doc.path, "start": e.start, "end": e.end, "line": line, "column": column,
-                          "rule": e.rule, "kind": e.kind, "category": e.category, "action": e.action,
-                          "fingerprint": keyed_hash(e.category, normalise_value(e.value), key=key)})
+        edits += _edit_records(item, key)
     remaining = [{"path": f.path, "rule": f.rule, "category": f.category, "severity": f.severity.value,
                   "line": f.line, "column": f.column} for f in result.remaining]
     return {"schema_version": 1, "tool": tool_info(), "policy": result.policy, "files": files, "edits": edits,
-            "remaining": remaining, "errors": [{"path": e.path, "message": e.message} for e in result.errors],
+            "remaining": remaining, "errors": [{"path": e.path, "message": e.message} for e in result.errors]
+            + [{"path": e.path, "message": f"not written: {e.message}"} for e in result.not_written],
             "summary": {"files": len(files), "changed": sum(1 for f in files if f["edits"]),
                         "edits": len(edits), "by_category": dict(sorted(Counter(e["category"] for e in edits).items())),
                         "remaining": len(remaining), "copied": len(result.copied)}}
 
 
+def journal_line(event: str, item=None, *, policy: str = "", mode: str = "") -> str:
+    """One line of the audit log, for one thing redact did (see audit.Progress), written as it
+    happens: a run that is killed leaves the lines of what it finished. Values only as keyed hashes."""
+    if event == "start":
+        record = {"event": event, "schema_version": 2, "tool": tool_info(), "policy": policy, "mode": mode}
+    elif event in ("written", "unchanged", "planned"):
+        doc = item.document
+        record = {"event": event, "path": doc.path, "output": item.output, "encoding": doc.encoding,
+                  "bom": doc.bom, "newline": doc.newline, "edits": _edit_records(item, hash_key())}
+    elif event == "copied":
+        path, kind, output = item
+        record = {"event": event, "path": path, "type": kind, "output": output}
+    elif event == "not_written":
+        record = {"event": event, "path": item.path, "reason": item.message}
+    elif event == "end":
+        whole = log_record(item)
+        record = {"event": event, "summary": whole["summary"], "remaining": whole["remaining"],
+                  "errors": whole["errors"]}
+    else:
+        record = {"event": event}
+    return json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n"
+
+
 def write_log(result, out: TextIO) -> None:
-    json.dump(log_record(result), out, ensure_ascii=False, indent=1, sort_keys=False)
-    out.write("\n")
+    """The whole log at once (a dry run's, or a test's)."""
+    out.write(journal_line("start", policy=result.policy))
+    for item in sorted(result.files, key=lambda i: i.document.path):
+        out.write(journal_line("planned", item))
+    for item in result.copied:
+        out.write(journal_line("copied", item))
+    for item in result.not_written:
+        out.write(journal_line("not_written", item))
+    out.write(journal_line("end", result))
 
 
 def masked_original(item) -> str:
@@ -57,11 +96,9 @@ def render_diff(result, out: TextIO, *, show_values: bool = False) -> None:
         if not item.edits:
             continue
         before = item.document.text if show_values else masked_original(item)
-        out.writelines(difflib.unified_diff(
-            before.splitlines(keepends=True), item.text.splitlines(keepends=True),
-            fromfile=item.document.path, tofile=item.output, n=1))
-        if not item.text.endswith(("\n", "\r")):
-            out.write("\n")
+        for line in difflib.unified_diff(before.splitlines(keepends=True), item.text.splitlines(keepends=True),
+                                         fromfile=item.document.path, tofile=item.output, n=1):
+            out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
 
 
 def render_summary(result, out: TextIO, *, dry_run: bool = False) -> None:
@@ -71,7 +108,16 @@ def render_summary(result, out: TextIO, *, dry_run: bool = False) -> None:
               f"{record['edits']} edits")
     if record["by_category"]:
         out.write(" (" + ", ".join(f"{k} {v}" for k, v in record["by_category"].items()) + ")")
+    if result.not_written:
+        out.write(f"; not written: {len(result.not_written)} files")
+    copy = ("would copy" if dry_run else "copied") if any(output for _, _, output in result.copied) else "left"
+    if result.copied:
+        out.write(f"; {copy} unscanned (image): {len(result.copied)} files")
     out.write("\n")
+    for e in result.not_written:
+        out.write(f"not written: {e.path}: {e.message}\n")
+    for path, kind, output in result.copied:
+        out.write(f"{copy} unscanned ({kind}): {path}{f' -> {output}' if output else ''}\n")
     for f in result.remaining:
         out.write(f"still there after redaction: {f.path}:{f.line}:{f.column} {f.rule} {f.category} "
                   f"{f.severity.value}\n")
