@@ -142,6 +142,9 @@ def context_verdict(rule: Rule, text: str, start: int, end: int) -> tuple[bool, 
     return True, confidence, tuple(why)
 
 
+OVERRUN = 256  # characters a rule may read past the end of the region it runs in
+
+
 def _next_to_a_word(rule: Rule, text: str, start: int, end: int) -> bool:
     """Whether a word of the rule's `neighbours` lists stands right before or right after a match."""
     before_sizes, after_sizes = rule.near_sizes
@@ -157,21 +160,32 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
     not the end of the text may be cut short there, so it is left to the next region.
     `progress[0]` follows the end of the last match, accepted or not (where the engine would
     search next)."""
+    starts_before = len(text)
     if region is None:
         found = rule.pattern.finditer(text, timeout=timeout)
         limit = -1
     else:
-        limit = region.end if region.end < len(text) else -1
+        # A value that starts in the region may run past its end (a card number after the
+        # sentence's last 32 characters): the engine reads up to OVERRUN characters further, and
+        # only matches that start inside the region are taken here.
+        end, byte_end = region.end, region.byte_end
+        if end < len(text):
+            starts_before = end
+            end = min(len(text), end + OVERRUN)
+            byte_end += len(text[region.end:end].encode("utf-8", "surrogatepass"))
+        limit = end if end < len(text) else -1
         if isinstance(rule.pattern, Re2Pattern):
-            found = rule.pattern.finditer(text, region.start, region.end, data=data,
-                                          byte_pos=region.byte_start, byte_endpos=region.byte_end)
+            found = rule.pattern.finditer(text, region.start, end, data=data,
+                                          byte_pos=region.byte_start, byte_endpos=byte_end)
         else:
-            found = rule.pattern.finditer(text, region.start, region.end, timeout=timeout)
+            found = rule.pattern.finditer(text, region.start, end, timeout=timeout)
     has_value, rejects, checks = rule.value_group, rule.reject_groups, rule.checks
     if checks:
-        found = validated(rule, text, found, len(text) if region is None else region.end, limit, timeout, progress)
+        found = validated(rule, text, found, len(text) if region is None else end, limit, timeout, progress)
     for m in found:
-        match_end = m.span()[1]
+        match_start, match_end = m.span()
+        if match_start >= starts_before:
+            break  # the next region's
         if match_end == limit:
             continue
         if progress is not None:

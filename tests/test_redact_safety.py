@@ -63,7 +63,7 @@ def unscannable(tmp_path: Path) -> Path:
     return src
 
 
-NOT_SCANNED = ["big.txt", "latin1.txt", "letter.docx", "nul.txt", "old.doc", "report.pdf", "utf16.txt"]
+NOT_SCANNED = ["big.txt", "latin1.txt", "letter.docx", "old.doc", "report.pdf"]
 
 
 def test_redact_never_publishes_what_it_did_not_scan(unscannable, tmp_path):
@@ -71,14 +71,17 @@ def test_redact_never_publishes_what_it_did_not_scan(unscannable, tmp_path):
     log = tmp_path / "log.jsonl"
     res = run("redact", str(unscannable), "--out", str(out), "--max-bytes", "2000", "--log", str(log))
     assert res.exit_code == 1
-    # Only the scanned text and the true images are published.
-    assert files_under(out) == ["ok.txt", "photo.jpg", "photo.png"]
+    # Only the scanned text and the true images are published. UTF-16 without a byte-order mark
+    # and text with a NUL are read (and so redacted), in their own encoding.
+    assert files_under(out) == ["nul.txt", "ok.txt", "photo.jpg", "photo.png", "utf16.txt"]
     assert (out / "ok.txt").read_text(encoding="utf-8") == REDACTED
+    assert (out / "utf16.txt").read_bytes() == REDACTED.encode("utf-16-le")
+    assert (out / "nul.txt").read_bytes() == REDACTED.encode("utf-8") + b"\x00" + REDACTED.encode("utf-8")
     assert (out / "photo.png").read_bytes() == PNG
     # Every file not written is named, in the summary and in the log, and so is every image copied unscanned.
     for name in NOT_SCANNED:
         assert f"not written: {unscannable / name}" in res.stderr, name
-    assert "not written: 7 files" in res.stderr.splitlines()[0]
+    assert "not written: 5 files" in res.stderr.splitlines()[0]
     assert "copied unscanned (image): 2 files" in res.stderr.splitlines()[0]
     for name in ("photo.png", "photo.jpg"):
         assert f"copied unscanned (image/" in res.stderr and str(unscannable / name) in res.stderr
