@@ -408,9 +408,14 @@ def to_finding(c: Candidate, document: Document, index: LineIndex, masked: str |
 PROPAGATED = ("person", "place", "org", "address")
 
 
+# An English full name: its last word is the surname that later mentions use (Whitfield's account).
+_EN_FULL_NAME = regex.compile(r"[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?P<surname>[A-Z][a-z]{2,}(?:[-'’][A-Z][a-z]+)?)")
+
+
 def propagate(cands: list[Candidate], text: str) -> list[Candidate]:
     """A name found once through a cue is a name everywhere in the document: every other
-    occurrence of the same value (原告李明辉 ... 李明辉称) becomes a candidate too."""
+    occurrence of the same value (原告李明辉 ... 李明辉称) becomes a candidate too, and so does an
+    English full name's surname standing alone as a word (Dana Whitfield ... Whitfield's)."""
     taken = sorted((c.start, c.end) for c in cands)
     extra: list[Candidate] = []
     seen: set[str] = set()
@@ -421,15 +426,23 @@ def propagate(cands: list[Candidate], text: str) -> list[Candidate]:
         if len(value) < 2 or "\n" in value or "\r" in value:
             continue
         seen.add(value)
-        pos = text.find(value)
-        while pos >= 0:
-            end = pos + len(value)
-            i = bisect.bisect_left(taken, (pos, -1))
-            clear = not ((i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > pos))
-            if clear:
-                extra.append(Candidate(c.rule, pos, end, value, c.category, c.confidence * 0.95, c.style,
-                                       c.width, c.why + ("the same value is found elsewhere in the document",)))
-            pos = text.find(value, end)
+        searches = [(value, False)]
+        full = _EN_FULL_NAME.fullmatch(value) if c.category == "person" else None
+        if full and full["surname"] not in seen:
+            seen.add(full["surname"])
+            searches.append((full["surname"], True))
+        for needle, whole_word in searches:
+            pos = text.find(needle)
+            while pos >= 0:
+                end = pos + len(needle)
+                i = bisect.bisect_left(taken, (pos, -1))
+                clear = not ((i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > pos))
+                if clear and whole_word:
+                    clear = not (text[pos - 1:pos].isalpha() or text[end:end + 1].isalpha())
+                if clear:
+                    extra.append(Candidate(c.rule, pos, end, needle, c.category, c.confidence * 0.95, c.style,
+                                           c.width, c.why + ("the same value is found elsewhere in the document",)))
+                pos = text.find(needle, end)
     return cands + extra
 
 

@@ -224,6 +224,7 @@ class Gate:
 
         options = re2.Options()
         options.max_mem = 256 << 20
+        options.log_errors = False  # a gate RE2 cannot read falls back quietly (see below)
         self._set = re2.Set.SearchSet(options)
         index: dict[int, int] = {}
         parts: list[str] = []

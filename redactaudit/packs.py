@@ -70,6 +70,7 @@ class Re2Pattern:
         options.case_sensitive = not flags & regex.IGNORECASE
         options.dot_nl = bool(flags & regex.DOTALL)
         options.max_mem = 64 << 20
+        options.log_errors = False  # a bad pattern is reported once, as a pack error, not on stderr too
         self._p = re2.compile(pattern.encode("utf-8"), options)
         self.pattern = pattern
         self.flags = flags
@@ -417,7 +418,9 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
     except regex.error as exc:
         raise _fail(source, rid, f"bad regex: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - re2 raises its own error type for what it cannot do
-        raise _fail(source, rid, f"engine re2 cannot compile it (no lookaround, no backreferences): {exc}") from None
+        why = exc.args[0] if exc.args else exc
+        why = why.decode("utf-8", "replace") if isinstance(why, bytes) else why
+        raise _fail(source, rid, f"engine re2 cannot compile it (no lookaround, no backreferences): {why}") from None
     if next(iter(pattern.finditer("")), None) is not None:
         raise _fail(source, rid, "regex matches the empty string")
     validators = _strings(raw.get("validators"), source, rid, "validators")

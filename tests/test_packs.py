@@ -115,3 +115,20 @@ def test_a_gate_must_be_readable_by_re2():
     bad = GOOD.replace("message: ticket number", "message: ticket number\n    gate: '(?<=x)TICKET'")
     with pytest.raises(PackError, match="mine.yaml:mine.ticket: gate is not a pattern RE2 can read"):
         parse_pack(bad, "mine.yaml")
+
+
+def test_a_pattern_re2_cannot_read_is_one_clean_line(tmp_path):
+    import subprocess
+    import sys
+
+    pack = tmp_path / "bad.yaml"
+    pack.write_text("pack: bad\nrules:\n  - id: bad.x\n    kind: leak\n    category: person\n    engine: re2\n"
+                    "    regex: '(?!a)b'\n    severity: error\n    message: m\n", encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "redactaudit", "scan", str(empty), "--pack", str(pack)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"redactaudit: error: {pack}:bad.x: engine re2 cannot compile it (no lookaround, no backreferences): "
+        "invalid perl operator: (?!"]

@@ -144,3 +144,16 @@ def test_masks_beside_emphasis_stay_masks(ruleset):
 def test_a_word_filter_does_not_make_a_document_anonymized(ruleset):
     text = "大家对此****以为常。全村共有187户。"
     assert [(f.rule, f.severity.value) for f in detect(make_doc(text), ruleset)] == [("figures-zh.count", "info")]
+
+
+def test_an_english_surname_alone_after_the_full_name(ruleset):
+    text = "The report by Dana Whitfield was filed. Whitfield's account differs; Mr. Pryce's lawyer replied."
+    leaks = found(text, ruleset, "leak")
+    assert (*span(text, "Dana Whitfield"), "Dana Whitfield") in [f[1:] for f in leaks]
+    assert (text.index("Whitfield's"), text.index("Whitfield's") + 9, "Whitfield") in [f[1:] for f in leaks]
+    assert ("names-en.honorific", *span(text, "Pryce"), "Pryce") in leaks
+
+
+def test_a_surname_inside_a_longer_word_is_not_propagated(ruleset):
+    text = "Dear Ms. Carla Ward,\nthe Wardrobe was delivered."
+    assert [f[3] for f in found(text, ruleset, "leak")] == ["Carla Ward"]
