@@ -161,7 +161,7 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
     include = options.include or config.include
     exclude = options.exclude + config.exclude
     for display, data in contents:
-        if exclude and _path_excluded(display, exclude):
+        if (exclude and _path_excluded(display, exclude)) or (include and not _path_excluded(display, include)):
             continue
         if isinstance(data, str):
             skipped.append(Skipped(display, data))

@@ -12,6 +12,7 @@ past a rule, or cut by a line break, is found, and spans map back to the origina
 from __future__ import annotations
 
 import bisect
+import itertools
 import time
 from dataclasses import dataclass, replace
 from typing import Any, Iterator
@@ -102,7 +103,7 @@ def infer_category(text: str, start: int, end: int, infer: Inference, value: str
             category = cues.get(before[-size:])
             if category:
                 return category, f"{before[-size:]!r} before"
-    if _EN_COUNT.match(text, end):
+    if _EN_COUNT.match(text, end, end + 40):  # bounded: an open end makes the engine read to the end
         return "number", "an English plural noun after"
     return "unknown", ""
 
@@ -142,50 +143,71 @@ def context_verdict(rule: Rule, text: str, start: int, end: int) -> tuple[bool, 
     return True, confidence, tuple(why)
 
 
-OVERRUN = 256  # characters a rule may read past the end of the region it runs in
+OVERRUN = 256  # characters a match that starts in a region may run past its end
+NEAR_END = 8  # a match that ends this close to a region's end may have been cut there
 
 
-def _next_to_a_word(rule: Rule, text: str, start: int, end: int) -> bool:
-    """Whether a word of the rule's `neighbours` lists stands right before or right after a match."""
-    before_sizes, after_sizes = rule.near_sizes
-    return (any(text[end:end + n] in rule.near_after for n in after_sizes)
-            or any(text[max(0, start - n):start] in rule.near_before for n in before_sizes))
+def _unclipped(rule: Rule, text: str, data: bytes, region: Region, found: Iterator, timeout: float | None
+               ) -> Iterator:
+    """The matches of a search that stopped at a region's end, with one that ends near that end
+    matched again from its start over up to OVERRUN more characters: a value that starts in the
+    region may run past it (a card number after the sentence's last 32 characters). Matches the
+    longer one covers are dropped. Only matches near the end are searched again: linear."""
+    covered = -1
+    reach = min(len(text), region.end + OVERRUN)
+    for m in found:
+        start, end = m.span()
+        if start < covered:
+            continue
+        if end >= region.end - NEAR_END:
+            if isinstance(rule.pattern, Re2Pattern):
+                byte_start = region.byte_start + len(text[region.start:start].encode("utf-8", "surrogatepass"))
+                byte_reach = region.byte_end + len(text[region.end:reach].encode("utf-8", "surrogatepass"))
+                again = rule.pattern.finditer(text, start, reach, data=data, byte_pos=byte_start, byte_endpos=byte_reach)
+            else:
+                again = rule.pattern.finditer(text, start, reach, timeout=timeout)
+            longer = next(iter(again), None)
+            if longer is not None and longer.span()[0] == start and longer.span()[1] > end:
+                m, covered = longer, longer.span()[1]
+        yield m
+
+
+def _beside_a_word(rule: Rule, text: str, start: int, end: int) -> bool:
+    """Whether a word of the rule's reject.after_word lists stands right before a match, or one of
+    its reject.before_word lists right after it."""
+    before_sizes, after_sizes = rule.beside_sizes
+    return (any(text[end:end + n] in rule.beside_after for n in after_sizes)
+            or any(text[max(0, start - n):start] in rule.beside_before for n in before_sizes))
 
 
 def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None = DEFAULT_TIMEOUT,
                region: Region | None = None, data: bytes = b"", progress: list[int] | None = None
                ) -> Iterator[Candidate]:
     """Every accepted match of one rule in `text`, or in one region of it (`data` is the text's
-    UTF-8; raises TimeoutError past `timeout`). A match that runs into the end of a region that is
-    not the end of the text may be cut short there, so it is left to the next region.
+    UTF-8; raises TimeoutError past `timeout`). A match that ends near the end of a region that is
+    not the end of the text is matched again over more text (`_unclipped`); one that still runs to
+    the end of what was read is left to the next region.
     `progress[0]` follows the end of the last match, accepted or not (where the engine would
     search next)."""
-    starts_before = len(text)
     if region is None:
         found = rule.pattern.finditer(text, timeout=timeout)
         limit = -1
     else:
-        # A value that starts in the region may run past its end (a card number after the
-        # sentence's last 32 characters): the engine reads up to OVERRUN characters further, and
-        # only matches that start inside the region are taken here.
-        end, byte_end = region.end, region.byte_end
-        if end < len(text):
-            starts_before = end
-            end = min(len(text), end + OVERRUN)
-            byte_end += len(text[region.end:end].encode("utf-8", "surrogatepass"))
-        limit = end if end < len(text) else -1
+        limit = region.end if region.end < len(text) else -1
         if isinstance(rule.pattern, Re2Pattern):
-            found = rule.pattern.finditer(text, region.start, end, data=data,
-                                          byte_pos=region.byte_start, byte_endpos=byte_end)
+            found = rule.pattern.finditer(text, region.start, region.end, data=data,
+                                          byte_pos=region.byte_start, byte_endpos=region.byte_end)
         else:
-            found = rule.pattern.finditer(text, region.start, end, timeout=timeout)
+            found = rule.pattern.finditer(text, region.start, region.end, timeout=timeout)
+        if limit >= 0:
+            found, limit = _unclipped(rule, text, data, region, found, timeout), min(len(text), limit + OVERRUN)
+            limit = limit if limit < len(text) else -1
     has_value, rejects, checks = rule.value_group, rule.reject_groups, rule.checks
     if checks:
-        found = validated(rule, text, found, len(text) if region is None else end, limit, timeout, progress)
+        found = validated(rule, text, found, len(text) if region is None else min(len(text), region.end + OVERRUN),
+                          limit, timeout, progress)
     for m in found:
-        match_start, match_end = m.span()
-        if match_start >= starts_before:
-            break  # the next region's
+        match_end = m.span()[1]
         if match_end == limit:
             continue
         if progress is not None:
@@ -202,7 +224,7 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
         if rule.reject_straddle and (text[max(0, start - 1):start + 1] in rule.reject_straddle
                                      or text[end - 1:end + 1] in rule.reject_straddle):
             continue
-        if (rule.near_before or rule.near_after) and not _next_to_a_word(rule, text, start, end):
+        if (rule.beside_before or rule.beside_after) and _beside_a_word(rule, text, start, end):
             continue
         ok, confidence, why = context_verdict(rule, text, start, end)
         if not ok:
@@ -274,6 +296,23 @@ def shorter_match(rule: Rule, text: str, m: Any, start: int, end: int, timeout: 
         if (n.span("value") if has_value else n.span()) == (start, cut) and all(c(text[start:cut]) for c in checks):
             return n
     return None
+
+
+def without_markup(cands: list[Candidate]) -> list[Candidate]:
+    """Masks that markup overlaps (emphasis, a censor's X) are no masks; markup itself is never
+    reported, and never hides a leak."""
+    marks = sorted((c.start, c.end) for c in cands if c.rule.kind is Kind.MARKUP)
+    if not marks:
+        return cands
+    starts = [m[0] for m in marks]
+    reach = list(itertools.accumulate((m[1] for m in marks), max))  # furthest end among marks so far
+
+    def marked(c: Candidate) -> bool:
+        i = bisect.bisect_left(starts, c.end)  # marks that start before the candidate ends
+        return i > 0 and reach[i - 1] > c.start
+
+    return [c for c in cands if c.rule.kind is not Kind.MARKUP
+            and not (c.rule.kind is Kind.PLACEHOLDER and marked(c))]
 
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
@@ -409,6 +448,7 @@ PROPAGATED = ("person", "place", "org", "address")
 
 
 # An English full name: its last word is the surname that later mentions use (Whitfield's account).
+_SENTENCE_START = regex.compile(r"(?:^|[.!?:;]\s{1,2}|\n\s{0,2})$")
 _EN_FULL_NAME = regex.compile(r"[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?P<surname>[A-Z][a-z]{2,}(?:[-'’][A-Z][a-z]+)?)")
 
 
@@ -437,8 +477,10 @@ def propagate(cands: list[Candidate], text: str) -> list[Candidate]:
                 end = pos + len(needle)
                 i = bisect.bisect_left(taken, (pos, -1))
                 clear = not ((i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > pos))
-                if clear and whole_word:
-                    clear = not (text[pos - 1:pos].isalpha() or text[end:end + 1].isalpha())
+                if clear and whole_word:  # a word; starting a sentence only as a possessive (Young people …)
+                    clear = not (text[pos - 1:pos].isalpha() or text[end:end + 1].isalpha()
+                                 or (_SENTENCE_START.search(text, max(0, pos - 3), pos)
+                                     and text[end:end + 2] not in ("'s", "’s")))
                 if clear:
                     extra.append(Candidate(c.rule, pos, end, needle, c.category, c.confidence * 0.95, c.style,
                                            c.width, c.why + ("the same value is found elsewhere in the document",)))
@@ -473,9 +515,9 @@ def categories_from_lists(cands: list[Candidate], text: str) -> list[Candidate]:
 
 def detect(document: Document, ruleset: Ruleset, *, timeout: float | None = DEFAULT_TIMEOUT,
            errors: list[FileError] | None = None) -> list[Finding]:
-    resolved = resolve_overlaps(propagate(candidates(document, ruleset, timeout=timeout, errors=errors),
-                                          document.text))
-    kept = categories_from_lists([c for c in resolved if c.rule.kind is not Kind.MARKUP], document.text)
+    resolved = resolve_overlaps(propagate(without_markup(
+        candidates(document, ruleset, timeout=timeout, errors=errors)), document.text))
+    kept = categories_from_lists(resolved, document.text)
     index = LineIndex(document.text)
     masked = ", ".join(sorted({c.category for c in kept
                                if c.rule.kind is Kind.PLACEHOLDER and c.category not in DIRECT_CATEGORIES}))

@@ -357,6 +357,16 @@ class View:
             lo, i = lo + 1, i + 1
         return lo
 
+    @staticmethod
+    def cut(text: str, removed: list[int] | tuple[int, ...]) -> "View":
+        """The view of `text` without the characters at the sorted offsets `removed`."""
+        parts, last = [], 0
+        for off in removed:
+            parts.append(text[last:off])
+            last = off + 1
+        parts.append(text[last:])
+        return View("".join(parts), tuple(removed))
+
     def span_to_source(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:
             s = self.to_source(start)
@@ -394,9 +404,4 @@ def unwrap(text: str) -> View | None:
         pos += len(line)
     if not removed:
         return None
-    parts, last = [], 0
-    for off in removed:
-        parts.append(text[last:off])
-        last = off + 1
-    parts.append(text[last:])
-    return View("".join(parts), tuple(removed))
+    return View.cut(text, removed)

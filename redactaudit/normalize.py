@@ -14,7 +14,8 @@ What is folded, one character for one (so offsets move only where characters are
 - runs of seven or more Chinese digit numerals (`一三八一二三四五六七八`, `幺`, `〇`) to digits:
   shorter runs are years and counts, which the figure rules read as they are;
 and dropped: format characters (Cf: zero-width spaces and joiners, direction marks, soft
-hyphens, word joiners, the BOM) wherever they stand.
+hyphens, word joiners, the BOM, tag characters), the combining grapheme joiner and variation
+selectors, wherever they stand.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from .documents import View, unwrap
 _NUMERAL_DIGITS = {"〇": "0", "零": "0", "幺": "1", "一": "1", "二": "2", "三": "3", "四": "4",
                    "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 # A run that holds a digit above one: seven 〇 in a row are a mask, not a number.
-_NUMERAL_RUN = "(?=[〇零幺一]*[二三四五六七八九])[〇零幺一二三四五六七八九]{7,}"
+# Invisible characters inside the run (一三八\u200b一二…) stay in it: they are dropped afterwards.
+_INVISIBLE = "\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+_NUMERAL_RUN = f"(?=[〇零幺一{_INVISIBLE}]*[二三四五六七八九])[〇零幺一二三四五六七八九{_INVISIBLE}]{{7,}}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,9 @@ def build_fold() -> Fold:
         keep[ord(trad)] = simp
     # Format characters no reader sees; the Arabic number signs stand before digits and show.
     dropped = "".join(c for c in regex.findall(r"\p{Cf}", everything) if not 0x600 <= ord(c) <= 0x605 and c != "\u06dd")
+    # Beyond U+1FFFF and outside Cf, still invisible: tag characters, the combining grapheme joiner,
+    # variation selectors.
+    dropped += "".join(map(chr, (*range(0xE0000, 0xE0080), 0x034F, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))))
     drop_class = "[" + "".join(re.escape(c) for c in dropped) + "]"
     cls = "[" + "".join(re.escape(chr(c)) for c in sorted(keep)) + "".join(re.escape(c) for c in dropped) + "]"
     return Fold(keep=keep, trigger=_search(f"{cls}|[〇零幺一二三四五六七八九]{{7}}"),
@@ -101,14 +107,17 @@ def build_fold() -> Fold:
 
 
 def _digits(m: "regex.Match") -> str:
-    return "".join(_NUMERAL_DIGITS[c] for c in m.group())
+    return "".join(_NUMERAL_DIGITS.get(c, c) for c in m.group())  # dropped characters stay (dropped later)
 
 
 def fold_text(text: str, fold: Fold) -> tuple[str, list[int]] | None:
     """The text with every character folded (same length) and the offsets of characters to drop;
     None when nothing folds."""
-    if fold.trigger.search(text) is None:
-        return None
+    try:
+        if fold.trigger.search(text) is None:
+            return None
+    except UnicodeEncodeError:  # a lone surrogate (text decoded with surrogateescape): fold it anyway
+        pass
     same = fold.numerals.sub(_digits, text).translate(fold.keep)
     dropped = [m.start() for m in fold.drop_re.finditer(text)]
     return None if same == text and not dropped else (same, dropped)
@@ -123,11 +132,4 @@ def matching_view(text: str, fold: Fold | None) -> View | None:
         return wrapped
     same, dropped = folded
     removed = sorted(set(dropped).union(wrapped.removed)) if wrapped else dropped
-    if not removed:
-        return View(same, ())
-    parts, last = [], 0
-    for off in removed:
-        parts.append(same[last:off])
-        last = off + 1
-    parts.append(same[last:])
-    return View("".join(parts), tuple(removed))
+    return View.cut(same, removed)

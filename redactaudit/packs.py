@@ -31,8 +31,8 @@ CATEGORIES = frozenset(
 STYLES = frozenset("asterisk x-run times mou circle square block label partial".split())
 _RULE_KEYS = {"id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",
               "confidence", "message", "examples", "priority", "description", "requires", "reject",
-              "severity_if_unmasked", "when_masked", "engine", "gate", "neighbours"}
-_REJECT_KEYS = {"lists", "words", "prefix", "straddle"}
+              "severity_if_unmasked", "when_masked", "engine", "gate"}
+_REJECT_KEYS = {"lists", "words", "prefix", "straddle", "after_word", "before_word"}
 _CONTEXT_KEYS = {"window", "require", "require_before", "require_after", "suppress", "suppress_before",
                  "suppress_after", "boost"}
 _PACK_KEYS = {"pack", "description", "rules", "infer", "enabled", "vars"}
@@ -158,10 +158,10 @@ class Rule:
     reject_prefix: int = 0
     # Words a match must not cut through: the character before + its first, its last + the one after.
     reject_straddle: frozenset[str] = frozenset()
-    # Keep a match only where a word of one of these lists stands right before it or right after it
-    # (asterisks with an idiom's other three characters: a word filter). Empty: no such test.
-    near_before: frozenset[str] = frozenset()
-    near_after: frozenset[str] = frozenset()
+    # Drop a match that stands right after a word of `beside_before` or right before one of
+    # `beside_after` (asterisks with an idiom's other three characters are a word filter).
+    beside_before: frozenset[str] = frozenset()
+    beside_after: frozenset[str] = frozenset()
     # Quasi-identifiers (places, figures): their severity when the document masks nothing at all.
     severity_if_unmasked: Severity | None = None
     # Run only in a document that masks one of these categories somewhere (costly or noisy rules).
@@ -176,11 +176,11 @@ class Rule:
     checks: tuple = field(init=False, repr=False, compare=False)
     why: tuple[str, ...] = field(init=False, repr=False, compare=False)  # the reasons every match has
     has_context: bool = field(init=False, repr=False, compare=False)
-    near_sizes: tuple[tuple[int, ...], tuple[int, ...]] = field(init=False, repr=False, compare=False)
+    beside_sizes: tuple[tuple[int, ...], tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "near_sizes", (tuple(sorted({len(w) for w in self.near_before})),
-                                                tuple(sorted({len(w) for w in self.near_after}))))
+        object.__setattr__(self, "beside_sizes", (tuple(sorted({len(w) for w in self.beside_before})),
+                                                  tuple(sorted({len(w) for w in self.beside_after}))))
         groups = getattr(self.pattern, "groupindex", {})
         object.__setattr__(self, "value_group", "value" in groups)
         object.__setattr__(self, "reject_groups", tuple(g for g in groups if g.startswith("reject")))
@@ -323,44 +323,31 @@ def _context(value: Any, source: str, where: str) -> Context:
 _VAR = regex.compile(r"\{\{([A-Z][A-Z0-9_]*)\}\}")
 
 
-def _reject(value: Any, source: str, rid: str, lists: "WordLists") -> tuple[frozenset[str], int, frozenset[str]]:
-    if value is None:
-        return frozenset(), 0, frozenset()
-    if not isinstance(value, dict) or set(value) - _REJECT_KEYS:
-        raise _fail(source, rid, "reject takes lists, words, prefix and straddle")
-    words = set(_strings(value.get("words"), source, rid, "reject.words"))
-    for name in _strings(value.get("lists"), source, rid, "reject.lists"):
+def _word_lists(value: Any, source: str, rid: str, key: str, lists: "WordLists") -> frozenset[str]:
+    words: set[str] = set()
+    for name in _strings(value, source, rid, key):
         try:
             words |= lists.get(name)
         except KeyError:
             raise _fail(source, rid, f"unknown word list {name!r} (known: {', '.join(lists.names())})") from None
+    return frozenset(words)
+
+
+def _reject(value: Any, source: str, rid: str, lists: "WordLists") -> dict[str, Any]:
+    """The Rule fields of a `reject:` entry."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or set(value) - _REJECT_KEYS:
+        raise _fail(source, rid, "reject takes lists, words, prefix, straddle, after_word and before_word")
+    words = set(_strings(value.get("words"), source, rid, "reject.words"))
+    words |= _word_lists(value.get("lists"), source, rid, "reject.lists", lists)
     prefix = value.get("prefix", 0)
     if not isinstance(prefix, int) or prefix < 0:
         raise _fail(source, rid, "reject.prefix must be a whole number of characters")
-    straddle: set[str] = set()
-    for name in _strings(value.get("straddle"), source, rid, "reject.straddle"):
-        try:
-            straddle |= lists.get(name)
-        except KeyError:
-            raise _fail(source, rid, f"unknown word list {name!r} (known: {', '.join(lists.names())})") from None
-    return frozenset(words), prefix, frozenset(straddle)
-
-
-def _neighbours(value: Any, source: str, rid: str, lists: "WordLists") -> tuple[frozenset[str], frozenset[str]]:
-    if value is None:
-        return frozenset(), frozenset()
-    if not isinstance(value, dict) or not value or set(value) - {"before", "after"}:
-        raise _fail(source, rid, "neighbours takes before and after (word lists)")
-    sides = []
-    for side in ("before", "after"):
-        words: set[str] = set()
-        for name in _strings(value.get(side), source, rid, f"neighbours.{side}"):
-            try:
-                words |= lists.get(name)
-            except KeyError:
-                raise _fail(source, rid, f"unknown word list {name!r} (known: {', '.join(lists.names())})") from None
-        sides.append(frozenset(words))
-    return sides[0], sides[1]
+    return {"reject_words": frozenset(words), "reject_prefix": prefix,
+            "reject_straddle": _word_lists(value.get("straddle"), source, rid, "reject.straddle", lists),
+            "beside_before": _word_lists(value.get("after_word"), source, rid, "reject.after_word", lists),
+            "beside_after": _word_lists(value.get("before_word"), source, rid, "reject.before_word", lists)}
 
 
 def _expand(pattern: str, variables: dict[str, str], source: str, rid: str) -> str:
@@ -438,8 +425,7 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         unmasked = Severity.parse(str(unmasked)) if unmasked is not None else None
     except ValueError as exc:
         raise _fail(source, rid, f"severity_if_unmasked: {exc}") from None
-    reject_words, reject_prefix, reject_straddle = _reject(raw.get("reject"), source, rid, lists)
-    near_before, near_after = _neighbours(raw.get("neighbours"), source, rid, lists)
+    rejects = _reject(raw.get("reject"), source, rid, lists)
     when_masked = _strings(raw.get("when_masked"), source, rid, "when_masked")
     gate = raw.get("gate")
     if gate is not None and (not isinstance(gate, str) or not gate):
@@ -468,8 +454,7 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         priority=priority, matches=matches,
         nomatches=_examples(examples.get("nomatch"), source, rid, "nomatch"), builtin=builtin,
         requires=_strings(raw.get("requires"), source, rid, "requires"),
-        reject_words=reject_words, reject_prefix=reject_prefix, reject_straddle=reject_straddle,
-        near_before=near_before, near_after=near_after,
+        **rejects,
         severity_if_unmasked=unmasked,
         when_masked=when_masked, gate=gate,
     )
@@ -612,4 +597,4 @@ def build_ruleset(packs: tuple[Pack, ...], *, enable: tuple[str, ...] | None = N
     infer = Inference(tuple(sorted(after, key=key)), tuple(sorted(before, key=key)),
                       tuple(sorted(labels, key=key)), window, tuple(examples))
     return Ruleset(rules=tuple(rules), infer=infer, packs=tuple(p.name for p in chosen),
-                   gate=make_gate(tuple(rules)) if gated else None, fold=build_fold() if gated else None)
+                   gate=make_gate(tuple(rules)) if gated else None, fold=build_fold())

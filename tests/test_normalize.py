@@ -59,3 +59,13 @@ def test_the_view_maps_dropped_characters_back(fold):
 
 def test_simplified_text_and_masks_are_left_alone(fold):
     assert matching_view("二〇二四年，于是乾隆年间的○○○○○○○同志", fold) is None
+
+
+def test_chinese_numerals_with_an_invisible_character_inside(ruleset):
+    text = "电话一三八\u200b一二三四五六七八"
+    assert leaks(text, ruleset) == [("identifiers.cn-mobile", 2, 14, "一三八\u200b一二三四五六七八")]
+
+
+def test_tag_characters_inside_a_phone(ruleset):
+    text = "手机138\U000E00201234\U000E00205678"
+    assert leaks(text, ruleset) == [("identifiers.cn-mobile", 2, 15, "138\U000E00201234\U000E00205678")]

@@ -157,3 +157,40 @@ def test_an_english_surname_alone_after_the_full_name(ruleset):
 def test_a_surname_inside_a_longer_word_is_not_propagated(ruleset):
     text = "Dear Ms. Carla Ward,\nthe Wardrobe was delivered."
     assert [f[3] for f in found(text, ruleset, "leak")] == ["Carla Ward"]
+
+
+def test_a_surname_starting_a_sentence_is_not_propagated(ruleset):
+    text = "Officer Dana Young took the call. Young people attended the hearing."
+    assert [f[3] for f in found(text, ruleset, "leak")] == ["Dana Young"]
+
+
+def test_markup_never_hides_a_leak(ruleset):
+    text = "请联系**张伟，电话13812345678**。"
+    assert ("identifiers.cn-mobile", *span(text, "13812345678"), "13812345678") in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text, masks", [
+    ("申请人**、被申请人**。", 2), ("联系人**，电话**。", 2), ("上诉人**不服一审判决，上诉人**，", 2)])
+def test_masks_in_a_sentence_are_not_taken_for_emphasis(ruleset, text, masks):
+    assert len(found(text, ruleset, "placeholder")) == masks
+
+
+@pytest.mark.parametrize("text", ["县委书记向大家通报了情况。", "书记常抓不懈。", "在经济技术开发区建设中", "在职业技术学校就读"])
+def test_words_after_a_title_or_inside_a_word_are_no_names_or_places(ruleset, text):
+    assert found(text, ruleset, "leak") == []
+
+
+def test_a_term_of_years_is_no_year_where_years_are_masked(ruleset):
+    text = "20XX年工作总结。被告人判处有期徒刑10年，租赁期限为20年。"
+    assert [f for f in found(text, ruleset, "leak") if f[0] == "figures-zh.year-when-masked"] == []
+
+
+def test_a_lone_surrogate_does_not_stop_detection(ruleset):
+    text = "原告陳明輝，男，\udcff住址不详。"
+    assert ("names-zh.role-name", 2, 5, "陳明輝") in found(text, ruleset, "leak")
+
+
+def test_a_count_after_many_masks_stays_linear(ruleset):
+    # Each mask once read the text to its end to look for an English plural after it.
+    text = "*中" * 20000
+    assert len(found(text, ruleset, "placeholder")) == 20000
