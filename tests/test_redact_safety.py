@@ -358,3 +358,17 @@ def test_a_backup_folder_made_for_a_nested_file_is_private_all_the_way(tmp_path)
     backup = docs / ".redactaudit-backup"
     for folder in (backup, backup / "a", backup / "a" / "b"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_redact_a_file_name_that_is_not_utf8(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    name = os.fsencode(src) + b"/caf\xe9.txt"
+    with open(name, "wb") as fh:
+        fh.write(NOTICE.encode("utf-8"))
+    log = tmp_path / "log.jsonl"
+    res = run("redact", str(src), "--out", str(tmp_path / "o"), "--log", str(log))
+    assert res.exit_code == 0, res.stderr
+    assert files_under(tmp_path / "o") == [os.fsdecode(b"caf\xe9.txt")]
+    written = [r for r in journal(log) if r["event"] == "written"]
+    assert [Path(r["path"]).name for r in written] == ["caf\\xe9.txt"]

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from ..documents import LineIndex
 from ..identity import hash_key, keyed_hash, normalise_value
-from .common import masked_token, tool_info
+from .common import masked_token, shown_path, tool_info
 
 
 def _edit_records(item, key: bytes) -> list[dict]:
@@ -64,7 +64,18 @@ def journal_line(event: str, item=None, *, policy: str = "", mode: str = "") -> 
                   "errors": whole["errors"]}
     else:
         record = {"event": event}
-    return json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n"
+    return json.dumps(_shown_paths(record), ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _shown_paths(value):
+    """A record with every path and output written as reports write them (a file name that is
+    not UTF-8 as \\xNN): the log must not fail to encode."""
+    if isinstance(value, dict):
+        return {k: (shown_path(v) if k in ("path", "output") and isinstance(v, str) else _shown_paths(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shown_paths(v) for v in value]
+    return value
 
 
 def write_log(result, out: TextIO) -> None:
