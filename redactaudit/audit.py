@@ -8,7 +8,6 @@ decides their order and is the only one that writes files.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import stat
 import time
@@ -19,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 from .config import Config, ConfigError
 from .consistency import VALUE_RULES, check_document, cross_document
 from .detect import detect
-from .documents import DEFAULT_MAX_BYTES, encode_text, load_bytes, load_file, walk_paths
+from .documents import DEFAULT_MAX_BYTES, encode_text, load_bytes, load_file, path_matches, walk_paths
 from .filetypes import HEAD, container, sniff
 from .fsutil import BACKUP_DIR, TMP_PREFIX, atomic_write_bytes, remove_stale_temporaries
 from .gazetteer import WordLists
@@ -76,12 +75,7 @@ def _allowed(finding: Finding, config: Config, deadline: float | None = None, re
 
 
 def _path_allowed(path: str, config: Config) -> bool:
-    return any(fnmatch.fnmatchcase(path, g) or fnmatch.fnmatchcase(Path(path).name, g)
-               for g in config.allowlist.paths)
-
-
-def _path_excluded(path: str, globs: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(path, g) or fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], g) for g in globs)
+    return path_matches(path, config.allowlist.paths)
 
 
 def _public_figure(finding: Finding, text: str, figures: frozenset[str]) -> bool:
@@ -161,7 +155,7 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
     include = options.include or config.include
     exclude = options.exclude + config.exclude
     for display, data in contents:
-        if (exclude and _path_excluded(display, exclude)) or (include and not _path_excluded(display, include)):
+        if (exclude and path_matches(display, exclude)) or (include and not path_matches(display, include)):
             continue
         if isinstance(data, str):
             skipped.append(Skipped(display, data))

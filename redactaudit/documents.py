@@ -218,7 +218,8 @@ def file_kind(mode: int) -> str:
     return "special file"
 
 
-def _matches(rel: str, globs: Iterable[str]) -> bool:
+def path_matches(rel: str, globs: Iterable[str]) -> bool:
+    """Whether a glob matches the path (with '/') or its file name alone."""
     name = rel.rsplit("/", 1)[-1]
     return any(fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(name, g) for g in globs)
 
@@ -251,7 +252,7 @@ def walk_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
                             else f"cannot read: {exc.strerror or exc}")
             continue
         if not stat.S_ISDIR(st.st_mode):
-            if raw not in seen and not _matches(root.as_posix(), exclude):
+            if raw not in seen and not path_matches(root.as_posix(), exclude):
                 seen.add(raw)
                 if stat.S_ISREG(st.st_mode):
                     yield root, root.as_posix()
@@ -273,7 +274,7 @@ def walk_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
                 full = os.path.join(dirpath, name)
                 if os.path.islink(full):  # os.walk does not follow it: say so
                     dirnames.remove(name)
-                    if not (exclude and _matches(prefix + name, exclude)):
+                    if not (exclude and path_matches(prefix + name, exclude)):
                         yield Skipped(full.replace(os.sep, "/"), "symbolic link to a folder; not followed")
             for name in sorted(filenames):
                 full = os.path.join(dirpath, name)
@@ -281,9 +282,9 @@ def walk_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
                 display = full.replace(os.sep, "/")
                 if display in seen:
                     continue
-                if include and not _matches(rel, include):
+                if include and not path_matches(rel, include):
                     continue
-                if exclude and _matches(rel, exclude):
+                if exclude and path_matches(rel, exclude):
                     continue
                 seen.add(display)
                 try:
