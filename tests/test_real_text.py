@@ -194,3 +194,9 @@ def test_a_count_after_many_masks_stays_linear(ruleset):
     # Each mask once read the text to its end to look for an English plural after it.
     text = "*中" * 20000
     assert len(found(text, ruleset, "placeholder")) == 20000
+
+
+def test_the_court_and_its_officers_stay(ruleset):
+    text = ("公诉人：鲁明辉。审判长　李文军\n审判员　周建华\n人民陪审员　孙丽\n书记员　陈思远\n"
+            "原告冯某某，女，住某某县。")
+    assert [f for f in found(text, ruleset, "leak") if f[3] in ("鲁明辉", "李文军", "周建华", "孙丽", "陈思远")] == []
