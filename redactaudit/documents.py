@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .filetypes import HEAD, identify
 from .model import Document, FileError, Skipped
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -89,33 +90,12 @@ def looks_binary(head: bytes) -> bool:
     return b"\x00" in head
 
 
-# Formats known by their first bytes: such a file is listed as a binary file (a note), while bytes
-# that are neither text nor one of these are an error (nothing unknown passes unread).
-_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"), (b"%PDF-", "PDF document"), (b"PK\x03\x04", "ZIP archive or office document"),
-    (b"PK\x05\x06", "ZIP archive"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2 office document"),
-    (b"\x1f\x8b", "gzip archive"), (b"BZh", "bzip2 archive"), (b"\xfd7zXZ\x00", "xz archive"),
-    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"), (b"Rar!\x1a\x07", "RAR archive"), (b"\x28\xb5\x2f\xfd", "zstd archive"),
-    (b"\x7fELF", "ELF executable"), (b"MZ", "Windows executable"), (b"\xca\xfe\xba\xbe", "Java class or Mach-O"),
-    (b"\xcf\xfa\xed\xfe", "Mach-O executable"), (b"\xce\xfa\xed\xfe", "Mach-O executable"),
-    (b"\x00asm", "WebAssembly module"), (b"SQLite format 3\x00", "SQLite database"), (b"RIFF", "RIFF media"),
-    (b"ID3", "MP3 audio"), (b"OggS", "Ogg media"), (b"fLaC", "FLAC audio"), (b"\x1a\x45\xdf\xa3", "Matroska media"),
-    (b"II*\x00", "TIFF image"), (b"MM\x00*", "TIFF image"), (b"BM", "BMP image"), (b"\x00\x00\x01\x00", "icon"),
-    (b"wOFF", "WOFF font"), (b"wOF2", "WOFF2 font"), (b"OTTO", "OpenType font"), (b"\x00\x01\x00\x00", "TrueType font"),
-)
-
-
 def binary_type(data: bytes) -> str | None:
-    """The binary format a file's first bytes name ('PNG image'), or None."""
-    for magic, name in _MAGIC:
-        if data.startswith(magic):
-            return name
-    if data[4:8] == b"ftyp":
-        return "ISO media (MP4, MOV, HEIC)"
-    if data[257:262] == b"ustar":
-        return "tar archive"
-    return None
+    """The binary format a file's first bytes name ('PNG image'), or None. A file of a known format
+    is listed as a binary file (a note); bytes that are neither text nor one of these are an error
+    (nothing unknown passes unread)."""
+    found = identify(data[:HEAD])
+    return found[0] if found else None
 
 
 def _text_score(text: str) -> float:
