@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from redactaudit.audit import load_ruleset  # noqa: E402
 from redactaudit.config import Config  # noqa: E402
-from redactaudit.detect import detect  # noqa: E402
+from redactaudit.engine.detect import detect  # noqa: E402
 from redactaudit.model import Document, Kind  # noqa: E402
 
 HERE = Path(__file__).resolve().parent

@@ -16,16 +16,16 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .config import Config, ConfigError
-from .consistency import VALUE_RULES, check_document, cross_document
-from .detect import detect
+from .consistency.within import VALUE_RULES, check_document, cross_document
+from .engine.detect import detect
 from .documents import DEFAULT_MAX_BYTES, encode_text, load_bytes, load_file, path_matches, walk_paths
 from .filetypes import HEAD, container, sniff
 from .fsutil import BACKUP_DIR, TMP_PREFIX, atomic_write_bytes, remove_stale_temporaries
-from .gazetteer import WordLists
+from .engine.gazetteer import WordLists
 from .model import AuditResult, Document, DocumentReport, FileError, Finding, Kind, Severity, Skipped
-from .packs import Ruleset, build_ruleset, builtin_packs, load_pack_file
+from .engine.packs import Ruleset, build_ruleset, builtin_packs, load_pack_file
 from .policy import Policy
-from .redact import Edit, Pseudonyms, already_redacted, apply_edits, compose, kept_role, plan_edits
+from .redact.edits import Edit, Pseudonyms, already_redacted, apply_edits, compose, kept_role, plan_edits
 
 
 DOCUMENT_BUDGET = 60.0  # seconds all rules and allowlist regexes together may spend on one document

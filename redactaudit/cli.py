@@ -22,10 +22,10 @@ from . import gitfiles
 from .audit import (DOCUMENT_BUDGET, RedactError, RedactOptions, ScanOptions, audit, fails, load_ruleset,
                     redact as run_redact)
 from .config import Config, ConfigError, find_config, load_config
-from .detect import DEFAULT_TIMEOUT, check_examples
+from .engine.detect import DEFAULT_TIMEOUT, check_examples
 from .documents import DEFAULT_MAX_BYTES
 from .fsutil import BACKUP_DIR, atomic_write_text
-from .packs import PackError, build_ruleset, builtin_packs, load_pack_file
+from .engine.packs import PackError, build_ruleset, builtin_packs, load_pack_file
 from .policy import PolicyError, load_policy
 from .reporting import renderer
 

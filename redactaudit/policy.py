@@ -15,7 +15,7 @@ import yaml
 
 from .config import yaml_error
 from .model import Severity
-from .packs import CATEGORIES
+from .engine.packs import CATEGORIES
 
 ACTIONS = ("mask", "surname", "pseudonym", "partial", "generalize", "keep")
 _POLICY_KEYS = {"policy", "description", "threshold", "categories", "scope", "keep_after"}

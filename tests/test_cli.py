@@ -178,3 +178,25 @@ def test_inline_ignore_comments(tmp_path):
     report = json.loads(run("scan", str(doc), "-f", "json").stdout)
     assert [(f["rule"], f["line"]) for f in report["findings"]] == [("identifiers.cn-mobile", 4)]
     assert report["summary"]["allowlisted"] == 2
+
+
+def test_inline_ignore_counts_lines_as_findings_do_with_a_form_feed(tmp_path):
+    """pdftotext puts a form feed between pages: it does not end a line for findings, nor for ignores."""
+    doc = tmp_path / "a.txt"
+    doc.write_text("第一页\f第二页\n"
+                   "办公电话：13800001111 redactaudit: ignore\n"
+                   "值班手机：13912345678\n", encoding="utf-8")
+    report = json.loads(run("scan", str(doc), "-f", "json").stdout)
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [("identifiers.cn-mobile", 3)]
+
+
+def test_inline_ignore_may_name_the_rules_it_silences(tmp_path):
+    """`redactaudit: ignore[rule, ...]` silences those rules only, like `# noqa: E501`."""
+    doc = tmp_path / "a.txt"
+    doc.write_text("手机13800001111，邮箱chen@example.com <!-- redactaudit: ignore[identifiers.cn-mobile] -->\n"
+                   "# redactaudit: ignore-next-line[identifiers.email, names-zh.role-name]\n"
+                   "值班手机：13912345678\n", encoding="utf-8")
+    report = json.loads(run("scan", str(doc), "-f", "json").stdout)
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [
+        ("identifiers.email", 1), ("identifiers.cn-mobile", 3)]
+    assert report["summary"]["allowlisted"] == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redactaudit.detect import detect
+from redactaudit.engine.detect import detect
 from tests.conftest import make_doc, spans
 
 

@@ -401,7 +401,7 @@ def test_baseline_entry_without_path_is_exit_2_not_an_internal_error(clean, tmp_
 
 
 def test_copies_that_mask_differently_do_not_quote_what_a_partial_mask_keeps():
-    from redactaudit.consistency import _as_shown
+    from redactaudit.consistency.within import _as_shown
     from redactaudit.model import Finding, Kind, Severity
     mask = Finding(rule="placeholders.partial-mobile", kind=Kind.PLACEHOLDER, category="phone",
                    severity=Severity.INFO, path="a.txt", start=0, end=11, line=1, column=1, end_line=1,

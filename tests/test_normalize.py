@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from redactaudit.detect import detect
-from redactaudit.normalize import build_fold, matching_view
+from redactaudit.engine.detect import detect
+from redactaudit.engine.normalize import build_fold, matching_view
 from tests.conftest import make_doc
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from redactaudit.detect import check_examples
-from redactaudit.packs import PackError, build_ruleset, builtin_packs, parse_pack
+from redactaudit.engine.detect import check_examples
+from redactaudit.engine.packs import PackError, build_ruleset, builtin_packs, parse_pack
 
 PACKS = builtin_packs()
 RULES = [r for p in PACKS for r in p.rules]

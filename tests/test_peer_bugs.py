@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from redactaudit.detect import detect
+from redactaudit.engine.detect import detect
 from tests.conftest import make_doc
 
 
@@ -158,7 +158,7 @@ def test_shorter_values_on_a_long_line_stay_linear(ruleset):
     """Every match falls back and the search starts again after it: one line of 4,000 such
     values is found whole, gated or not, in one pass each (the test would take minutes if
     each restart searched from the start of the line)."""
-    from redactaudit.detect import candidates
+    from redactaudit.engine.detect import candidates
 
     text = "card 4012 8888 8888 1881 2024 " * 4000
     doc = make_doc(text)

@@ -23,7 +23,7 @@ from redactaudit.config import Config
 from redactaudit.documents import LineIndex
 from redactaudit.model import Document, Kind, Severity
 from redactaudit.policy import load_policy
-from redactaudit.redact import apply_edits
+from redactaudit.redact.edits import apply_edits
 from redactaudit.reporting import FORMATS, renderer
 from redactaudit.reporting.redaction import journal_line, render_diff, render_summary, write_log
 

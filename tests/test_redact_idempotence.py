@@ -10,7 +10,7 @@ import pytest
 from redactaudit.audit import RedactOptions, redact
 from redactaudit.config import Config
 from redactaudit.policy import load_policy
-from redactaudit.redact import apply_edits
+from redactaudit.redact.edits import apply_edits
 
 PRESETS = ("zh-gov", "zh-court", "en-basic")
 

@@ -9,9 +9,9 @@ import pytest
 
 from redactaudit.audit import load_documents, ScanOptions
 from redactaudit.config import Config
-from redactaudit.detect import candidates
-from redactaudit.gate import NotForRe2, locator, relax
-from redactaudit.packs import build_ruleset, builtin_packs, parse_pack
+from redactaudit.engine.detect import candidates
+from redactaudit.engine.gate import NotForRe2, locator, relax
+from redactaudit.engine.packs import build_ruleset, builtin_packs, parse_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -127,7 +127,7 @@ def test_gated_and_full_passes_agree_on_every_sample_and_fixture():
 
 def test_re2_scan_without_the_bindings_fast_call_gives_the_same_spans():
     re2 = pytest.importorskip("re2")
-    from redactaudit.gate import re2_scan
+    from redactaudit.engine.gate import re2_scan
 
     class Wrapper:  # the public API only, as a future binding might offer
         def __init__(self, p):

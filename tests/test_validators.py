@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from redactaudit import validators as v
+from redactaudit.engine import validators as v
 
 
 @pytest.mark.parametrize("value, ok", [

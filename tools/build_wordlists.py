@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from redactaudit.gazetteer import parse_loc_dat, short_name  # noqa: E402
+from redactaudit.engine.gazetteer import parse_loc_dat, short_name  # noqa: E402
 
 MIN_FREQ = 300
 # jieba tags many plain words as names (周密 nr, 高峰 nr, 石林 nr); a name-tagged word counts as

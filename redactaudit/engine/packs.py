@@ -17,10 +17,10 @@ import yaml
 
 from .gate import Gate, NotForRe2, locator, re2_scan
 from .gate import make_gate as build_gate
-from .config import yaml_error
+from ..config import yaml_error
 from .gazetteer import WordLists, trie_regex
 from .normalize import Fold, build_fold
-from .model import Kind, Severity
+from ..model import Kind, Severity
 from .validators import VALIDATORS
 
 BUILTIN_PACKAGE = "redactaudit.patterns"

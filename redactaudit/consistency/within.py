@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 
 import regex
 
-from .detect import MASK_CLASSES
-from .documents import LineIndex
-from .model import Document, Finding, Kind, Location, Severity
-from .reporting.common import partial_shape
+from ..engine.detect import MASK_CLASSES
+from ..documents import LineIndex
+from ..model import Document, Finding, Kind, Location, Severity
+from ..reporting.common import partial_shape
 
 # What a reader can count on: structured masks (138****5678) follow a format, labels ([NAME]) have
 # a fixed width by design, and an 'unknown' mask has no category to compare with.

@@ -30,7 +30,7 @@ from typing import Any
 
 import regex
 
-from .documents import View, unwrap
+from ..documents import View, unwrap
 
 _NUMERAL_DIGITS = {"〇": "0", "零": "0", "幺": "1", "一": "1", "二": "2", "三": "3", "四": "4",
                    "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}

@@ -19,9 +19,9 @@ from typing import Any, Iterator
 
 import regex
 
-from .documents import LineIndex, View
+from ..documents import LineIndex, View
 from .normalize import matching_view
-from .model import Document, FileError, Finding, Kind
+from ..model import Document, FileError, Finding, Kind
 from .gate import Gate, Region, whole
 from .packs import Inference, Re2Pattern, Rule, Ruleset, make_gate
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
-from .consistency import VALUE_RULES
-from .model import Document, Finding, Kind
-from .policy import Policy, Treatment
+from ..consistency.within import VALUE_RULES
+from ..model import Document, Finding, Kind
+from ..policy import Policy, Treatment
 
 _COMPOUND = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
              "夏侯", "令狐", "澹台", "端木", "南宫", "独孤", "西门", "呼延", "轩辕", "钟离")

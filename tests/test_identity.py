@@ -1,0 +1,74 @@
+"""One identity per finding: the fingerprint every output, the baseline and the redaction log carry."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from redactaudit.cli import app
+
+DOC = "值班员陈立新，手机13912345678，身份证号450103198505051239。\n刚才，**同志讲话，***同志主持。\n"
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def test_json_sarif_and_baseline_name_a_finding_by_one_fingerprint(tmp_path: Path):
+    doc = tmp_path / "a.txt"
+    doc.write_text(DOC, encoding="utf-8")
+    report = json.loads(run("scan", str(doc), "-f", "json").stdout)
+    sarif = json.loads(run("scan", str(doc), "-f", "sarif").stdout)
+    base = tmp_path / "base.json"
+    assert run("baseline", "create", str(doc), "-o", str(base)).exit_code == 0
+    from_json = sorted(f["fingerprint"] for f in report["findings"])
+    from_sarif = sorted(r["partialFingerprints"]["redactaudit/content/v1"] for r in sarif["runs"][0]["results"])
+    entries = json.loads(base.read_text(encoding="utf-8"))["entries"]
+    from_baseline = sorted(fp for e in entries for fp in [e["fingerprint"]] * e["count"])
+    assert from_json == from_sarif == from_baseline
+
+
+def test_the_redaction_log_names_an_edit_by_its_finding_fingerprint(tmp_path: Path):
+    doc = tmp_path / "a.txt"
+    doc.write_text(DOC, encoding="utf-8")
+    report = json.loads(run("scan", str(doc), "-f", "json").stdout)
+    log = tmp_path / "log.jsonl"
+    assert run("redact", str(doc), "--out", str(tmp_path / "out"), "--log", str(log)).exit_code == 0
+    written = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    edits = [e for rec in written if rec["event"] == "written" for e in rec["edits"]]
+    by_span = {(f["start"], f["end"]): f["fingerprint"] for f in report["findings"]}
+    phone = DOC.index("139")
+    assert [e["fingerprint"] for e in edits if e["start"] == phone] == [by_span[(phone, phone + 11)]]
+
+
+def test_a_baseline_of_the_first_format_still_accepts_its_findings(tmp_path: Path):
+    """Baselines written before the one identity (version 1: rule, category, path, value) load and apply."""
+    import hmac
+
+    from redactaudit.identity import DEFAULT_KEY, normalise_value
+
+    doc = tmp_path / "a.txt"
+    doc.write_text(DOC, encoding="utf-8")
+    report = json.loads(run("scan", str(doc), "-f", "json", "--show-values").stdout)
+
+    def old(*parts: str, length: int = 24) -> str:
+        return hmac.digest(DEFAULT_KEY, "\x1f".join(parts).encode(), "sha256").hex()[:length]
+
+    counts: dict = {}
+    for f in report["findings"]:
+        fp = old(f["rule"], f["category"], f["path"], normalise_value(f["value"]))
+        counts.setdefault(fp, [f["path"], f["rule"], f["category"], 0])[3] += 1
+    base = tmp_path / "old.json"
+    base.write_text(json.dumps({"version": 1, "key_check": old("redactaudit-baseline-key-check", length=16),
+                                "entries": [{"path": p, "rule": r, "category": c, "fingerprint": fp, "count": n}
+                                            for fp, (p, r, c, n) in counts.items()]}), encoding="utf-8")
+    res = run("scan", str(doc), "--baseline", str(base), "-f", "json")
+    assert res.exit_code == 0
+    assert json.loads(res.stdout)["findings"] == []
+    # `baseline update` rewrites it with today's fingerprints.
+    assert run("baseline", "update", str(doc), "-b", str(base)).exit_code == 0
+    entries = json.loads(base.read_text(encoding="utf-8"))["entries"]
+    assert sorted(e["fingerprint"] for e in entries for _ in range(e["count"])) == \
+        sorted(f["fingerprint"] for f in report["findings"])
