@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from redactaudit.consistency.within import cross_document  # noqa: E402
+from redactaudit.consistency import cross_document  # noqa: E402
 from redactaudit.model import Document, Finding, Kind, Severity  # noqa: E402
 
 SUBJECTS = ["全市", "全县", "各级党组织", "纪检监察机关", "各部门", "广大党员干部", "我们", "各乡镇"]

@@ -17,17 +17,14 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from . import baseline as baselines
-from . import gitfiles
-from .audit import (DOCUMENT_BUDGET, RedactError, RedactOptions, ScanOptions, audit, fails, load_ruleset,
-                    redact as run_redact)
-from .config import Config, ConfigError, find_config, load_config
-from .engine.detect import DEFAULT_TIMEOUT, check_examples
+from .audit import (DOCUMENT_BUDGET, RedactError, RedactOptions, ScanOptions, ScanRequest, UsageError,
+                    baseline_create as create_baseline, baseline_update as update_baseline,
+                    packs_check as check_packs, packs_listing, redact as run_redact, run_scan, setup)
 from .documents import DEFAULT_MAX_BYTES
 from .fsutil import BACKUP_DIR, atomic_write_text
-from .engine.packs import PackError, build_ruleset, builtin_packs, load_pack_file
+from .identity import hash_key
 from .policy import PolicyError, load_policy
-from .reporting import renderer
+from .reporting import FORMATS, ReportOptions, render
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Audit and enforce anonymization in text documents.")
@@ -37,12 +34,7 @@ baseline_app = typer.Typer(no_args_is_help=True, help="Accept today's findings s
 app.add_typer(baseline_app, name="baseline")
 
 
-class Format(str, Enum):
-    terminal = "terminal"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
-    markdown = "markdown"
+Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # the registry is the one list
 
 
 class FailOn(str, Enum):
@@ -55,24 +47,6 @@ class FailOn(str, Enum):
 def _die(message: str) -> "typer.Exit":
     typer.echo(f"redactaudit: error: {message}", err=True)
     return typer.Exit(2)
-
-
-def _config(path: Optional[Path]) -> Config:
-    if path is not None and not path.is_file():
-        raise ConfigError(f"{path}: no such config file")
-    return load_config(path if path is not None else find_config(Path.cwd()))
-
-
-def _setup(paths: List[str], config: Optional[Path], extra_packs: List[Path] = ()):
-    """Check the input paths exist, then load the config and the rules (exit 2 on any problem)."""
-    missing = [p for p in paths if p != "-" and not os.path.exists(p)]
-    if missing:
-        raise _die(f"no such file or folder: {', '.join(missing)}")
-    try:
-        cfg = _config(config)
-        return cfg, load_ruleset(cfg, [str(p) for p in extra_packs])
-    except (ConfigError, PackError) as exc:
-        raise _die(str(exc))
 
 
 def _emit(text: str, output: Optional[Path]) -> None:
@@ -134,50 +108,24 @@ def scan(
                                        "is listed as an error."),
 ) -> None:
     """Find every mask and every unmasked sensitive value."""
-    if not timeout > 0:
-        raise _die("--timeout must be a positive number of seconds")
-    cfg, ruleset = _setup(paths, config, pack)
+    options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding, max_bytes=max_bytes,
+                          skip_unreadable=skip_unreadable, timeout=timeout, key=hash_key())
+    request = ScanRequest(paths=tuple(paths), options=options, config=config, packs=tuple(map(str, pack)),
+                          baseline=baseline, changed_since=changed_since, staged=staged,
+                          fail_on=fail_on.value if fail_on else None)
     try:
-        accepted = baselines.load(baseline) if baseline is not None else None
-    except baselines.BaselineError as exc:
+        outcome = run_scan(request, read_stdin=sys.stdin.buffer.read)
+    except UsageError as exc:
         raise _die(str(exc))
-    use_stdin = "-" in paths
-    inputs = [p for p in paths if p != "-"]
-    contents: list = []
-    if changed_since is not None or staged:
-        if changed_since is not None and staged:
-            raise _die("--changed-since and --staged exclude each other")
-        try:
-            if staged:  # what the commit will hold: the index, not the working tree
-                contents, inputs = gitfiles.staged_contents(inputs), []
-            else:
-                inputs = gitfiles.within(gitfiles.changed_since(changed_since), inputs)
-        except gitfiles.GitError as exc:
-            raise _die(f"git: {exc}")
-        if not inputs and not contents and not use_stdin:
-            typer.echo("redactaudit: no changed files to scan", err=True)
-    if encoding:
-        try:
-            "".encode(encoding)
-        except LookupError:
-            raise _die(f"unknown encoding {encoding!r}")
-    stdin = sys.stdin.buffer.read() if use_stdin else None
-    options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
-                          max_bytes=max_bytes, skip_unreadable=skip_unreadable or cfg.skip_unreadable,
-                          timeout=timeout)
-    result = audit(inputs, ruleset, cfg, options, stdin=stdin, contents=contents)
-    if accepted is not None:
-        result = baselines.apply(result, accepted)
-    threshold = (fail_on.value if fail_on else None) or cfg.fail_on or "error"
-    failed = fails(result, threshold)
+    for note in outcome.notes:
+        typer.echo(f"redactaudit: {note}", err=True)
     buf = io.StringIO()
-    render = renderer(format.value)
-    extra = {"min_severity": min_severity.value if min_severity != FailOn.never else "error",
-             "color": None if output is None and sys.stdout.isatty() else False,
-             "rules_meta": {r.id: (r.message, r.kind.value, r.category, r.severity.value) for r in ruleset.rules}}
-    render(result, buf, show_values=show_values, fail_on=threshold, failed=failed, **extra)
+    render(format.value, outcome.result, buf, ReportOptions(
+        show_values=show_values, fail_on=outcome.threshold, failed=outcome.failed,
+        min_severity=min_severity.value if min_severity != FailOn.never else "error",
+        color=None if output is None and sys.stdout.isatty() else False, rules=outcome.rules))
     _emit(buf.getvalue(), output)
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(1 if outcome.failed else 0)
 
 
 @app.command()
@@ -213,10 +161,10 @@ def redact(
         raise _die("say where the redacted copies go: --out DIR, --in-place, or --dry-run")
     if backup_dir is not None and (not in_place or no_backup):
         raise _die("--backup-dir goes with --in-place (and not with --no-backup)")
-    cfg, ruleset = _setup(paths, config)
     try:
+        cfg, ruleset = setup(paths, config)
         chosen = load_policy(policy)
-    except PolicyError as exc:
+    except (UsageError, PolicyError) as exc:
         raise _die(str(exc))
     options = RedactOptions(out=out, in_place=in_place, backup=not no_backup, dry_run=dry_run, backup_dir=backup_dir)
     scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
@@ -275,11 +223,6 @@ class _Journal:
             self.fd = None
 
 
-def _baseline_result(paths: List[str], config: Optional[Path]):
-    cfg, ruleset = _setup(paths, config)
-    return audit(list(paths), ruleset, cfg, ScanOptions())
-
-
 @baseline_app.command("create")
 def baseline_create(
     paths: List[str] = typer.Argument(..., help="Files or folders, as you will pass them to scan."),
@@ -287,9 +230,11 @@ def baseline_create(
     config: Optional[Path] = typer.Option(None, "--config", "-c"),
 ) -> None:
     """Record every current finding as accepted."""
-    record = baselines.create(_baseline_result(paths, config))
-    _write(output, baselines.dumps(record))
-    typer.echo(f"{output}: {sum(e['count'] for e in record['entries'])} findings accepted", err=True)
+    try:
+        count = create_baseline(paths, config, output)
+    except UsageError as exc:
+        raise _die(str(exc))
+    typer.echo(f"{output}: {count} findings accepted", err=True)
 
 
 @baseline_app.command("update")
@@ -300,62 +245,32 @@ def baseline_update(
 ) -> None:
     """Rewrite a baseline from the current findings: new ones are accepted, stale ones dropped."""
     try:
-        old = baselines.load(baseline) if baseline.exists() else {"entries": []}
-    except baselines.BaselineError as exc:
+        change = update_baseline(paths, config, baseline)
+    except UsageError as exc:
         raise _die(str(exc))
-    record = baselines.create(_baseline_result(paths, config))
-    before = {e["fingerprint"] for e in old["entries"]}
-    after = {e["fingerprint"] for e in record["entries"]}
-    _write(baseline, baselines.dumps(record))
-    typer.echo(f"{baseline}: {len(after - before)} added, {len(before - after)} stale removed, "
-               f"{len(after & before)} kept", err=True)
+    typer.echo(f"{baseline}: {change.added} added, {change.removed} stale removed, {change.kept} kept", err=True)
 
 
 @packs_app.command("list")
 def packs_list(config: Optional[Path] = typer.Option(None, "--config", "-c")) -> None:
     """List the built-in packs and their rules."""
     try:
-        cfg = _config(config)
-        packs = builtin_packs() + tuple(load_pack_file(p) for p in cfg.extra_packs)
-        active = set(build_ruleset(packs, enable=cfg.packs, disable=cfg.disable_packs, gated=False).packs)
-    except (ConfigError, PackError) as exc:
+        lines = packs_listing(config)
+    except UsageError as exc:
         raise _die(str(exc))
-    for p in packs:
-        state = "on" if p.name in active else "off"
-        typer.echo(f"{p.name} [{state}] {p.source}: {len(p.rules)} rules")
-        for r in p.rules:
-            typer.echo(f"  {r.id}  {r.kind.value}/{r.category}  {r.severity.value}")
+    for line in lines:
+        typer.echo(line)
 
 
 @packs_app.command("check")
 def packs_check(files: List[Path] = typer.Argument(..., help="Pack files to validate.")) -> None:
     """Validate a pack: schema, regexes, validators, and every match/nomatch example."""
-    shipped = builtin_packs()
-    builtin = build_ruleset(shipped, gated=False)
-    problems: list[str] = []
-    for path in files:
-        try:
-            pack = load_pack_file(path)
-        except PackError as exc:
-            problems.append(str(exc))
-            continue
-        # A copy of a shipped pack is checked as itself; anything else must not reuse its names.
-        same = [p for p in shipped if p.name == pack.name]
-        if same and [r.id for r in same[0].rules] != [r.id for r in pack.rules]:
-            problems.append(f"{path}: pack name {pack.name!r} is a built-in pack's; pick another")
-        infer = builtin.infer if not pack.infer else build_ruleset(
-            tuple(p for p in shipped if p.name != pack.name) + (pack,), gated=False).infer
-        try:
-            found = check_examples(pack.rules, infer)
-        except TimeoutError:
-            found = [f"{path}: an example ran past the time limit of {DEFAULT_TIMEOUT:g} s on one rule: a regex "
-                     "of the pack runs away (write a tighter pattern, or use engine: re2)"]
-        problems += found
-        if not found:
-            typer.echo(f"{path}: {len(pack.rules)} rules, all examples agree")
+    passed, problems = check_packs(files)
+    for line in passed:
+        typer.echo(line)
+    for line in problems:
+        typer.echo(line, err=True)
     if problems:
-        for line in problems:
-            typer.echo(line, err=True)
         raise typer.Exit(2)
 
 

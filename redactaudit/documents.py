@@ -1,8 +1,7 @@
 """Finding files, decoding bytes, and mapping offsets.
 
 In: paths and glob options, or raw bytes. Out: Documents (decoded text with the file's own newlines),
-FileErrors and Skipped entries; LineIndex maps code-point offsets to 1-based line/column;
-unwrap() gives a view of hard-wrapped text with the wrap newlines removed and a map back.
+FileErrors and Skipped entries; unwrap() gives a view of hard-wrapped text with the wrap newlines removed and a map back.
 """
 
 from __future__ import annotations
@@ -287,34 +286,6 @@ def _unlisted(failures: list[OSError]) -> Iterator[FileError]:
         where = os.fspath(exc.filename) if exc.filename is not None else "?"
         yield FileError(where.replace(os.sep, "/"), f"cannot list folder: {exc.strerror or exc}")
     failures.clear()
-
-
-class LineIndex:
-    """Code-point offset -> 1-based (line, column). '\\r\\n', '\\r' and '\\n' each end a line."""
-
-    def __init__(self, text: str):
-        starts = [0]
-        i, n = 0, len(text)
-        find = text.find
-        while True:
-            j = find("\n", i)
-            k = find("\r", i)
-            if j < 0 and k < 0:
-                break
-            if k >= 0 and (j < 0 or k < j):
-                nxt = k + 2 if text.startswith("\r\n", k) else k + 1
-            else:
-                nxt = j + 1
-            starts.append(nxt)
-            i = nxt
-            if i >= n:
-                break
-        self._starts = starts
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
-
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,16 @@
 """The few frozen types every stage passes along; no I/O and no behaviour beyond ordering.
 
-In: nothing. Out: Kind, Severity, Document, Finding, DocumentReport, FileError, AuditResult.
-Offsets are half-open code-point offsets into the decoded text with newlines exactly as in the
-file (CRLF counts 2); lines and columns are 1-based and counted in code points.
+In: nothing. Out: Kind, Severity, LineIndex, Document, Reason, Finding, DocumentReport, FileError,
+AuditResult. Offsets are half-open code-point offsets into the decoded text with newlines exactly
+as in the file (CRLF counts 2); lines and columns are 1-based and counted in code points, by the
+document's own LineIndex and nothing else.
 """
 
 from __future__ import annotations
 
+import bisect
 import enum
+import re
 from dataclasses import dataclass, field
 
 
@@ -40,15 +43,50 @@ class Severity(str, enum.Enum):
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
+class LineIndex:
+    """Code-point offset -> 1-based (line, column). '\\r\\n', '\\r' and '\\n' each end a line; nothing
+    else does (a form feed between PDF pages, a vertical tab or U+2028 is a character of its line).
+    Built in one pass over the text."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, text: str):
+        self._starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset)
+
+    def span(self, number: int) -> tuple[int, int]:
+        """(start, end) offsets of a 1-based line, its line break excluded."""
+        starts = self._starts
+        start = starts[number - 1]
+        return start, starts[number] if number < len(starts) else -1
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One decoded text. `path` is what reports show; `text` keeps the file's newlines."""
+    """One decoded text. `path` is what reports show; `text` keeps the file's newlines; `lines`
+    is its line index (made with the document, so every stage counts lines the same way)."""
 
     path: str
     text: str
     encoding: str
     newline: str  # "\n", "\r\n", "\r", "mixed" or "none"
     bom: bool = False
+    lines: LineIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", LineIndex(self.text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +99,53 @@ class Location:
     line: int
     column: int
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason a finding was made, as data: `code` says what kind, `value` the word, rule,
+    validator, category or path it names, `detail` where (a cue 'before' or 'after' the mask),
+    `count` how many. `text` renders it for a reader."""
+
+    code: str
+    value: str = ""
+    detail: str = ""
+    count: int = 0
+
+    @property
+    def text(self) -> str:
+        c, v = self.code, self.value
+        if c == "pattern":
+            return f"pattern {v}"
+        if c == "valid":
+            return f"{v} valid"
+        if c == "cue":
+            return f"cue {v!r}"
+        if c == "category-cue":
+            if self.detail == "label":
+                return "category from the label's word"
+            if self.detail == "plural":
+                return "category from an English plural noun after"
+            return f"category from {v!r} {self.detail}"
+        if c == "masked-elsewhere":
+            return f"the document masks {v} elsewhere" + (f" ({self.count} masks)" if self.count else "")
+        if c == "mask-widths":
+            return f"{self.count} masks, widths {v}"
+        if c == "digits-kept":
+            return f"{self.count} digits kept"
+        if c == "aligned":
+            return f"aligned with {v}"
+        if c == "listed":
+            return f"category {v} from the list it stands in"
+        return _FIXED_REASONS.get(c, v or c)
+
+
+_FIXED_REASONS = {
+    "joined": "joined across a line break",
+    "nothing-masked": "the document masks no person, place or figure",
+    "repeated": "the same value is found elsewhere in the document",
+    "slot": "the same words around a mask",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +163,20 @@ class Finding:
     end_column: int
     text: str  # the raw value: kept in memory, masked by every output unless asked otherwise
     message: str
+    fingerprint: str  # its one identity (identity.fingerprint), made with the finding
     confidence: float = 1.0
     style: str | None = None  # placeholders: asterisk, x-run, times, mou, circle, square, block, label, partial
     width: int | None = None  # placeholders: how many mask characters
-    why: tuple[str, ...] = ()
-    related: tuple[Location, ...] = ()
+    why: tuple[Reason, ...] = ()
+    related: tuple[Location, ...] = ()  # the masks that made it a leak, the other copy's span
+
+    @property
+    def cue(self) -> str:
+        """The word a mask's category came from (同志 in **同志), or ''."""
+        for r in self.why:
+            if r.code == "category-cue" and r.detail in ("before", "after"):
+                return r.value
+        return ""
 
     @property
     def sort_key(self) -> tuple:

@@ -15,7 +15,7 @@ import yaml
 
 from .config import yaml_error
 from .model import Severity
-from .engine.packs import CATEGORIES
+from .vocabulary import CATEGORIES, INFER
 
 ACTIONS = ("mask", "surname", "pseudonym", "partial", "generalize", "keep")
 _POLICY_KEYS = {"policy", "description", "threshold", "categories", "scope", "keep_after"}
@@ -93,7 +93,7 @@ def parse_policy(text: str, source: str) -> Policy:
         raise PolicyError(f"{source}: 'categories' maps categories to treatments")
     categories = {}
     for category, treatment in raw.items():
-        if category not in CATEGORIES or category == "infer":
+        if category not in CATEGORIES or category == INFER:
             raise PolicyError(f"{source}: unknown category {category!r}")
         categories[category] = _treatment(treatment, source, category)
     try:

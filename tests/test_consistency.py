@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from redactaudit.audit import ScanOptions, audit
 from redactaudit.config import Config
-from redactaudit.consistency.within import near_duplicates, normalize
+from redactaudit.consistency.copies import near_duplicates, normalize
 from redactaudit.model import Kind, Severity
 from tests.conftest import make_doc
 from redactaudit.audit import scan_document
-from redactaudit.consistency.within import check_document
+from redactaudit.consistency import check_document
 
 
 def checked(text, ruleset):

@@ -4,7 +4,8 @@ import codecs
 
 import pytest
 
-from redactaudit.documents import LineIndex, decode_bytes, encode_text, iter_paths, load_bytes, newline_style, unwrap
+from redactaudit.model import LineIndex
+from redactaudit.documents import decode_bytes, encode_text, iter_paths, load_bytes, newline_style, unwrap
 from redactaudit.model import Document, FileError, Skipped
 
 TEXT = "关于XX县的通报\r\n手机13912345678。\n"

@@ -401,11 +401,11 @@ def test_baseline_entry_without_path_is_exit_2_not_an_internal_error(clean, tmp_
 
 
 def test_copies_that_mask_differently_do_not_quote_what_a_partial_mask_keeps():
-    from redactaudit.consistency.within import _as_shown
+    from redactaudit.consistency.copies import _as_shown
     from redactaudit.model import Finding, Kind, Severity
     mask = Finding(rule="placeholders.partial-mobile", kind=Kind.PLACEHOLDER, category="phone",
                    severity=Severity.INFO, path="a.txt", start=0, end=11, line=1, column=1, end_line=1,
-                   end_column=12, text="13812*45678", message="", style="partial", width=1)
+                   end_column=12, text="13812*45678", message="", fingerprint="", style="partial", width=1)
     assert _as_shown(mask) == "#####*#####"
     assert _as_shown(Finding(**{**{k: getattr(mask, k) for k in mask.__slots__}, "text": "**", "style": "asterisk"})) == "**"
 

@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 
 from redactaudit.audit import RedactOptions, audit_documents, load_ruleset, redact
 from redactaudit.config import Config
-from redactaudit.documents import LineIndex
+from redactaudit.model import LineIndex
 from redactaudit.model import Document, Kind, Severity
 from redactaudit.policy import load_policy
 from redactaudit.redact.edits import apply_edits
-from redactaudit.reporting import FORMATS, renderer
+from redactaudit.reporting import FORMATS, ReportOptions, render
 from redactaudit.reporting.redaction import journal_line, render_diff, render_summary, write_log
 
 EXAMPLES = {"scan": 300, "redact": 60, "copies": 30, "values": 100}
@@ -159,14 +159,14 @@ def test_no_planted_value_reaches_any_output(case):
     outputs = {}
     for fmt in FORMATS:
         buf = io.StringIO()
-        renderer(fmt)(result, buf, show_values=False, fail_on="error", failed=True, color=False)
+        render(fmt, result, buf, ReportOptions(fail_on="error", failed=True, color=False))
         outputs[fmt] = buf.getvalue()
     with tempfile.TemporaryDirectory() as folder:
         for preset in PRESETS:
             res = redact_file(text, preset, ruleset, folder, f"{preset}.txt")
-            for name, render in (("diff", render_diff), ("summary", render_summary), ("log", write_log)):
+            for name, write in (("diff", render_diff), ("summary", render_summary), ("log", write_log)):
                 buf = io.StringIO()
-                render(res, buf)
+                write(res, buf)
                 outputs[f"{preset} {name}"] = buf.getvalue()
             outputs[f"{preset} journal"] = "".join(journal_line("planned", item) for item in res.files)
             outputs[f"{preset} redacted"] = "".join(item.text for item in res.files)
@@ -183,5 +183,5 @@ def test_a_gated_pass_misses_a_bank_card():
     result = scan(text, rules())
     assert "6222 0210 0112 3456 789" in {f.text for f in result.findings}
     buf = io.StringIO()
-    renderer("json")(result, buf, show_values=False, fail_on="error", failed=True)
+    render("json", result, buf, ReportOptions(fail_on="error", failed=True))
     assert "6222 0210 0112 3456 789" not in buf.getvalue()

@@ -142,7 +142,7 @@ def test_in_place_refuses_a_symlink_and_leaves_link_and_target_as_they_are(tmp_p
 
 
 def test_in_place_keeps_going_after_a_write_error(tmp_path, monkeypatch):
-    import redactaudit.audit as audit_module
+    import redactaudit.audit.redaction as audit_module
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -168,7 +168,7 @@ def test_in_place_keeps_going_after_a_write_error(tmp_path, monkeypatch):
 
 
 def test_in_place_log_is_written_as_it_goes(tmp_path, monkeypatch):
-    import redactaudit.audit as audit_module
+    import redactaudit.audit.redaction as audit_module
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -314,7 +314,7 @@ def test_a_file_system_that_cannot_name_an_unnamed_file_gets_a_named_one(tmp_pat
 
 
 def test_out_does_not_publish_a_file_a_rule_did_not_finish(tmp_path, monkeypatch):
-    import redactaudit.audit as audit_module
+    import redactaudit.audit.scan as audit_module
     from redactaudit.model import FileError
 
     src = tmp_path / "src"
@@ -323,10 +323,10 @@ def test_out_does_not_publish_a_file_a_rule_did_not_finish(tmp_path, monkeypatch
     (src / "slow.txt").write_text(NOTICE, encoding="utf-8")
     real = audit_module.detect
 
-    def detect(document, ruleset, timeout, errors):
+    def detect(document, ruleset, key, timeout, errors):
         if document.path.endswith("slow.txt"):
             errors.append(FileError(document.path, "rule mine.slow took longer than 1.0 s; skipped"))
-        return real(document, ruleset, timeout=timeout, errors=errors)
+        return real(document, ruleset, key, timeout=timeout, errors=errors)
 
     monkeypatch.setattr(audit_module, "detect", detect)
     res = run("redact", str(src), "--out", str(tmp_path / "o"), "--log", str(tmp_path / "l.jsonl"))

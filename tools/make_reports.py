@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from redactaudit.audit import ScanOptions, audit, fails, load_ruleset  # noqa: E402
+from redactaudit.audit.scan import rule_infos  # noqa: E402
 from redactaudit.config import Config  # noqa: E402
-from redactaudit.reporting import renderer  # noqa: E402
+from redactaudit.reporting import ReportOptions, render  # noqa: E402
 
 FILES = {"terminal": "samples.txt", "markdown": "samples.md", "json": "samples.json", "sarif": "samples.sarif"}
 
@@ -36,10 +37,10 @@ def main() -> int:
         ruleset = load_ruleset(config)
         result = audit(["samples/docs"], ruleset, config, ScanOptions())
         failed = fails(result, "error")
-        meta = {r.id: (r.message, r.kind.value, r.category, r.severity.value) for r in ruleset.rules}
+        options = ReportOptions(fail_on="error", failed=failed, width=100, color=False, rules=rule_infos(ruleset))
         for fmt, name in FILES.items():
             buf = io.StringIO()
-            renderer(fmt)(result, buf, fail_on="error", failed=failed, width=100, color=False, rules_meta=meta)
+            render(fmt, result, buf, options)
             (out / name).write_text(buf.getvalue(), encoding="utf-8")
     finally:
         os.chdir(cwd)

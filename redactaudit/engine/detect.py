@@ -19,23 +19,16 @@ from typing import Any, Iterator
 
 import regex
 
-from ..documents import LineIndex, View
+from ..documents import View
+from ..identity import DEFAULT_KEY, fingerprint
 from .normalize import matching_view
-from ..model import Document, FileError, Finding, Kind
+from ..model import Document, FileError, Finding, Kind, Reason
+from ..vocabulary import DIRECT, MASK_CLASSES, PROPAGATED
 from .gate import Gate, Region, whole
 from .packs import Inference, Re2Pattern, Rule, Ruleset, make_gate
 
 DEFAULT_TIMEOUT = 10.0  # seconds all rules together may spend on one document (scan passes its own)
 
-MASK_CLASSES = {
-    "asterisk": "*＊∗",
-    "x-run": "XxＸｘ",
-    "times": "×✕✖╳",
-    "mou": "某",
-    "circle": "○〇◯●",
-    "square": "□■▢◻◼",
-    "block": "█▇▉▓▆",
-}
 _CHAR_STYLE = {c: style for style, chars in MASK_CLASSES.items() for c in chars}
 # An English quantity: "* complaints were filed".
 _EN_COUNT = regex.compile(r"\s+[a-z]{3,}s\b")
@@ -51,7 +44,7 @@ class Candidate:
     confidence: float
     style: str | None
     width: int | None
-    why: tuple[str, ...]
+    why: tuple[Reason, ...]
 
 
 def mask_style(value: str) -> tuple[str | None, int]:
@@ -83,29 +76,31 @@ def label_category(value: str, infer: Inference) -> str | None:
     return None
 
 
-def infer_category(text: str, start: int, end: int, infer: Inference, value: str = "") -> tuple[str, str]:
-    """(category, cue) for a mask at text[start:end]; ('unknown', '') when nothing tells.
+def infer_category(text: str, start: int, end: int, infer: Inference, value: str = ""
+                   ) -> tuple[str, Reason | None]:
+    """(category, the cue it came from) for a mask at text[start:end]; ('unknown', None) when
+    nothing tells.
 
     A label's own word decides first ([姓名]); then the text right after the mask (units, titles,
     place suffixes), then the text right before it (role words, 手机, 身份证号)."""
     if value and infer.labels:
         category = label_category(value, infer)
         if category:
-            return category, "the label's word"
+            return category, Reason("category-cue", detail="label")
     after = text[end:end + infer.window + 4].lstrip(" \t\u3000")
     for size, cues in infer.after_table:
         category = cues.get(after[:size])
         if category:
-            return category, f"{after[:size]!r} after"
+            return category, Reason("category-cue", after[:size], "after")
     before = text[max(0, start - infer.window - 4):start].rstrip(" \t\u3000:：,，\r\n").lower()
     for size, cues in infer.before_table:
         if len(before) >= size:
             category = cues.get(before[-size:])
             if category:
-                return category, f"{before[-size:]!r} before"
+                return category, Reason("category-cue", before[-size:], "before")
     if _EN_COUNT.match(text, end, end + 40):  # bounded: an open end makes the engine read to the end
-        return "number", "an English plural noun after"
-    return "unknown", ""
+        return "number", Reason("category-cue", detail="plural")
+    return "unknown", None
 
 
 def _window(text: str, start: int, end: int, width: int) -> tuple[str, str]:
@@ -128,18 +123,18 @@ def context_verdict(rule: Rule, text: str, start: int, end: int) -> tuple[bool, 
     before, after = _window(text, start, end, c.window)
     if _has(c.suppress, before, after) or _has(c.suppress_before, before) or _has(c.suppress_after, after):
         return False, 0.0, ()
-    why: list[str] = []
+    why: list[Reason] = []
     for cues, hay in ((c.require, (before, after)), (c.require_before, (before,)), (c.require_after, (after,))):
         if cues:
             cue = _has(cues, *hay)
             if cue is None:
                 return False, 0.0, ()
-            why.append(f"cue {cue!r}")
+            why.append(Reason("cue", cue))
     confidence = rule.confidence
     boost = _has(c.boost, before, after)
     if boost:
         confidence = min(1.0, confidence + 0.1)
-        why.append(f"cue {boost!r}")
+        why.append(Reason("cue", boost))
     return True, confidence, tuple(why)
 
 
@@ -239,7 +234,7 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
             if category == "infer":
                 category, cue = infer_category(text, start, end, infer, value if style == "label" else "")
                 if cue:
-                    why += (f"category from {cue}",)
+                    why += (cue,)
         yield Candidate(rule, start, end, value, category, confidence, style, width, why)
 
 
@@ -405,7 +400,7 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
                     s, e = view.span_to_source(c.start, c.end)
                     joined = "\n" in text[s:e] or "\r" in text[s:e]
                     c = Candidate(c.rule, s, e, text[s:e], c.category, c.confidence, c.style, c.width,
-                                  c.why + ("joined across a line break",) if joined else c.why)
+                                  c.why + (Reason("joined"),) if joined else c.why)
                 out.append(c)
         except TimeoutError:
             if errors is not None:
@@ -415,36 +410,31 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
     return out
 
 
-# Values that identify a person on their own; masking one of them says nothing about how the
-# document treats contextual details.
-DIRECT_CATEGORIES = frozenset(
-    "phone phone_en idcard passport uscc bankcard qq email plate ip ssn iban url wechat".split())
 
 
-def to_finding(c: Candidate, document: Document, index: LineIndex, masked: str | None = None) -> Finding:
+def to_finding(c: Candidate, document: Document, key: bytes, masked: str | None = None) -> Finding:
     """The finding of a candidate. Places, organisations and figures (rules with a
     severity_if_unmasked) follow the document's own choices: a document that masks persons,
     places or figures anywhere (`masked` names them) has decided those details identify people,
     so a value left in clear keeps the rule's severity; in a document that masks none of them it
     is only information."""
-    line, column = index.position(c.start)
-    end_line, end_column = index.position(c.end)
+    line, column = document.lines.position(c.start)
+    end_line, end_column = document.lines.position(c.end)
     rule, severity, why = c.rule, c.rule.severity, c.why
     if rule.severity_if_unmasked is not None and rule.kind is Kind.LEAK:
         if masked:
-            why += (f"the document masks {masked} elsewhere",)
+            why += (Reason("masked-elsewhere", masked),)
         else:
             severity = rule.severity_if_unmasked
-            why += ("the document masks no person, place or figure",)
+            why += (Reason("nothing-masked"),)
     return Finding(
         rule=rule.id, kind=rule.kind, category=c.category, severity=severity,
         path=document.path, start=c.start, end=c.end, line=line, column=column,
         end_line=end_line, end_column=end_column, text=c.text, message=rule.message,
-        confidence=round(c.confidence, 3), style=c.style, width=c.width, why=why,
+        fingerprint=fingerprint(rule.id, document.path, c.text, key), confidence=round(c.confidence, 3), style=c.style, width=c.width, why=why,
     )
 
 
-PROPAGATED = ("person", "place", "org", "address")
 
 
 # An English full name: its last word is the surname that later mentions use (Whitfield's account).
@@ -483,7 +473,7 @@ def propagate(cands: list[Candidate], text: str) -> list[Candidate]:
                                      and text[end:end + 2] not in ("'s", "’s")))
                 if clear:
                     extra.append(Candidate(c.rule, pos, end, needle, c.category, c.confidence * 0.95, c.style,
-                                           c.width, c.why + ("the same value is found elsewhere in the document",)))
+                                           c.width, c.why + (Reason("repeated"),)))
                 pos = text.find(needle, end)
     return cands + extra
 
@@ -508,20 +498,21 @@ def categories_from_lists(cands: list[Candidate], text: str) -> list[Candidate]:
             if len(known) == 1:
                 category = known.pop()
                 c = Candidate(c.rule, c.start, c.end, c.text, category, c.confidence, c.style, c.width,
-                              c.why + (f"category {category} from the list it stands in",))
+                              c.why + (Reason("listed", category),))
         out.append(c)
     return out
 
 
-def detect(document: Document, ruleset: Ruleset, *, timeout: float | None = DEFAULT_TIMEOUT,
+def detect(document: Document, ruleset: Ruleset, key: bytes = DEFAULT_KEY, *, timeout: float | None = DEFAULT_TIMEOUT,
            errors: list[FileError] | None = None) -> list[Finding]:
+    """The findings of one document: candidates of every rule, markup and overlaps resolved,
+    values propagated; each finding with its fingerprint under `key`."""
     resolved = resolve_overlaps(propagate(without_markup(
         candidates(document, ruleset, timeout=timeout, errors=errors)), document.text))
     kept = categories_from_lists(resolved, document.text)
-    index = LineIndex(document.text)
     masked = ", ".join(sorted({c.category for c in kept
-                               if c.rule.kind is Kind.PLACEHOLDER and c.category not in DIRECT_CATEGORIES}))
-    return [to_finding(c, document, index, masked) for c in kept]
+                               if c.rule.kind is Kind.PLACEHOLDER and c.category not in DIRECT}))
+    return [to_finding(c, document, key, masked) for c in kept]
 
 
 def example_hits(rule: Rule, text: str, infer: Inference) -> list[Candidate]:

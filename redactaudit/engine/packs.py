@@ -20,15 +20,11 @@ from .gate import make_gate as build_gate
 from ..config import yaml_error
 from .gazetteer import WordLists, trie_regex
 from .normalize import Fold, build_fold
-from ..model import Kind, Severity
+from ..model import Kind, Reason, Severity
+from ..vocabulary import PACK_CATEGORIES as CATEGORIES, STYLES
 from .validators import VALIDATORS
 
 BUILTIN_PACKAGE = "redactaudit.patterns"
-CATEGORIES = frozenset(
-    "person person_en place place_en org address number money percent date rank phone phone_en idcard "
-    "passport uscc bankcard qq email plate ip ssn iban url wechat case hotline unknown infer".split()
-)
-STYLES = frozenset("asterisk x-run times mou circle square block label partial".split())
 _RULE_KEYS = {"id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",
               "confidence", "message", "examples", "priority", "description", "requires", "reject",
               "severity_if_unmasked", "when_masked", "engine", "gate"}
@@ -174,7 +170,7 @@ class Rule:
     value_group: bool = field(init=False, repr=False, compare=False)
     reject_groups: tuple[str, ...] = field(init=False, repr=False, compare=False)
     checks: tuple = field(init=False, repr=False, compare=False)
-    why: tuple[str, ...] = field(init=False, repr=False, compare=False)  # the reasons every match has
+    why: tuple[Reason, ...] = field(init=False, repr=False, compare=False)  # the reasons every match has
     has_context: bool = field(init=False, repr=False, compare=False)
     beside_sizes: tuple[tuple[int, ...], tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
@@ -185,7 +181,7 @@ class Rule:
         object.__setattr__(self, "value_group", "value" in groups)
         object.__setattr__(self, "reject_groups", tuple(g for g in groups if g.startswith("reject")))
         object.__setattr__(self, "checks", tuple(VALIDATORS[name] for name in self.validators))
-        object.__setattr__(self, "why", (f"pattern {self.id}",) + tuple(f"{name} valid" for name in self.validators))
+        object.__setattr__(self, "why", (Reason("pattern", self.id),) + tuple(Reason("valid", n) for n in self.validators))
         c = self.context
         object.__setattr__(self, "has_context", bool(c.require or c.require_before or c.require_after or c.suppress
                                                      or c.suppress_before or c.suppress_after or c.boost))

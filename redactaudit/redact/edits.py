@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
-from ..consistency.within import VALUE_RULES
+from ..vocabulary import VALUE_CHECKS
 from ..model import Document, Finding, Kind
 from ..policy import Policy, Treatment
 
@@ -35,6 +35,7 @@ class Edit:
     action: str
     kind: str
     value: str  # in memory only: the audit log carries a keyed hash
+    fingerprint: str = ""  # the finding's, so a log line names the report's finding
 
 
 @dataclass
@@ -183,7 +184,7 @@ def plan_edits(document: Document, findings: list[Finding] | tuple[Finding, ...]
     for f in findings:
         if f.kind is Kind.PLACEHOLDER:
             chosen.append(f)
-        elif f.severity.rank >= policy.threshold.rank and (f.kind is Kind.LEAK or f.rule in VALUE_RULES):
+        elif f.severity.rank >= policy.threshold.rank and (f.kind is Kind.LEAK or f.rule in VALUE_CHECKS):
             chosen.append(f)
     latin = is_english(own_words(text, [(f.start, f.end) for f in chosen], policy))
     # Leaks before inconsistencies on the same span, longer spans first, then by position.
@@ -205,7 +206,7 @@ def plan_edits(document: Document, findings: list[Finding] | tuple[Finding, ...]
         if new + breaks == text[start:end]:  # already what the policy writes (原某 under zh-court)
             continue
         edits.append(Edit(start, end, new + breaks, f.rule, f.category, policy.treatment(f.category).action,
-                          f.kind.value, text[start:end]))
+                          f.kind.value, text[start:end], f.fingerprint))
     return _no_doubled_tokens(edits, text, policy.tokens())
 
 

@@ -1,29 +1,93 @@
-"""Output formats. Each module has `render(result, out, *, show_values=False, **options)`.
+"""Output formats: one registry, one signature `render(result, out, options)`.
 
-In: an AuditResult. Out: text written to `out`. Values are masked in every format unless the
-user passed --show-values: a report is itself a document that must not leak.
+In: an AuditResult and ReportOptions. Out: text written to `out`. Values are masked in every
+format unless the user passed --show-values: a report is itself a document that must not leak.
+A format's module is imported only when used (rich and tabulate stay off a JSON run); the
+registry below is the one list of formats, and the command line's choices come from it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Callable, TextIO
 
 from ..model import AuditResult
 
-Renderer = Callable[..., None]
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a report says about a rule: its message, kind, category and default severity."""
+
+    message: str
+    kind: str
+    category: str
+    severity: str
 
 
-def renderer(name: str) -> Renderer:
-    """The module of a format is imported only when used: rich and tabulate stay off a JSON run."""
-    import importlib
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    show_values: bool = False
+    fail_on: str | None = None
+    failed: bool | None = None
+    min_severity: str = "info"  # terminal, markdown, github: hide findings below it
+    color: bool | None = None  # terminal: None = when the output is a terminal
+    width: int | None = None  # terminal: None = 120 columns
+    rules: dict[str, RuleInfo] = field(default_factory=dict)  # rule id -> RuleInfo (SARIF's rule table)
 
-    modules = {"json": "json_report", "terminal": "terminal", "sarif": "sarif", "github": "github",
-               "markdown": "markdown"}
-    if name not in modules:
-        raise ValueError(f"unknown format {name!r}")
-    return importlib.import_module(f".{modules[name]}", __name__).render
+
+Render = Callable[[AuditResult, TextIO, ReportOptions], None]
 
 
-FORMATS = ("terminal", "json", "sarif", "github", "markdown")
+def _terminal(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
+    from .terminal import render
 
-__all__ = ["FORMATS", "renderer", "AuditResult", "TextIO"]
+    render(result, out, options)
+
+
+def _json(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
+    from .json_report import render
+
+    render(result, out, options)
+
+
+def _sarif(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
+    from .sarif import render
+
+    render(result, out, options)
+
+
+def _github(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
+    from .github import render
+
+    render(result, out, options)
+
+
+def _markdown(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
+    from .markdown import render
+
+    render(result, out, options)
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    help: str
+    render: Render
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("terminal", "findings per file and a summary, for a person", _terminal),
+    Format("json", "every finding, document and error; deterministic", _json),
+    Format("sarif", "SARIF 2.1.0 for code scanning", _sarif),
+    Format("github", "GitHub Actions annotations", _github),
+    Format("markdown", "a summary for a pull request or job summary", _markdown),
+)}
+
+
+def render(name: str, result: AuditResult, out: TextIO, options: ReportOptions) -> None:
+    if name not in FORMATS:
+        raise ValueError(f"unknown format {name!r} (one of {', '.join(FORMATS)})")
+    FORMATS[name].render(result, out, options)
+
+
+__all__ = ["FORMATS", "Format", "ReportOptions", "RuleInfo", "render"]

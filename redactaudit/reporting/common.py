@@ -12,8 +12,8 @@ import urllib.parse
 from collections import Counter
 
 from .. import __version__
-from ..identity import fingerprint
 from ..model import AuditResult, Document, DocumentReport, Finding, Kind
+from ..vocabulary import partial_shape
 
 EXCERPT_RADIUS = 24
 
@@ -55,16 +55,6 @@ def path_uri(path: str) -> str:
 
 def masked_token(category: str) -> str:
     return f"⟨{category}⟩"
-
-
-# What a partial mask keeps in clear: letters and digits, except mask characters (an X counts as
-# one only in a run: XXX-XX-1234, not the x of example.com).
-_KEPT_CLEAR = re.compile(r"[XxＸｘ]{2,}|([^\W_*＊∗×✕✖╳某○〇◯●□■▢◻◼█▇▉▓▆])")
-
-
-def partial_shape(value: str) -> str:
-    """A partial mask with the characters it keeps hidden: 13812*45678 -> #####*#####."""
-    return _KEPT_CLEAR.sub(lambda m: "#" if m.group(1) else m.group(), value)
 
 
 def _secret_spans(report: DocumentReport) -> list[tuple[int, int, str]]:
@@ -116,7 +106,7 @@ def excerpt(document: Document, finding: Finding, secrets: list[tuple[int, int, 
 
 
 def finding_record(finding: Finding, document: Document, secrets: list[tuple[int, int, str]], *,
-                   show_values: bool = False, key: bytes | None = None) -> dict:
+                   show_values: bool = False) -> dict:
     record = {
         "path": shown_path(finding.path),
         "rule": finding.rule,
@@ -132,8 +122,8 @@ def finding_record(finding: Finding, document: Document, secrets: list[tuple[int
         "end_column": finding.end_column,
         "excerpt": excerpt(document, finding, secrets, show_values=show_values),
         "message": printable(finding.message),
-        "why": [printable(w) for w in finding.why],  # may name another copy's path
-        "fingerprint": fingerprint(finding.rule, finding.path, finding.text, key),
+        "why": [printable(w.text) for w in finding.why],  # may name another copy's path
+        "fingerprint": finding.fingerprint,
     }
     if finding.kind is Kind.PLACEHOLDER:
         record["style"] = finding.style

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..model import AuditResult, Severity
+from . import ReportOptions
 from .common import _secret_spans, excerpt, printable, shown_path
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -18,9 +19,10 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(result: AuditResult, out: TextIO, *, show_values: bool = False, min_severity: str = "warning",
-           **_: object) -> None:
-    floor = Severity.parse(min_severity if min_severity in ("info", "warning", "error") else "warning").rank
+def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
+    show_values = options.show_values
+    floor = Severity.parse(options.min_severity if options.min_severity in ("info", "warning", "error")
+                           else "warning").rank
     for report in sorted(result.documents, key=lambda r: r.document.path):
         secrets = _secret_spans(report)
         for f in sorted(report.findings, key=lambda f: f.sort_key):

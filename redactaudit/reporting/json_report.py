@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..identity import hash_key
 from ..model import AuditResult
+from . import ReportOptions
 from .common import _secret_spans, finding_record, printable, shown_path, summary, tool_info
 
 SCHEMA_VERSION = 1
@@ -15,11 +15,10 @@ SCHEMA_VERSION = 1
 def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None = None,
           failed: bool | None = None) -> dict:
     documents, findings = [], []
-    key = hash_key()
     for report in sorted(result.documents, key=lambda r: r.document.path):
         doc = report.document
         secrets = _secret_spans(report)
-        records = [finding_record(f, doc, secrets, show_values=show_values, key=key)
+        records = [finding_record(f, doc, secrets, show_values=show_values)
                    for f in sorted(report.findings, key=lambda f: f.sort_key)]
         entry = {"path": shown_path(doc.path), "encoding": doc.encoding, "newline": doc.newline, "bom": doc.bom,
                  "chars": len(doc.text), "findings": len(records)}
@@ -43,11 +42,10 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
     }
 
 
-def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_on: str | None = None,
-           failed: bool | None = None, **_: object) -> None:
+def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
     # One finding per line: readable, diffable, and written by json's C encoder (indent= is pure
     # Python and costs more than the scan on large corpora).
-    report = build(result, show_values=show_values, fail_on=fail_on, failed=failed)
+    report = build(result, show_values=options.show_values, fail_on=options.fail_on, failed=options.failed)
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per finding
     out.write("{\n")
     keys = list(report)

@@ -8,6 +8,7 @@ from typing import TextIO
 from tabulate import tabulate
 
 from ..model import AuditResult, Severity
+from . import ReportOptions
 from .common import _secret_spans, excerpt, printable, shown_path
 
 
@@ -15,8 +16,8 @@ def _cell(text: str) -> str:
     return printable(text.replace("|", "\\|").replace("\n", " "))
 
 
-def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_on: str | None = None,
-           failed: bool | None = None, min_severity: str = "info", **_: object) -> None:
+def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
+    show_values, fail_on, failed, min_severity = options.show_values, options.fail_on, options.failed, options.min_severity
     findings = result.findings
     verdict = "" if failed is None else (" — **failed**" if failed else " — passed")
     out.write(f"## redactaudit{verdict}\n\n")

@@ -8,32 +8,28 @@ import json
 from collections import Counter
 from typing import TextIO
 
-from ..documents import LineIndex
-from ..identity import hash_key, keyed_hash, normalise_value
 from .common import masked_token, shown_path, tool_info
 
 
-def _edit_records(item, key: bytes) -> list[dict]:
+def _edit_records(item) -> list[dict]:
     doc = item.document
-    index = LineIndex(doc.text)
     records = []
     for e in item.edits:
-        line, column = index.position(e.start)
+        line, column = doc.lines.position(e.start)
         records.append({"path": doc.path, "start": e.start, "end": e.end, "line": line, "column": column,
                         "rule": e.rule, "kind": e.kind, "category": e.category, "action": e.action,
-                        "fingerprint": keyed_hash(e.category, normalise_value(e.value), key=key)})
+                        "fingerprint": e.fingerprint})
     return records
 
 
 def log_record(result) -> dict:
     """The whole run in one record (the log's last line carries its summary, remaining and errors)."""
-    key = hash_key()
     files, edits = [], []
     for item in sorted(result.files, key=lambda i: i.document.path):
         doc = item.document
         files.append({"path": doc.path, "output": item.output, "encoding": doc.encoding, "bom": doc.bom,
                       "newline": doc.newline, "edits": len(item.edits)})
-        edits += _edit_records(item, key)
+        edits += _edit_records(item)
     remaining = [{"path": f.path, "rule": f.rule, "category": f.category, "severity": f.severity.value,
                   "line": f.line, "column": f.column} for f in result.remaining]
     return {"schema_version": 1, "tool": tool_info(), "policy": result.policy, "files": files, "edits": edits,
@@ -52,7 +48,7 @@ def journal_line(event: str, item=None, *, policy: str = "", mode: str = "") -> 
     elif event in ("written", "unchanged", "planned"):
         doc = item.document
         record = {"event": event, "path": doc.path, "output": item.output, "encoding": doc.encoding,
-                  "bom": doc.bom, "newline": doc.newline, "edits": _edit_records(item, hash_key())}
+                  "bom": doc.bom, "newline": doc.newline, "edits": _edit_records(item)}
     elif event == "copied":
         path, kind, output = item
         record = {"event": event, "path": path, "type": kind, "output": output}

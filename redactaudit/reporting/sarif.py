@@ -11,30 +11,24 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..identity import hash_key
 from ..model import AuditResult, Kind, Severity
-from .common import _secret_spans, excerpt, finding_record, path_uri, printable, shown_path, tool_info
+from ..vocabulary import CHECKS
+from . import ReportOptions, RuleInfo
+from .common import _secret_spans, excerpt, path_uri, printable, shown_path, tool_info
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-_CHECKS = {
-    "consistency.mask-length": "Masks of one category vary in width, so the width tells the hidden length.",
-    "consistency.mask-style": "One category is masked in several styles.",
-    "consistency.partial-mask": "A partial mask keeps more of the value than is usual.",
-    "consistency.revealed-elsewhere": "The document masks this kind of value, yet shows one in clear.",
-    "consistency.cross-document": "Another copy of this document masks the value shown here.",
-    "consistency.copies-differ": "Two copies of a document mask the same value differently.",
-}
 
 
-def build(result: AuditResult, *, show_values: bool = False, rules_meta: dict | None = None) -> dict:
-    key = hash_key()
-    meta = rules_meta or {}
+def build(result: AuditResult, *, show_values: bool = False, rules: dict[str, RuleInfo] | None = None) -> dict:
+    known = rules or {}
     used = sorted({f.rule for f in result.findings})
-    rules = []
+    table = []
     for rid in used:
-        message, kind, category, severity = meta.get(rid, (_CHECKS.get(rid, rid), "inconsistency", "", "warning"))
-        description = _CHECKS.get(rid, message)
-        rules.append({
+        check = CHECKS.get(rid)
+        info = known.get(rid) or RuleInfo(check.description if check else rid, "inconsistency", "", "warning")
+        description = check.description if check else info.message
+        kind, category, severity = info.kind, info.category, info.severity
+        table.append({
             "id": rid,
             "name": rid.replace(".", "/"),
             "shortDescription": {"text": description},
@@ -46,13 +40,12 @@ def build(result: AuditResult, *, show_values: bool = False, rules_meta: dict | 
             "defaultConfiguration": {"level": _LEVEL[Severity.parse(severity)]},
             "properties": {"tags": [t for t in (kind, category) if t]},
         })
-    index = {r["id"]: i for i, r in enumerate(rules)}
+    index = {r["id"]: i for i, r in enumerate(table)}
     results = []
     for report in sorted(result.documents, key=lambda r: r.document.path):
         doc = report.document
         secrets = _secret_spans(report)
         for f in sorted(report.findings, key=lambda f: f.sort_key):
-            record = finding_record(f, doc, secrets, show_values=show_values, key=key)
             entry = {
                 "ruleId": f.rule,
                 "ruleIndex": index[f.rule],
@@ -62,7 +55,8 @@ def build(result: AuditResult, *, show_values: bool = False, rules_meta: dict | 
                     "artifactLocation": {"uri": path_uri(f.path)},
                     "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line,
                                "endColumn": f.end_column, "charOffset": f.start, "charLength": f.end - f.start}}}],
-                "partialFingerprints": {"redactaudit/content/v1": record["fingerprint"]},
+                "partialFingerprints": {"redactaudit/content/v1": f.fingerprint},
+                "rank": round(f.confidence * 100, 1),  # how sure the rule is, 0-100
                 "properties": {"kind": f.kind.value, "category": f.category, "confidence": f.confidence},
             }
             if f.related:
@@ -81,7 +75,7 @@ def build(result: AuditResult, *, show_values: bool = False, rules_meta: dict | 
         "runs": [{
             "tool": {"driver": {"name": info["name"], "version": info["version"],
                                 "informationUri": "https://github.com/redactaudit/redactaudit",
-                                "rules": rules}},
+                                "rules": table}},
             "columnKind": "unicodeCodePoints",
             "results": results,
             # A file not read or not fully checked is an error notification and the run did not
@@ -102,7 +96,6 @@ def _artifact(path: str) -> dict:
     return {"physicalLocation": {"artifactLocation": {"uri": path_uri(path)}}}
 
 
-def render(result: AuditResult, out: TextIO, *, show_values: bool = False, rules_meta: dict | None = None,
-           **_: object) -> None:
-    json.dump(build(result, show_values=show_values, rules_meta=rules_meta), out, ensure_ascii=False, indent=1)
+def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
+    json.dump(build(result, show_values=options.show_values, rules=options.rules), out, ensure_ascii=False, indent=1)
     out.write("\n")

@@ -10,15 +10,16 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import AuditResult, Kind, Severity
+from . import ReportOptions
 from .common import _secret_spans, excerpt, printable, shown_path
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _KIND_LABEL = {Kind.PLACEHOLDER: "mask", Kind.LEAK: "leak", Kind.INCONSISTENCY: "inconsistent"}
 
 
-def render(result: AuditResult, out: TextIO, *, show_values: bool = False, fail_on: str | None = None,
-           failed: bool | None = None, min_severity: str = "info", width: int | None = None,
-           color: bool | None = None, **_: object) -> None:
+def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
+    show_values, fail_on, failed, min_severity = options.show_values, options.fail_on, options.failed, options.min_severity
+    width, color = options.width, options.color
     console = Console(file=out, width=width or 120, force_terminal=color, no_color=color is False,
                       highlight=False, soft_wrap=False)
     floor = Severity.parse(min_severity).rank

@@ -1,0 +1,102 @@
+"""The smaller runs: baselines (create, update) and packs (list, check).
+
+In: paths, a config path, pack files. Out: what to write and what to tell the user; UsageError
+when a run cannot start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .. import baseline as baselines
+from ..config import ConfigError
+from ..engine.detect import DEFAULT_TIMEOUT, check_examples
+from ..engine.packs import PackError, build_ruleset, builtin_packs, load_pack_file
+from ..fsutil import atomic_write_text
+from ..identity import hash_key
+from .scan import ScanOptions, UsageError, audit, load_config_file, setup
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def baseline_create(paths: Iterable[str], config_path: Path | None, output: Path) -> int:
+    """Record every current finding as accepted; returns how many."""
+    key = hash_key()
+    config, ruleset = setup(paths, config_path)
+    record = baselines.create(audit(list(paths), ruleset, config, ScanOptions(key=key)), key)
+    _write(output, baselines.dumps(record))
+    return sum(e["count"] for e in record["entries"])
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineUpdate:
+    added: int
+    removed: int
+    kept: int
+
+
+def baseline_update(paths: Iterable[str], config_path: Path | None, baseline: Path) -> BaselineUpdate:
+    """Rewrite a baseline from the current findings (in today's format): new ones are accepted,
+    stale ones dropped. A baseline of the first format is rewritten with today's fingerprints."""
+    key = hash_key()
+    try:
+        old = baselines.load(baseline, key) if baseline.exists() else {"version": baselines.VERSION, "entries": []}
+    except baselines.BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    config, ruleset = setup(paths, config_path)
+    result = audit(list(paths), ruleset, config, ScanOptions(key=key))
+    record = baselines.create(result, key)
+    added, removed, kept = baselines.compare(result, old, key)
+    _write(baseline, baselines.dumps(record))
+    return BaselineUpdate(added, removed, kept)
+
+
+def packs_listing(config_path: Path | None) -> list[str]:
+    """The built-in and configured packs, on or off, with their rules, one line each."""
+    try:
+        config = load_config_file(config_path)
+        packs = builtin_packs() + tuple(load_pack_file(p) for p in config.extra_packs)
+        active = set(build_ruleset(packs, enable=config.packs, disable=config.disable_packs, gated=False).packs)
+    except (ConfigError, PackError) as exc:
+        raise UsageError(str(exc)) from None
+    lines = []
+    for p in packs:
+        lines.append(f"{p.name} [{'on' if p.name in active else 'off'}] {p.source}: {len(p.rules)} rules")
+        lines += [f"  {r.id}  {r.kind.value}/{r.category}  {r.severity.value}" for r in p.rules]
+    return lines
+
+
+def packs_check(files: Iterable[Path]) -> tuple[list[str], list[str]]:
+    """(passed, problems): each pack's schema, regexes, validators and match/nomatch examples."""
+    shipped = builtin_packs()
+    builtin = build_ruleset(shipped, gated=False)
+    passed: list[str] = []
+    problems: list[str] = []
+    for path in files:
+        try:
+            pack = load_pack_file(path)
+        except PackError as exc:
+            problems.append(str(exc))
+            continue
+        # A copy of a shipped pack is checked as itself; anything else must not reuse its names.
+        same = [p for p in shipped if p.name == pack.name]
+        if same and [r.id for r in same[0].rules] != [r.id for r in pack.rules]:
+            problems.append(f"{path}: pack name {pack.name!r} is a built-in pack's; pick another")
+        infer = builtin.infer if not pack.infer else build_ruleset(
+            tuple(p for p in shipped if p.name != pack.name) + (pack,), gated=False).infer
+        try:
+            found = check_examples(pack.rules, infer)
+        except TimeoutError:
+            found = [f"{path}: an example ran past the time limit of {DEFAULT_TIMEOUT:g} s on one rule: a regex "
+                     "of the pack runs away (write a tighter pattern, or use engine: re2)"]
+        problems += found
+        if not found:
+            passed.append(f"{path}: {len(pack.rules)} rules, all examples agree")
+    return passed, problems

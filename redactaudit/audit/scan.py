@@ -1,0 +1,267 @@
+"""Scanning: paths -> documents -> detect -> allowlist -> consistency -> AuditResult, and the
+gate around it (changed files, baseline, fail verdict) that a CI job runs as one call.
+
+In: input paths (or stdin bytes, or git's index), a Ruleset, a Config and ScanOptions. Out: an
+AuditResult; `run_scan` also decides the fail threshold and verdict.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable
+
+from .. import baseline as baselines
+from .. import gitfiles
+from ..allowlist import filter_findings, path_allowed
+from ..config import Config, ConfigError, find_config, load_config
+from ..consistency import check_document, cross_document
+from ..documents import DEFAULT_MAX_BYTES, load_bytes, load_file, path_matches
+from ..engine.detect import detect
+from ..engine.gazetteer import WordLists
+from ..engine.packs import PackError, Ruleset, build_ruleset, builtin_packs, load_pack_file
+from ..identity import hash_key
+from ..reporting import RuleInfo
+from ..model import AuditResult, Document, DocumentReport, FileError, Finding, Severity, Skipped
+from .walk import walk
+
+DOCUMENT_BUDGET = 60.0  # seconds all rules and allowlist regexes together may spend on one document
+
+
+class UsageError(Exception):
+    """A run that cannot start: a missing path, a broken config, pack or baseline, a git problem
+    (the command line's exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    encoding: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = DOCUMENT_BUDGET
+    cross_document: bool = True
+    skip_unreadable: bool = False  # files not read, not decoded or not fully checked: notes, not errors
+    key: bytes = field(default_factory=hash_key)  # of the findings' fingerprints (REDACTAUDIT_KEY)
+
+
+def load_config_file(path: Path | None) -> Config:
+    """The config named, or the one found from the working folder up (or the defaults)."""
+    if path is not None and not path.is_file():
+        raise ConfigError(f"{path}: no such config file")
+    return load_config(path if path is not None else find_config(Path.cwd()))
+
+
+def load_ruleset(config: Config, extra_packs: Iterable[str] = ()) -> Ruleset:
+    """Built-in packs plus the config's and the command line's own; raises PackError, or
+    ConfigError when the config names a rule no pack has (a typo would silently do nothing)."""
+    packs = builtin_packs() + tuple(load_pack_file(p) for p in (*config.extra_packs, *extra_packs))
+    known = {r.id for p in packs for r in p.rules}
+    for key, ids in (("severity", config.severity), ("disable_rules", config.disable_rules)):
+        unknown = sorted(set(ids) - known)
+        if unknown:
+            raise ConfigError(f"{config.source or 'config'}: {key}: unknown rule id{'s' if len(unknown) > 1 else ''} "
+                              f"{', '.join(unknown)} (the pack rules are listed by `redactaudit packs list`)")
+    return build_ruleset(packs, enable=config.packs, disable=config.disable_packs,
+                         disable_rules=config.disable_rules)
+
+
+def setup(paths: Iterable[str], config_path: Path | None, extra_packs: Iterable[str] = ()) -> tuple[Config, Ruleset]:
+    """Check the input paths exist, then load the config and the rules; UsageError on any problem."""
+    import os
+
+    missing = [p for p in paths if p != "-" and not os.path.exists(p)]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    try:
+        config = load_config_file(config_path)
+        return config, load_ruleset(config, [str(p) for p in extra_packs])
+    except (ConfigError, PackError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def scan_document(document: Document, ruleset: Ruleset, config: Config, options: ScanOptions,
+                  errors: list[FileError], figures: frozenset[str] = frozenset()) -> tuple[DocumentReport, int]:
+    """Findings of one document after the allowlists, inline ignores and severity overrides; and
+    how many were withheld. `options.timeout` is the budget of the rules and the allowlist's
+    regexes together; past it, the document is listed in `errors` and what is left is kept."""
+    deadline = time.monotonic() + options.timeout
+    found = detect(document, ruleset, options.key, timeout=options.timeout, errors=errors)
+    kept, withheld = filter_findings(document, found, config, figures, deadline, options.timeout, errors)
+    return DocumentReport(document=document, findings=tuple(kept), withheld=tuple(withheld)), len(withheld)
+
+
+def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
+                   stdin: bytes | None = None, contents: Iterable[tuple[str, bytes | str]] = ()
+                   ) -> tuple[list[Document], list[FileError], list[Skipped]]:
+    """Documents from the inputs (files and folders), standard input, and `contents`: (display
+    path, bytes) read elsewhere, such as git's index, or (display path, why it is not read)."""
+    docs: list[Document] = []
+    errors: list[FileError] = []
+    skipped: list[Skipped] = []
+
+    def take(item: Document | FileError | Skipped) -> None:
+        if isinstance(item, Document):
+            docs.append(item)
+        elif isinstance(item, FileError):
+            errors.append(item)
+        else:
+            skipped.append(item)
+
+    if stdin is not None:
+        take(load_bytes("<stdin>", stdin, options.encoding))
+    include = options.include or config.include
+    exclude = options.exclude + config.exclude
+    for display, data in contents:
+        if (exclude and path_matches(display, exclude)) or (include and not path_matches(display, include)):
+            continue
+        if isinstance(data, str):
+            skipped.append(Skipped(display, data))
+        elif path_allowed(display, config):
+            skipped.append(Skipped(display, "allowlisted path"))
+        elif len(data) > options.max_bytes:
+            errors.append(FileError(display, f"larger than --max-bytes {options.max_bytes} ({len(data)} bytes); "
+                                             "not scanned"))
+        else:
+            take(load_bytes(display, data, options.encoding))
+    for entry in walk(inputs, include, exclude):
+        if not isinstance(entry, tuple):
+            take(entry)
+            continue
+        path, display = entry
+        if path_allowed(display, config):
+            skipped.append(Skipped(display, "allowlisted path"))
+            continue
+        take(load_file(path, display, encoding=options.encoding, max_bytes=options.max_bytes))
+    return docs, errors, skipped
+
+
+def public_figures(config: Config) -> frozenset[str]:
+    return WordLists().get("zh-public-figures") if config.public_figures else frozenset()
+
+
+def audit(inputs: Iterable[str], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
+          stdin: bytes | None = None, contents: Iterable[tuple[str, bytes | str]] = ()) -> AuditResult:
+    docs, errors, skipped = load_documents(inputs, options, config, stdin, contents)
+    result = audit_documents(docs, ruleset, config, options, errors, skipped)
+    return unreadable_as_notes(result) if options.skip_unreadable else result
+
+
+def unreadable_as_notes(result: AuditResult) -> AuditResult:
+    """--skip-unreadable: what was not read, decoded or fully checked is listed as skipped (a note
+    that does not fail the scan) instead of as an error."""
+    notes = tuple(Skipped(e.path, e.message) for e in result.errors)
+    return replace(result, errors=(), skipped=result.skipped + notes)
+
+
+def audit_documents(docs: list[Document], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
+                    errors: list[FileError] | None = None, skipped: list[Skipped] | None = None) -> AuditResult:
+    """Detect, filter and run the consistency checks (within and across documents) on decoded texts."""
+    errors = list(errors or [])
+    skipped = list(skipped or [])
+    figures = public_figures(config)
+    scanned: list[tuple[Document, list[Finding], dict, tuple[Finding, ...]]] = []
+    suppressed = 0
+    for document in docs:
+        report, withheld = scan_document(document, ruleset, config, options, errors, figures)
+        findings, summary = check_document(document, list(report.findings), options.key)
+        scanned.append((document, findings, summary, report.withheld))
+        suppressed += withheld
+    copies, pairs = cross_document([(d, f) for d, f, _, _ in scanned], options.key) if options.cross_document \
+        else ({}, [])
+    twins: dict[str, list[tuple[str, float]]] = {}
+    for a, b, c in pairs:
+        twins.setdefault(a, []).append((b, c))
+        twins.setdefault(b, []).append((a, c))
+    reports = []
+    for document, findings, summary, withheld in scanned:
+        extra = copies.get(document.path, [])
+        if extra:
+            findings = sorted(findings + extra, key=lambda f: f.sort_key)
+            summary = dict(summary, failed_checks=sorted(set(summary["failed_checks"]) | {f.rule for f in extra}))
+        if document.path in twins:
+            summary = dict(summary, copies=[{"path": p, "containment": c} for p, c in twins[document.path]])
+        reports.append(DocumentReport(document=document, findings=tuple(findings), consistency=summary,
+                                      withheld=withheld))
+    return AuditResult(documents=tuple(reports), errors=tuple(errors), skipped=tuple(skipped),
+                       suppressed=suppressed)
+
+
+def fails(result: AuditResult, threshold: str) -> bool:
+    """Whether any finding is at or above the --fail-on threshold ('never' never fails). An error
+    (a file not read, not decoded or not fully checked) counts as a finding of severity error:
+    what was not checked does not pass."""
+    if threshold == "never":
+        return False
+    level = Severity.parse(threshold)
+    return bool(result.errors) or any(f.severity.rank >= level.rank for f in result.findings)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRequest:
+    """What `redactaudit scan` was asked: the inputs, how to select them, and how to judge."""
+
+    paths: tuple[str, ...]
+    options: ScanOptions = ScanOptions()
+    config: Path | None = None
+    packs: tuple[str, ...] = ()
+    baseline: Path | None = None
+    changed_since: str | None = None
+    staged: bool = False
+    fail_on: str | None = None  # the command line's; else the config's; else "error"
+    stdin: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOutcome:
+    result: AuditResult
+    rules: dict  # rule id -> reporting.RuleInfo, for the reports
+    threshold: str
+    failed: bool
+    notes: tuple[str, ...] = ()  # what the user should know that is not a finding ("no changed files")
+
+
+def rule_infos(ruleset: Ruleset) -> dict[str, RuleInfo]:
+    return {r.id: RuleInfo(r.message, r.kind.value, r.category, r.severity.value) for r in ruleset.rules}
+
+
+def run_scan(request: ScanRequest, read_stdin=None) -> ScanOutcome:
+    """The whole scan as a CI gate runs it: inputs selected (changed since a revision, or staged),
+    rules loaded, documents audited, the baseline applied, the verdict given. UsageError when it
+    cannot start. `read_stdin` is called for the bytes of '-' only once everything else is checked."""
+    if request.changed_since is not None and request.staged:
+        raise UsageError("--changed-since and --staged exclude each other")
+    if request.options.encoding:
+        try:
+            "".encode(request.options.encoding)
+        except LookupError:
+            raise UsageError(f"unknown encoding {request.options.encoding!r}") from None
+    if not request.options.timeout > 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    config, ruleset = setup(request.paths, request.config, request.packs)
+    options = replace(request.options, skip_unreadable=request.options.skip_unreadable or config.skip_unreadable)
+    try:
+        accepted = baselines.load(request.baseline, options.key) if request.baseline is not None else None
+    except baselines.BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    use_stdin = "-" in request.paths
+    inputs = [p for p in request.paths if p != "-"]
+    contents: list = []
+    notes: list[str] = []
+    if request.changed_since is not None or request.staged:
+        try:
+            if request.staged:  # what the commit will hold: the index, not the working tree
+                contents, inputs = gitfiles.staged_contents(inputs), []
+            else:
+                inputs = gitfiles.within(gitfiles.changed_since(request.changed_since), inputs)
+        except gitfiles.GitError as exc:
+            raise UsageError(f"git: {exc}") from None
+        if not inputs and not contents and not use_stdin:
+            notes.append("no changed files to scan")
+    stdin = request.stdin if request.stdin is not None else (read_stdin() if use_stdin and read_stdin else None)
+    result = audit(inputs, ruleset, config, options, stdin=stdin, contents=contents)
+    if accepted is not None:
+        result = baselines.apply(result, accepted, options.key)
+    threshold = request.fail_on or config.fail_on or "error"
+    return ScanOutcome(result, rule_infos(ruleset), threshold, fails(result, threshold), tuple(notes))
