@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redactaudit.engine.detect import check_examples
+from redactaudit.engine.examples import check_examples
 from redactaudit.engine.packs import PackError, build_ruleset, builtin_packs, parse_pack
 
 PACKS = builtin_packs()

@@ -127,7 +127,7 @@ def test_gated_and_full_passes_agree_on_every_sample_and_fixture():
 
 def test_re2_scan_without_the_bindings_fast_call_gives_the_same_spans():
     re2 = pytest.importorskip("re2")
-    from redactaudit.engine.gate import re2_scan
+    from redactaudit.engine.re2 import re2_scan
 
     class Wrapper:  # the public API only, as a future binding might offer
         def __init__(self, p):

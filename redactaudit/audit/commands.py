@@ -12,7 +12,7 @@ from typing import Iterable
 
 from .. import baseline as baselines
 from ..config import ConfigError
-from ..engine.detect import DEFAULT_TIMEOUT, check_examples
+from ..engine.examples import DEFAULT_TIMEOUT, check_examples
 from ..engine.packs import PackError, build_ruleset, builtin_packs, load_pack_file
 from ..fsutil import atomic_write_text
 from ..identity import hash_key

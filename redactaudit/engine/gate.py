@@ -17,11 +17,12 @@ sentence's end. Sentences end at line breaks and at 。！？；!?;.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 import regex
+
+from .re2 import re2_searcher
 
 MARGIN = 32  # characters after a sentence that a rule's match or lookahead may still read
 _DELIMS = ("\n", ";", "?", "!", "。", "！", "？", "；")
@@ -166,37 +167,6 @@ def locator(pattern: str, *, consume: bool = True) -> str:
             branch_start = False
         i += 1
     return "".join(out)
-
-
-def re2_searcher(compiled: Any) -> Any:
-    """search(data, pos, endpos) -> the span list (byte offsets, one per group) of the first match
-    in data[pos:endpos], or None; through the binding's own Match call when it has one, since the
-    Python wrapper's generator and match object cost more than matching a short stretch."""
-    low = getattr(compiled, "_regexp", None)
-    anchor = getattr(getattr(sys.modules.get("re2"), "_Anchor", None), "UNANCHORED", None)
-    if low is None or anchor is None:
-        def search(data: bytes, pos: int, endpos: int) -> Any:
-            m = compiled.search(data, pos, endpos)
-            return None if m is None else [m.span(i) for i in range(compiled.groups + 1)]
-        return search
-    match = low.Match
-
-    def search(data: bytes, pos: int, endpos: int) -> Any:
-        spans = match(anchor, data, pos, endpos)
-        return None if spans[0][0] < 0 else spans
-    return search
-
-
-def re2_scan(compiled: Any, data: bytes, pos: int, endpos: int) -> Any:
-    """Span lists of successive matches in data[pos:endpos], as RE2's finditer gives them."""
-    search = re2_searcher(compiled)
-    while pos <= endpos:
-        spans = search(data, pos, endpos)
-        if spans is None:
-            return
-        yield spans
-        s, e = spans[0]
-        pos = e if e > s else e + 1
 
 
 @dataclass(frozen=True, slots=True)
