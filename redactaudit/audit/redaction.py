@@ -75,8 +75,7 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
         else:
             unscanned.append((d.path, f"a {kind}: its text is not plain text; extract the text and redact that"))
     note("start", None)
-    writing = not options.dry_run
-    if writing:  # what a run killed between link and rename left behind
+    if not options.dry_run:  # what a run killed between link and rename left behind
         written = [*(d.path for d in docs), *map(str, targets.values()), *map(str, backups.values())]
         remove_stale_temporaries({str(Path(p).parent) for p in written})
     copied, not_written = copy_images(unscanned, targets, options.out is not None, options.dry_run,
@@ -87,52 +86,49 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
     files = []
     for report in result.documents:
         doc = report.document
-        original = originals[doc.path]
-        item = RedactedFile(original, str(targets.get(doc.path, doc.path)), settled.edits[doc.path], doc.text)
-        try:
-            data = encode_text(doc.text, doc.encoding, doc.bom)
-        except UnicodeEncodeError as exc:
-            problem = FileError(doc.path, f"the redacted text does not fit {doc.encoding}: {exc.reason}")
-            not_written.append(problem)
-            note("not_written", problem)
-            continue
+        item = RedactedFile(originals[doc.path], str(targets.get(doc.path, doc.path)), settled.edits[doc.path],
+                            doc.text)
         unchecked = [e.message for e in errors if e.path == doc.path]
-        if unchecked and options.out is not None:  # a rule did not finish: the copy is not published
-            problem = FileError(doc.path, f"not fully scanned ({'; '.join(unchecked)})")
-            not_written.append(problem)
-            note("not_written", problem)
-            continue
-        if options.in_place and os.path.islink(doc.path):
-            problem = FileError(doc.path, "a symbolic link: --in-place does not follow links; "
-                                          "redact the file it points to")
-            not_written.append(problem)
-            note("not_written", problem)
-            continue
-        try:
-            if not writing:
-                event = "planned"
-            elif options.in_place:
-                event = "unchanged"
-                if doc.text != original.text:
-                    if doc.path in backups:
-                        write_backup(Path(doc.path), backups[doc.path])
-                    atomic_write_bytes(Path(doc.path), data)
-                    event = "written"
-            else:
-                target = Path(item.output)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write_bytes(target, data, mode=stat.S_IMODE(os.stat(doc.path).st_mode))
-                event = "written"
-        except OSError as exc:
-            problem = FileError(doc.path, f"cannot write {exc.filename or item.output}: {exc.strerror or exc}")
-            not_written.append(problem)
-            note("not_written", problem)
-            continue
-        files.append(item)
-        note(event, item)
+        outcome = _publish(item, doc, unchecked, options, backups)
+        if isinstance(outcome, FileError):
+            not_written.append(outcome)
+            note("not_written", outcome)
+        else:
+            files.append(item)
+            note(outcome, item)
     remaining = _rescan(files, ruleset, config, policy, scan, options, errors)
     return RedactResult(policy.name, tuple(files), tuple(remaining), tuple(errors), tuple(copied),
                         tuple(sorted(not_written, key=lambda e: e.path)))
+
+
+def _publish(item: RedactedFile, doc: Document, unchecked: list[str], options: RedactOptions,
+             backups: dict[str, Path]) -> str | FileError:
+    """Write one redacted text where it goes; the event ("written", "unchanged", "planned") or why
+    it was not written (it does not fit its encoding, a rule did not finish, a link, a failed write)."""
+    try:
+        data = encode_text(doc.text, doc.encoding, doc.bom)
+    except UnicodeEncodeError as exc:
+        return FileError(doc.path, f"the redacted text does not fit {doc.encoding}: {exc.reason}")
+    if unchecked and options.out is not None:  # a rule did not finish: the copy is not published
+        return FileError(doc.path, f"not fully scanned ({'; '.join(unchecked)})")
+    if options.in_place and os.path.islink(doc.path):
+        return FileError(doc.path, "a symbolic link: --in-place does not follow links; redact the file it points to")
+    try:
+        if options.dry_run:
+            return "planned"
+        if options.in_place:
+            if doc.text == item.document.text:
+                return "unchanged"
+            if doc.path in backups:
+                write_backup(Path(doc.path), backups[doc.path])
+            atomic_write_bytes(Path(doc.path), data)
+            return "written"
+        target = Path(item.output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, data, mode=stat.S_IMODE(os.stat(doc.path).st_mode))
+        return "written"
+    except OSError as exc:
+        return FileError(doc.path, f"cannot write {exc.filename or item.output}: {exc.strerror or exc}")
 
 
 def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy: Policy, scan: ScanOptions,

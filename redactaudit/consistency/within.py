@@ -199,11 +199,17 @@ def revealed_elsewhere(document: Document, findings: list[Finding], key: bytes
     return escalated, new
 
 
+# The checks that reason about a document's masks alone, each registered once here (its id and
+# description are in vocabulary.CHECKS); revealed_elsewhere also escalates leaks, so it runs first.
+MASK_CHECKS = (partial_mask, mask_style, mask_length)
+
+
 def check_document(document: Document, findings: list[Finding], key: bytes = DEFAULT_KEY
                    ) -> tuple[list[Finding], dict]:
     """All single-document checks: findings (leaks escalated, inconsistencies added) and a summary."""
-    findings, revealed = revealed_elsewhere(document, findings, key)
-    extra = mask_length(findings, key) + mask_style(findings, key) + partial_mask(findings, key) + revealed
+    findings, extra = revealed_elsewhere(document, findings, key)
+    for check in MASK_CHECKS:
+        extra = check(findings, key) + extra
     all_findings = sorted(findings + extra, key=lambda f: f.sort_key)
     return all_findings, summary(all_findings)
 

@@ -127,7 +127,7 @@ def _expand(pattern: str, variables: dict[str, str], source: str, rid: str) -> s
     return _VAR.sub(sub, pattern)
 
 
-def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, str], lists: "WordLists") -> Rule:
+def _rule_id(raw: Any, pack: str, source: str) -> str:
     if not isinstance(raw, dict):
         raise _fail(source, "?", "each rule must be a mapping")
     rid = raw.get("id")
@@ -141,6 +141,17 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
     for key in ("kind", "category", "regex", "severity", "message"):
         if key not in raw:
             raise _fail(source, rid, f"missing required key '{key}'")
+    return rid
+
+
+def _severity(value: Any, source: str, rid: str, key: str) -> Severity | None:
+    try:
+        return Severity.parse(str(value)) if value is not None else None
+    except ValueError as exc:
+        raise _fail(source, rid, f"{key}: {exc}" if key != "severity" else str(exc)) from None
+
+
+def _kind_category_style(raw: dict, source: str, rid: str) -> tuple[Kind, str, str | None]:
     try:
         kind = Kind(raw["kind"])
     except ValueError:
@@ -153,10 +164,11 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
     style = raw.get("style")
     if style is not None and style not in STYLES:
         raise _fail(source, rid, f"unknown style {style!r} (one of {', '.join(sorted(STYLES))})")
-    try:
-        severity = Severity.parse(str(raw["severity"]))
-    except ValueError as exc:
-        raise _fail(source, rid, str(exc)) from None
+    return kind, category, style
+
+
+def _pattern(raw: dict, source: str, rid: str, variables: dict[str, str]) -> Any:
+    """The rule's regex, its variables expanded, compiled by its engine; never one that matches ''."""
     flags = 0
     for flag in _strings(raw.get("flags"), source, rid, "flags"):
         if flag not in _FLAGS:
@@ -178,23 +190,10 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         raise _fail(source, rid, f"engine re2 cannot compile it (no lookaround, no backreferences): {why}") from None
     if next(iter(pattern.finditer("")), None) is not None:
         raise _fail(source, rid, "regex matches the empty string")
-    validators = _strings(raw.get("validators"), source, rid, "validators")
-    for name in validators:
-        if name not in VALIDATORS:
-            raise _fail(source, rid, f"unknown validator {name!r} (known: {', '.join(sorted(VALIDATORS))})")
-    confidence = raw.get("confidence", 0.9)
-    if not isinstance(confidence, (int, float)) or not 0 < confidence <= 1:
-        raise _fail(source, rid, "confidence must be a number in (0, 1]")
-    priority = raw.get("priority", {Kind.PLACEHOLDER: 30, Kind.MARKUP: 100}.get(kind, 20))
-    if not isinstance(priority, int):
-        raise _fail(source, rid, "priority must be a whole number")
-    unmasked = raw.get("severity_if_unmasked")
-    try:
-        unmasked = Severity.parse(str(unmasked)) if unmasked is not None else None
-    except ValueError as exc:
-        raise _fail(source, rid, f"severity_if_unmasked: {exc}") from None
-    rejects = _reject(raw.get("reject"), source, rid, lists)
-    when_masked = _strings(raw.get("when_masked"), source, rid, "when_masked")
+    return pattern
+
+
+def _gate(raw: dict, source: str, rid: str, variables: dict[str, str]) -> str | None:
     gate = raw.get("gate")
     if gate is not None and (not isinstance(gate, str) or not gate):
         raise _fail(source, rid, "gate must be a regex (RE2 syntax)")
@@ -206,6 +205,27 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
             pass
         except Exception as exc:  # noqa: BLE001 - re2's own error type
             raise _fail(source, rid, f"gate is not a pattern RE2 can read: {exc}") from None
+    return gate
+
+
+def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, str], lists: "WordLists") -> Rule:
+    rid = _rule_id(raw, pack, source)
+    kind, category, style = _kind_category_style(raw, source, rid)
+    severity = _severity(raw["severity"], source, rid, "severity")
+    pattern = _pattern(raw, source, rid, variables)
+    validators = _strings(raw.get("validators"), source, rid, "validators")
+    for name in validators:
+        if name not in VALIDATORS:
+            raise _fail(source, rid, f"unknown validator {name!r} (known: {', '.join(sorted(VALIDATORS))})")
+    confidence = raw.get("confidence", 0.9)
+    if not isinstance(confidence, (int, float)) or not 0 < confidence <= 1:
+        raise _fail(source, rid, "confidence must be a number in (0, 1]")
+    priority = raw.get("priority", {Kind.PLACEHOLDER: 30, Kind.MARKUP: 100}.get(kind, 20))
+    if not isinstance(priority, int):
+        raise _fail(source, rid, "priority must be a whole number")
+    unmasked = _severity(raw.get("severity_if_unmasked"), source, rid, "severity_if_unmasked")
+    rejects = _reject(raw.get("reject"), source, rid, lists)
+    when_masked = _strings(raw.get("when_masked"), source, rid, "when_masked")
     for masked in when_masked:
         if masked not in CATEGORIES:
             raise _fail(source, rid, f"when_masked: unknown category {masked!r}")
@@ -224,7 +244,7 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         requires=_strings(raw.get("requires"), source, rid, "requires"),
         **rejects,
         severity_if_unmasked=unmasked,
-        when_masked=when_masked, gate=gate,
+        when_masked=when_masked, gate=_gate(raw, source, rid, variables),
     )
 
 
