@@ -20,6 +20,7 @@ from . import __version__
 from .audit import (DOCUMENT_BUDGET, RedactError, RedactOptions, ScanOptions, ScanRequest, UsageError,
                     baseline_create as create_baseline, baseline_update as update_baseline,
                     packs_check as check_packs, packs_listing, redact as run_redact, run_scan, setup)
+from .audit.redaction import default_log_path
 from .documents import DEFAULT_MAX_BYTES
 from .fsutil import BACKUP_DIR, atomic_write_text
 from .identity import hash_key
@@ -169,12 +170,10 @@ def redact(
     options = RedactOptions(out=out, in_place=in_place, backup=not no_backup, dry_run=dry_run, backup_dir=backup_dir)
     scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
                                max_bytes=max_bytes)
-    log_path = log if log is not None else (None if dry_run else (
-        out.parent / (out.name + ".redact-log.jsonl") if out is not None else Path("redactaudit-redact-log.jsonl")))
-    mode = "out" if out is not None else "in-place" if in_place else "dry-run"
+    log_path = log if log is not None else default_log_path(options)
     from .reporting import redaction
 
-    journal = _Journal(log_path, lambda event, item: redaction.journal_line(event, item, policy=chosen.name, mode=mode))
+    journal = _Journal(log_path, lambda event, item: redaction.journal_line(event, item, policy=chosen.name, mode=options.mode))
     try:
         result = run_redact(list(paths), ruleset, cfg, chosen, options, scan_options, progress=journal)
     except RedactError as exc:

@@ -35,6 +35,20 @@ class RedactOptions:
     dry_run: bool = False
     backup_dir: Path | None = None  # --in-place: one folder for all backups (default: BACKUP_DIR in each input)
 
+    @property
+    def mode(self) -> str:
+        return "out" if self.out is not None else "in-place" if self.in_place else "dry-run"
+
+
+def default_log_path(options: RedactOptions) -> Path | None:
+    """Where the audit log goes unless --log says: beside the output folder (DIR.redact-log.jsonl),
+    or in the working folder for --in-place; a dry run writes none."""
+    if options.dry_run:
+        return None
+    if options.out is not None:
+        return options.out.parent / (options.out.name + ".redact-log.jsonl")
+    return Path("redactaudit-redact-log.jsonl")
+
 
 @dataclass(frozen=True, slots=True)
 class RedactedFile:
