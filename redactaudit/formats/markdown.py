@@ -25,8 +25,8 @@ from array import array
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 
-from .base import ATOMIC, IN_HTML, RAW, VERBATIM, Extracted, SourceMap, TextBuilder, apply_edits, check_edits,
-                   decode_markup
+from .base import (ATOMIC, IN_HTML, RAW, VERBATIM, Extracted, SourceMap, TextBuilder, apply_edits,
+                   check_edits, decode_markup)
 from .html import extract_html
 
 FORMAT = "markdown"
