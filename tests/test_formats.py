@@ -347,3 +347,44 @@ def test_registry_dispatch():
     assert format_of("a.txt", b"plain") is None
     with pytest.raises(ExtractionError, match="unsupported format"):
         extract("a.txt", b"plain")
+
+
+def _check_map(ex) -> None:
+    """Every verbatim run is the source's own characters; runs ascend in text and source."""
+    last_text = last_source = 0
+    for ts, so, ln, sp, kind in ex.source_map.runs():
+        assert ts >= last_text and so >= last_source
+        if kind & 3 != ATOMIC:
+            assert ex.source[so:so + ln] == ex.text[ts:ts + ln] or "\r" in ex.source or "\x00" in ex.source
+        last_text, last_source = ts + ln, so + sp
+
+
+MD_PIECES = ["**", "*", "\\*", "`", "***", "[", "](", ")", "<b>", "</b>", "&amp;", "&#26397;", "| ", " |",
+             "\n", "\n\n", "# ", "> ", "- ", "1. ", "```\n", "    ", "同志", "蔺朝晖", "139", "0246", " ", "_", "~~",
+             "<http://a.example/", ">", "\\", "\r\n", "|---|---|\n"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_markdown_and_html_maps_hold_on_random_sources(seed):
+    import random
+    rng = random.Random(seed)
+    src = "".join(rng.choice(MD_PIECES) for _ in range(rng.randint(1, 60)))
+    for ex in (extract_markdown(src), extract_html(src)):
+        _check_map(ex)
+        # a redaction of every other character never raises and keeps the source's other lines
+        edits = [(i, i + 1, "某") for i in range(0, len(ex.text), 2) if ex.text[i] not in "\n\t"]
+        if ex.format == "html":
+            redact_html(src, edits)
+
+
+@pytest.mark.parametrize("cut", [0, 1, 10, 100, 300, 700, -200, -30, -1])
+def test_truncated_and_flipped_files_never_escape_as_other_errors(cut):
+    import random
+    rng = random.Random(cut)
+    for name, data in (("a.docx", fixture_docx()), ("a.pdf", _pdf([["第一页 宓秀琼"], ["第二页"]]))):
+        damaged = [data[:cut], bytes(b ^ (0xFF if rng.random() < 0.01 else 0) for b in data)]
+        for blob in damaged:
+            try:
+                extract(name, blob)
+            except ExtractionError as err:
+                assert err.reason and "\n" not in err.reason

@@ -73,6 +73,8 @@ def redact_docx(data: bytes, edits: list[tuple[int, int, str]]) -> bytes:
                 k = doc.node_at(s)
                 base = doc.bases[k]
                 stop = min(e, base + len(doc.nodes[k].text))
+                if stop <= s:
+                    break
                 changes[k].append((s - base, stop - base, replacement if first else ""))
                 first = False
                 s = stop

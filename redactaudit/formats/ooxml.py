@@ -54,15 +54,17 @@ def read_member(zf: zipfile.ZipFile, name: str, what: str) -> bytes:
         return zf.read(name)
     except KeyError:
         raise ExtractionError(f"corrupt {what}: no part {name}") from None
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError, RuntimeError) as exc:
-        # zlib.error is a subclass of Exception only: caught by name below
-        raise ExtractionError(f"corrupt {what}: part {name} unreadable ({exc})") from None
-    except Exception as exc:  # zlib.error, lzma/bz2 errors
+    except Exception as exc:  # BadZipFile (CRC, truncation), zlib.error, unsupported compression
         raise ExtractionError(f"corrupt {what}: part {name} unreadable ({type(exc).__name__}: {exc})") from None
 
 
 def tag_end(data: bytes, at: int) -> int:
     """Offset just past the '>' closing the tag that starts at data[at] ('>' may sit in quotes)."""
+    close = data.find(b">", at)
+    if close >= 0 and data.find(b'"', at, close) < 0 and data.find(b"'", at, close) < 0:
+        return close + 1
+    if close >= 0 and data.count(b'"', at, close) % 2 == 0 and data.count(b"'", at, close) == 0:
+        return close + 1  # every quoted value closed before the '>'
     quote = 0
     n = len(data)
     i = at
