@@ -117,14 +117,20 @@ def report(label: str, data: bytes, fn) -> None:
 def encodings() -> None:
     from charset_normalizer import from_bytes
     text = "关于蔺朝晖同志违反工作纪律问题的通报。经查，该同志于二〇二一年三月擅自离岗。"
-    samples = {"big5 (traditional)": "關於蔺朝暉同志違反工作紀律問題的通報。經查，該同志擅自離崗。".encode("big5", "replace"),
+    trad = "關於郗朝暉同志違反工作紀律問題的通報。經查，該同志於去年三月擅自離崗，造成不良影響。"
+    samples = {"big5 (traditional)": trad.encode("big5"),
                "gb18030": text.encode("gb18030"), "utf-16-le no BOM": text.encode("utf-16-le"),
                "utf-16-be no BOM": text.encode("utf-16-be"), "utf-8": text.encode()}
     for label, data in samples.items():
-        for size in (len(data), min(len(data), 24)):
+        for size in (24, 60, len(data)):
             best = from_bytes(data[:size]).best()
             name = best.encoding if best else None
-            print(f"{label:20} {size:4} bytes -> {name}")
+            try:
+                data[:size].decode("gb18030")
+                as_gb = "also decodes as GB18030"
+            except UnicodeDecodeError:
+                as_gb = "not GB18030"
+            print(f"{label:20} {size:4} bytes -> {name} ({as_gb})")
 
 
 def main() -> None:
