@@ -100,6 +100,7 @@ def test_docx_text_and_locators():
     assert where(ex.text.index("注")) == {"part": "footnotes", "note": "1", "paragraph": 1}
     assert where(ex.text.index("核稿")) == {"part": "comments", "comment": "0", "paragraph": 1}
     assert where(ex.text.index("作者甲")) == {"part": "properties", "field": "creator"}
+    assert ex.notes == ("1 author name(s) of comments or tracked changes not read",)
 
 
 def test_docx_redact_split_value_keeps_runs_and_other_members():
@@ -250,6 +251,7 @@ HTML = """<!DOCTYPE html>
 def test_html_visible_text_and_source_positions():
     ex = extract("页.html", HTML.encode())
     assert ex.format == "html" and ex.encoding == "utf-8"
+    assert ex.notes == ("1 HTML comment(s) not read",)
     assert ex.text == "关于郗某的通报\n联系人：蔺朝晖，电话13902468135& 备注\n姓名\t宓秀琼"
     where = locator(ex)
     phone = ex.text.index("13902468135")

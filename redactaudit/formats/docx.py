@@ -11,7 +11,8 @@ where they stand (their paragraphs come before the paragraph holding them); a te
 both a modern and a fallback (VML) copy is read twice, so that both copies are redacted.
 Locators: {"part": "document", "paragraph": n} outside tables, {"part", "table", "row", "cell"}
 in one (tables numbered per part), plus "note" or "comment" with the element's w:id in notes and
-comments, and {"part": "properties", "field": name}. All counted from 1.
+comments, and {"part": "properties", "field": name}. All counted from 1. The w:author
+attributes of comments and tracked changes are not read: a note counts them.
 Cost: one expat pass per part; the zip is checked against a decompressed-size cap first.
 """
 
@@ -80,6 +81,7 @@ class _Part:
         self.para_count = 0
         self.note: tuple[str, object] | None = None
         self.text_open: tuple[int, int, list[str]] | None = None  # tag start, tag end, chunks
+        self.authors = 0  # w:author attributes (comments, tracked changes): not read
 
     def base_locator(self) -> tuple[tuple[str, object], ...]:
         return (("part", self.label),) + ((self.note,) if self.note else ())
@@ -96,6 +98,8 @@ class _Part:
             return
         if ns not in W:
             return
+        if attrs and any(key.endswith("}author") for key in attrs):
+            self.authors += 1
         if name == "p":
             self.para_count += 1
             self.paras.append([])
@@ -222,12 +226,14 @@ def _natural(name: str) -> tuple[int, str]:
 def read_docx(data: bytes) -> DocxText:
     """The text of a .docx and where each character came from. Raises ExtractionError."""
     zf = open_zip(data, WHAT)
-    out, nodes, bases = TextBuilder(), [], []
+    out, nodes, bases, authors = TextBuilder(), [], [], 0
     for name, label in _parts(zf):
         part = _Part(name, label, read_member(zf, name, WHAT), out, nodes, bases, _PROPERTY_PARTS.get(name))
         walk(part.data, name, WHAT, part.start, part.end, part.chars)
         out.separate("\n")
-    ex = Extracted(out.text(), FORMAT, tuple(out.segments))
+        authors += part.authors
+    notes = (f"{authors} author name(s) of comments or tracked changes not read",) if authors else ()
+    ex = Extracted(out.text(), FORMAT, tuple(out.segments), None, notes)
     return DocxText(ex, tuple(nodes), tuple(bases), out.source_map())
 
 

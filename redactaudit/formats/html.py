@@ -6,7 +6,7 @@ decoded (`&#21592;` is one character, replaced whole), runs of white space colla
 (kept in <pre>); script, style, other head content and comments are skipped. Block elements (p,
 div, li, h1-h6, tr, br ...) end a line and the cells of a row are separated by a tab; inline tags
 (span, b, a, font ...) never split a value: `138<span>1234</span>5678` reads `13812345678`.
-Attributes (alt, title, href) are not read. Cost: one pass of the stdlib parser, which copes
+Attributes (alt, title, href) are not read, nor comments (a note counts them). Cost: one pass of the stdlib parser, which copes
 with broken HTML as browsers do.
 """
 
@@ -47,6 +47,11 @@ class _Reader(HTMLParser):
         self.in_head = False
         self.pre = 0
         self.space_ok = False  # a collapsed space may be written (not at a line start, not twice)
+        self.comments = 0
+
+    def handle_comment(self, data):
+        if data.strip():
+            self.comments += 1
 
     def _at(self) -> int:
         line, col = self.getpos()
@@ -146,7 +151,8 @@ def extract_html(source: str, encoding: str | None = None) -> Extracted:
     reader.feed(source)
     reader.close()
     out = reader.out
-    return Extracted(out.text(), FORMAT, (), out.source_map(), (), source, encoding)
+    notes = (f"{reader.comments} HTML comment(s) not read",) if reader.comments else ()
+    return Extracted(out.text(), FORMAT, (), out.source_map(), notes, source, encoding)
 
 
 def _declared_charset(data: bytes) -> str | None:
