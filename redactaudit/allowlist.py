@@ -37,12 +37,14 @@ class Ignores:
 def ignored_lines(document: Document) -> Ignores:
     """The lines marked in the document itself: `redactaudit: ignore` silences its own line,
     `redactaudit: ignore-next-line` the one after (in any comment syntax, or none). Lines are
-    counted by the document's own line index, as findings are."""
-    if IGNORE_MARK not in document.text:
+    counted by the document's own line index, as findings are; in HTML and Markdown, in the
+    source, where comments are."""
+    source = document.source_text
+    if IGNORE_MARK not in source:
         return Ignores({})
     lines: dict[int, frozenset[str]] = {}
-    for m in _IGNORE.finditer(document.text):
-        number = document.lines.line(m.start()) + (1 if m["next"] else 0)
+    for m in _IGNORE.finditer(source):
+        number = document.source_lines.line(m.start()) + (1 if m["next"] else 0)
         rules = frozenset(r.strip() for r in m["rules"].split(",") if r.strip()) if m["rules"] is not None \
             else ALL_RULES
         lines[number] = lines.get(number, frozenset()) | (rules or ALL_RULES)

@@ -7,6 +7,7 @@ fully checked (listed under errors); 2 usage, config or pack error.
 from __future__ import annotations
 
 import gc
+import logging
 import io
 import os
 import sys
@@ -143,6 +144,9 @@ def redact(
                                               help=f"With --in-place: keep the originals here (default: "
                                                    f"{BACKUP_DIR}/ at the root of each input)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; report what would change."),
+    as_text: bool = typer.Option(False, "--as-text",
+                                 help="A PDF or OpenDocument file: write its redacted text to NAME.txt "
+                                      "[default: refuse it, since its text cannot be rewritten safely]."),
     diff: bool = typer.Option(False, "--diff", help="Print a unified diff (values masked unless --show-values)."),
     log: Optional[Path] = typer.Option(None, "--log", help="Write the audit log (JSON lines, as the run goes) here."),
     config: Optional[Path] = typer.Option(None, "--config", "-c"),
@@ -167,7 +171,8 @@ def redact(
         chosen = load_policy(policy)
     except (UsageError, PolicyError) as exc:
         raise _die(str(exc))
-    options = RedactOptions(out=out, in_place=in_place, backup=not no_backup, dry_run=dry_run, backup_dir=backup_dir)
+    options = RedactOptions(out=out, in_place=in_place, backup=not no_backup, dry_run=dry_run, backup_dir=backup_dir,
+                            as_text=as_text)
     scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
                                max_bytes=max_bytes)
     log_path = log if log is not None else default_log_path(options)
@@ -278,6 +283,8 @@ def main() -> None:
     # records); at the default thresholds the cycle collector walks all of them again and again
     # (15-25 % of a large scan, measured). Raised for the command-line process only, as mypy does.
     gc.set_threshold(100_000, 50, 1000)
+    # pdfminer reports odd but readable PDFs through logging; a file it cannot read is a FileError.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         app()
     except KeyboardInterrupt:

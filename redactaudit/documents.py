@@ -7,7 +7,6 @@ FileErrors and Skipped entries; unwrap() gives a view of hard-wrapped text with 
 from __future__ import annotations
 
 import bisect
-import codecs
 import fnmatch
 import os
 import stat
@@ -16,77 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .decoding import _SNIFF, DecodeError, bomless_utf16_32, decode, looks_binary, newline_style
 from .filetypes import HEAD, identify
 from .model import Document, FileError, Skipped
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-_SNIFF = 8192
 # Folders nobody wants scanned by default; --include of a file inside still works through globs.
 _SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", "node_modules", ".tox", ".mypy_cache"}
-
-
-class DecodeError(Exception):
-    pass
-
-
-def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str, bool]:
-    """Return (text, encoding name, had_bom). Newlines are kept exactly as in the bytes."""
-    if encoding:
-        try:
-            return data.decode(encoding), encoding.lower(), False
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise DecodeError(f"cannot decode as {encoding}: {exc}") from None
-    # Longest marks first: the UTF-32-LE mark starts with the UTF-16-LE one.
-    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-                      (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                      (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            try:
-                text = data.decode(name) if name == "utf-8-sig" else data[len(bom):].decode(name)
-            except UnicodeDecodeError as exc:
-                raise DecodeError(f"has a {name} byte-order mark but does not decode: {exc}") from None
-            return text, name, True
-    try:
-        return data.decode("utf-8"), "utf-8", False
-    except UnicodeDecodeError:
-        pass
-    for name in ("gbk", "gb18030"):
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        if _looks_chinese(text):
-            return text, name, False
-    raise DecodeError("not UTF-8, UTF-16 or GB18030 text (use --encoding to name the encoding)")
-
-
-def _looks_chinese(text: str) -> bool:
-    # GB18030 maps almost any byte soup to *some* characters; Latin-1 or Shift-JIS files decoded
-    # that way come out as rare CJK and symbols. Real Chinese is mostly common ideographs and
-    # full-width punctuation.
-    non_ascii = [c for c in text if ord(c) > 0x7F]
-    if not non_ascii:
-        return True
-    common = sum(1 for c in non_ascii if "\u4e00" <= c <= "\u9fa5" or "\u3000" <= c <= "\u303f"
-                 or "\uff00" <= c <= "\uffef" or c in "“”‘’…—·")
-    return common / len(non_ascii) >= 0.9
-
-
-_BOMS = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
-         "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
-
-
-def encode_text(text: str, encoding: str, bom: bool) -> bytes:
-    """Bytes in the document's own encoding, byte-order mark included when it had one.
-    Raises UnicodeEncodeError when the text holds a character the encoding has not."""
-    data = text.encode(encoding)
-    return (_BOMS[encoding] + data) if bom and encoding in _BOMS else data
-
-
-def looks_binary(head: bytes) -> bool:
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return False
-    return b"\x00" in head
 
 
 def binary_type(data: bytes) -> str | None:
@@ -97,75 +32,53 @@ def binary_type(data: bytes) -> str | None:
     return found[0] if found else None
 
 
-def _text_score(text: str) -> float:
-    """The share of characters a text document is made of (printable ASCII, whitespace, Latin,
-    common CJK and its punctuation); 0 when it holds a NUL or another C0 control."""
-    if not text:
-        return 0.0
-    good = 0
-    for c in text:
-        o = ord(c)
-        if o < 0x20 and c not in "\t\n\r\f":
-            return 0.0
-        if 0x7F <= o <= 0x9F:
-            continue
-        if o < 0x250 or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF \
-                or 0x2010 <= o <= 0x2027 or 0x2030 <= o <= 0x205E:
-            good += 1
-    return good / len(text)
+_FORMAT_NAMES = {"docx": "Word document", "pdf": "PDF", "odt": "OpenDocument text", "html": "HTML page",
+                 "markdown": "Markdown file"}
 
 
-def bomless_utf16_32(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding) of UTF-16 or UTF-32 written without a byte-order mark, for bytes with NULs:
-    the byte order whose strict decoding gives text (no NUL or control character, 90 % ordinary
-    characters); between two, the one that reads the NUL bytes as ASCII's high bytes."""
-    best: tuple[float, int, str, str] | None = None
-    for name, unit in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
-        if not data or len(data) % unit:
-            continue
+def load_bytes(path: str, data: bytes, encoding: str | None = None) -> Document | FileError:
+    """A Document, or a FileError saying why the bytes were not read (fail closed: what was not
+    read is never a silent pass). Word, PDF and OpenDocument files are read through their format's
+    extractor; HTML and Markdown are decoded, then their visible text extracted (lines and columns
+    stay the source's). Bytes with a NUL are text when they decode as UTF-16/32 without a
+    byte-order mark or as UTF-8/GB18030 (a NUL in a text file does not hide the rest of it); a
+    binary file of another known format (an image, an archive) is listed as not read."""
+    from .formats import ExtractionError, extract, format_of
+
+    fmt = format_of(path, data)
+    if fmt in ("docx", "pdf", "odt"):
         try:
-            text = data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        sample = text[:_SNIFF]  # the whole decodes strictly; its start tells what it is
-        score = _text_score(sample)
-        if score >= 0.9:
-            ascii_chars = sum(1 for c in sample if c < "\x80")
-            if best is None or (score, ascii_chars) > best[:2]:
-                best = (score, ascii_chars, text, name)
-    return (best[2], best[3]) if best else None
-
-
-def newline_style(text: str) -> str:
-    crlf = text.count("\r\n")
-    lf = text.count("\n") - crlf
-    cr = text.count("\r") - crlf
-    kinds = [k for k, n in (("\r\n", crlf), ("\n", lf), ("\r", cr)) if n]
-    if not kinds:
-        return "none"
-    return kinds[0] if len(kinds) == 1 else "mixed"
-
-
-def load_bytes(path: str, data: bytes, encoding: str | None = None) -> Document | FileError | Skipped:
-    """A Document; Skipped for a binary file of a known format; FileError for bytes that are
-    neither. Bytes with a NUL are text when they decode as UTF-16/32 without a byte-order mark or
-    as UTF-8/GB18030 (a NUL in a text file does not hide the rest of it)."""
+            ex = extract(path, data)
+        except ExtractionError as exc:
+            return FileError(path, f"{_FORMAT_NAMES[fmt]} not read: {exc.reason}")
+        return Document(path=path, text=ex.text, encoding=ex.encoding or "n/a", newline=newline_style(ex.text),
+                        format=fmt, extracted=ex, raw=data)
     binary = looks_binary(data[:_SNIFF])
     kind = binary_type(data) if binary else None
     if kind is not None:
-        return Skipped(path, f"binary file ({kind})")
+        return FileError(path, f"not read: a {kind}, which has no text redactaudit can extract")
     try:
         found = bomless_utf16_32(data) if binary and not encoding else None
-        text, enc, bom = (found[0], found[1], False) if found else decode_bytes(data, encoding)
+        text, enc, bom, sure = (found[0], found[1], False, None) if found else decode(data, encoding)
     except DecodeError as exc:
-        kind = binary_type(data)  # a PDF need not hold a NUL in its first 8 KiB
+        kind = binary_type(data)
         if kind is not None:
-            return Skipped(path, f"binary file ({kind})")
+            return FileError(path, f"not read: a {kind}, which has no text redactaudit can extract")
         if binary:
             return FileError(path, "binary data of no known format (NUL bytes, and not UTF-8, UTF-16/32 or "
                                    "GB18030 text); not scanned")
         return FileError(path, str(exc))
-    return Document(path=path, text=text, encoding=enc, newline=newline_style(text), bom=bom)
+    if fmt in ("html", "markdown"):
+        from .formats import extract_text
+
+        try:
+            ex = extract_text(fmt, text, enc)
+        except ExtractionError as exc:
+            return FileError(path, f"{_FORMAT_NAMES[fmt]} not read: {exc.reason}")
+        return Document(path=path, text=ex.text, encoding=enc, newline=newline_style(text), bom=bom, format=fmt,
+                        encoding_confidence=sure, extracted=ex, raw=data)
+    return Document(path=path, text=text, encoding=enc, newline=newline_style(text), bom=bom,
+                    encoding_confidence=sure)
 
 
 def _nonblocking(path: str, flags: int) -> int:

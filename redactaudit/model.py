@@ -83,10 +83,61 @@ class Document:
     encoding: str
     newline: str  # "\n", "\r\n", "\r", "mixed" or "none"
     bom: bool = False
-    lines: LineIndex = field(init=False, repr=False, compare=False)
+    format: str = "text"  # text, or the format its text was extracted from: docx, pdf, html, markdown, odt
+    encoding_confidence: float | None = None  # how sure, 0-1, when the encoding was guessed
+    # What extraction gave (formats.Extracted: segments, a map into the source) and the file's
+    # bytes, for a document read through a format; None for plain text.
+    extracted: object = field(default=None, repr=False, compare=False)
+    raw: bytes | None = field(default=None, repr=False, compare=False)
+    lines: "LineIndex | SourceLines" = field(init=False, repr=False, compare=False)
+    source_lines: LineIndex = field(init=False, repr=False, compare=False)
+    _where: object = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lines", LineIndex(self.text))
+        own = LineIndex(self.text)
+        ex = self.extracted
+        where = None
+        if ex is not None and getattr(ex, "text", None) == self.text:
+            from .formats import locator  # only documents read through a format get here
+
+            where = locator(ex)
+        object.__setattr__(self, "_where", where)
+        source = getattr(ex, "source", None)
+        if source is not None and getattr(ex, "text", None) == self.text and ex.source_map is not None:
+            # HTML, Markdown: lines and columns are the source's, where a person edits the file.
+            in_source = LineIndex(source)
+            object.__setattr__(self, "source_lines", in_source)
+            object.__setattr__(self, "lines", SourceLines(ex.source_map, in_source))
+        else:
+            object.__setattr__(self, "source_lines", own)
+            object.__setattr__(self, "lines", own)
+
+    @property
+    def source_text(self) -> str:
+        """What the person edits: the HTML or Markdown source, else the text itself."""
+        source = getattr(self.extracted, "source", None)
+        return source if source is not None and self.lines is not self.source_lines else self.text
+
+    def where(self, offset: int) -> dict:
+        """Where a person finds the character at `offset` in the original file: a page, a
+        paragraph, a table cell, a source line and column; {} for plain text."""
+        return self._where(offset) if self._where is not None else {}
+
+
+class SourceLines:
+    """Line and column in the source of an extracted text (HTML, Markdown): text offset -> source
+    offset (the extraction's map) -> the source's line index."""
+
+    __slots__ = ("_map", "_lines")
+
+    def __init__(self, source_map, lines: LineIndex):
+        self._map, self._lines = source_map, lines
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return self._lines.position(self._map.to_source(offset))
+
+    def line(self, offset: int) -> int:
+        return self._lines.line(self._map.to_source(offset))
 
 
 @dataclass(frozen=True, slots=True)

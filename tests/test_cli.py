@@ -98,9 +98,12 @@ def test_bad_files_are_reported_not_raised(docs):
     res = run("scan", str(docs), "-f", "json")
     report = json.loads(res.stdout)
     assert res.exit_code == 1
-    assert [(Path(e["path"]).name, e["message"][:20]) for e in report["errors"]] == [
-        ("latin1.txt", "not UTF-8, UTF-16 or")]
-    assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [("image.png", "binary file (PNG image)")]
+    # Fail closed: a file that was not read is an error, whatever it is.
+    assert [(Path(e["path"]).name, e["message"]) for e in report["errors"]] == [
+        ("image.png", "not read: a PNG image, which has no text redactaudit can extract"),
+        ("latin1.txt", "not UTF-8, UTF-16, GB18030 or Big5 text, and no other encoding fits (use --encoding to "
+                       "name the encoding)")]
+    assert report["skipped"] == []
     encodings = {Path(d["path"]).name: d["encoding"] for d in report["documents"]}
     assert encodings["gbk.txt"] == "gbk"
     huge = [f for f in report["findings"] if f["path"].endswith("huge_line.txt")]

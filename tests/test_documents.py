@@ -5,8 +5,9 @@ import codecs
 import pytest
 
 from redactaudit.model import LineIndex
-from redactaudit.documents import decode_bytes, encode_text, iter_paths, load_bytes, newline_style, unwrap
-from redactaudit.model import Document, FileError, Skipped
+from redactaudit.decoding import decode_bytes, encode_text, newline_style
+from redactaudit.documents import iter_paths, load_bytes, unwrap
+from redactaudit.model import Document, FileError
 
 TEXT = "关于XX县的通报\r\n手机13912345678。\n"
 
@@ -27,10 +28,11 @@ def test_decoding_keeps_newlines(data, encoding, bom):
     assert encode_text(text, enc, had_bom) == data  # what redact writes back is byte-identical
 
 
-def test_binary_is_skipped_and_garbage_is_an_error():
-    assert load_bytes("a.bin", b"\x89PNG\r\n\x1a\n\x00\x00") == Skipped("a.bin", "binary file (PNG image)")
+def test_binary_and_garbage_are_errors():
+    assert load_bytes("a.bin", b"\x89PNG\r\n\x1a\n\x00\x00") == FileError(
+        "a.bin", "not read: a PNG image, which has no text redactaudit can extract")
     result = load_bytes("b.txt", "café olé".encode("latin-1"))
-    assert isinstance(result, FileError) and "not UTF-8, UTF-16 or GB18030" in result.message
+    assert isinstance(result, FileError) and "not UTF-8, UTF-16, GB18030 or Big5" in result.message
 
 
 def test_forced_encoding():

@@ -14,7 +14,9 @@ from redactaudit import documents
 from tests.test_cli import LEAKY, MASKED, SECRETS, run
 
 FORMATS = ["terminal", "json", "sarif", "github", "markdown"]
-UNDECODABLE = "not UTF-8, UTF-16 or GB18030 text (use --encoding to name the encoding)"
+UNDECODABLE = ("not UTF-8, UTF-16, GB18030 or Big5 text, and no other encoding fits (use --encoding to name "
+               "the encoding)")
+IMAGE = "not read: a PNG image, which has no text redactaudit can extract"
 
 
 def _flat(text: str) -> str:
@@ -42,16 +44,21 @@ def test_undecodable_file_fails_the_scan_and_is_listed_in_every_format(clean, fm
     assert res.exit_code == 1
     out = _flat(res.stdout)
     assert f"{clean.as_posix()}/latin1.txt" in out and UNDECODABLE in out
-    assert f"{clean.as_posix()}/image.png" in out and "binary file (PNG image)" in out
+    assert f"{clean.as_posix()}/image.png" in out and IMAGE in out
 
 
-def test_binary_file_of_a_known_type_is_a_note_that_does_not_fail(clean):
+def test_binary_file_of_a_known_type_fails_closed_unless_skipped_on_purpose(clean):
+    """An image or an archive holds text nobody checked (a screenshot of a list of names): not a pass."""
     (clean / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     (clean / "archive.zip").write_bytes(b"PK\x03\x04\x14\x00\x00\x00")
     code, report = _json(str(clean))
+    assert code == 1 and report["skipped"] == []
+    assert [(Path(e["path"]).name, e["message"]) for e in report["errors"]] == [
+        ("archive.zip", "not read: a ZIP archive or office document, which has no text redactaudit can extract"),
+        ("image.png", IMAGE)]
+    code, report = _json(str(clean), "--skip-unreadable")
     assert code == 0 and report["errors"] == []
-    assert [(Path(s["path"]).name, s["reason"]) for s in report["skipped"]] == [
-        ("archive.zip", "binary file (ZIP archive or office document)"), ("image.png", "binary file (PNG image)")]
+    assert [Path(s["path"]).name for s in report["skipped"]] == ["archive.zip", "image.png"]
 
 
 def test_skip_unreadable_turns_problems_into_notes(clean, tmp_path):
@@ -384,8 +391,8 @@ def test_sarif_that_lists_problems_and_notes_is_valid_and_not_successful(clean):
     [invocation] = sarif["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is False
     assert [(n["level"], n["message"]["text"]) for n in invocation["toolExecutionNotifications"]] == [
-        ("error", f"{clean.as_posix()}/latin1.txt: {UNDECODABLE}"),
-        ("note", f"skipped {clean.as_posix()}/image.png: binary file (PNG image)")]
+        ("error", f"{clean.as_posix()}/image.png: {IMAGE}"),
+        ("error", f"{clean.as_posix()}/latin1.txt: {UNDECODABLE}")]
 
 
 def test_baseline_entry_without_path_is_exit_2_not_an_internal_error(clean, tmp_path):

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..config import Config
 from ..consistency import check_document
-from ..documents import encode_text, load_file
+from ..decoding import encode_text
+from ..documents import load_file
 from ..engine.packs import Ruleset
 from ..filetypes import container
 from ..fsutil import atomic_write_bytes, remove_stale_temporaries
@@ -34,6 +35,7 @@ class RedactOptions:
     backup: bool = True
     dry_run: bool = False
     backup_dir: Path | None = None  # --in-place: one folder for all backups (default: BACKUP_DIR in each input)
+    as_text: bool = False  # a PDF or OpenDocument file: write its redacted text as NAME.txt instead of refusing
 
     @property
     def mode(self) -> str:
@@ -100,8 +102,10 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
     files = []
     for report in result.documents:
         doc = report.document
-        item = RedactedFile(originals[doc.path], str(targets.get(doc.path, doc.path)), settled.edits[doc.path],
-                            doc.text)
+        output = str(targets.get(doc.path, doc.path))
+        if options.as_text and doc.format in _TEXT_ONLY:
+            output += ".txt"
+        item = RedactedFile(originals[doc.path], output, settled.edits[doc.path], doc.text)
         unchecked = [e.message for e in errors if e.path == doc.path]
         outcome = _publish(item, doc, unchecked, options, backups)
         if isinstance(outcome, FileError):
@@ -115,14 +119,43 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
                         tuple(sorted(not_written, key=lambda e: e.path)))
 
 
+# Formats whose text cannot be written back into the file: their redacted text only, if asked.
+_TEXT_ONLY = {"pdf": "PDF", "odt": "OpenDocument text"}
+
+
+def _encoded(item: RedactedFile, doc: Document, options: RedactOptions) -> bytes | FileError:
+    """The bytes to write: plain text in its own encoding, BOM and newlines; a Word, HTML or
+    Markdown file rewritten in its own format (values replaced in the runs or the source, markup
+    kept); a PDF's or OpenDocument file's redacted text with --as-text, else refused."""
+    original = item.document
+    if original.format == "text":
+        try:
+            return encode_text(doc.text, doc.encoding, doc.bom)
+        except UnicodeEncodeError as exc:
+            return FileError(doc.path, f"the redacted text does not fit {doc.encoding}: {exc.reason}")
+    if original.format in _TEXT_ONLY:
+        if options.as_text:
+            return doc.text.encode("utf-8")
+        return FileError(doc.path, f"a {_TEXT_ONLY[original.format]} is not redacted in its own format (its text "
+                                   "cannot be rewritten safely): redact its source document, or pass --as-text "
+                                   "to write its redacted text to a .txt file")
+    from ..formats import ExtractionError, redact as rewrite
+
+    try:
+        return rewrite(original.path, original.raw or b"", [(e.start, e.end, e.replacement) for e in item.edits])
+    except ExtractionError as exc:
+        return FileError(doc.path, f"cannot rewrite the {original.format} file: {exc.reason}")
+    except ValueError as exc:
+        return FileError(doc.path, f"cannot rewrite the {original.format} file: {exc}")
+
+
 def _publish(item: RedactedFile, doc: Document, unchecked: list[str], options: RedactOptions,
              backups: dict[str, Path]) -> str | FileError:
     """Write one redacted text where it goes; the event ("written", "unchanged", "planned") or why
     it was not written (it does not fit its encoding, a rule did not finish, a link, a failed write)."""
-    try:
-        data = encode_text(doc.text, doc.encoding, doc.bom)
-    except UnicodeEncodeError as exc:
-        return FileError(doc.path, f"the redacted text does not fit {doc.encoding}: {exc.reason}")
+    data = _encoded(item, doc, options)
+    if isinstance(data, FileError):
+        return data
     if unchecked and options.out is not None:  # a rule did not finish: the copy is not published
         return FileError(doc.path, f"not fully scanned ({'; '.join(unchecked)})")
     if options.in_place and os.path.islink(doc.path):
@@ -133,9 +166,9 @@ def _publish(item: RedactedFile, doc: Document, unchecked: list[str], options: R
         if options.in_place:
             if doc.text == item.document.text:
                 return "unchanged"
-            if doc.path in backups:
+            if item.output == doc.path and doc.path in backups:
                 write_backup(Path(doc.path), backups[doc.path])
-            atomic_write_bytes(Path(doc.path), data)
+            atomic_write_bytes(Path(item.output), data)
             return "written"
         target = Path(item.output)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -154,7 +187,8 @@ def _rescan(files: list[RedactedFile], ruleset: Ruleset, config: Config, policy:
         if options.dry_run:
             doc = replace(item.document, path=item.output, text=item.text)
         else:
-            loaded = load_file(Path(item.output), item.output, encoding=item.document.encoding,
+            encoding = item.document.encoding if item.document.format == "text" else None
+            loaded = load_file(Path(item.output), item.output, encoding=encoding,
                                max_bytes=max(scan.max_bytes, 1 << 40))
             if not isinstance(loaded, Document):
                 reason = getattr(loaded, "message", None) or getattr(loaded, "reason", "")

@@ -30,7 +30,7 @@ FORMATS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 _ZIP_MARKERS = (("docx", "word/document.xml"), ("odt", "content.xml"))
 
 __all__ = ["ATOMIC", "RAW", "VERBATIM", "FORMATS", "Extracted", "ExtractionError", "Segment",
-           "SourceMap", "extract", "format_of", "locator", "redact"]
+           "SourceMap", "extract", "extract_text", "format_of", "locator", "redact"]
 
 
 def _extension(name: str) -> str:
@@ -71,6 +71,16 @@ def extract(path_or_name: str, data: bytes) -> Extracted:
     if fmt is None:
         raise ExtractionError("unsupported format (not Word, PDF, HTML, Markdown or OpenDocument text)")
     return _module(fmt).extract(path_or_name, data)
+
+
+def extract_text(fmt: str, source: str, encoding: str) -> Extracted:
+    """The visible text of an HTML or Markdown source already decoded (the scan decodes every
+    text file one way)."""
+    if fmt == "html":
+        from .html import extract_html
+        return extract_html(source, encoding)
+    from .markdown import extract_markdown
+    return extract_markdown(source, encoding)
 
 
 def redact(path_or_name: str, data: bytes, edits: list[tuple[int, int, str]]) -> bytes:

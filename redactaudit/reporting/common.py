@@ -125,6 +125,9 @@ def finding_record(finding: Finding, document: Document, secrets: list[tuple[int
         "why": [printable(w.text) for w in finding.why],  # may name another copy's path
         "fingerprint": finding.fingerprint,
     }
+    where = document.where(finding.start)
+    if where:  # a page, a paragraph or table cell, a source line and column (extracted documents)
+        record["location"] = where
     if finding.kind is Kind.PLACEHOLDER:
         record["style"] = finding.style
         record["width"] = finding.width

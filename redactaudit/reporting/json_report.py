@@ -22,6 +22,10 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
                    for f in sorted(report.findings, key=lambda f: f.sort_key)]
         entry = {"path": shown_path(doc.path), "encoding": doc.encoding, "newline": doc.newline, "bom": doc.bom,
                  "chars": len(doc.text), "findings": len(records)}
+        if doc.format != "text":
+            entry["format"] = doc.format
+        if doc.encoding_confidence is not None:
+            entry["encoding_confidence"] = doc.encoding_confidence
         if report.consistency:
             entry["consistency"] = report.consistency
             if "copies" in report.consistency:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..model import AuditResult, Kind, Severity
+from ..model import AuditResult, Document, Finding, Kind, Severity
 from ..vocabulary import CHECKS
 from . import ReportOptions, RuleInfo
 from .common import _secret_spans, excerpt, path_uri, printable, shown_path, tool_info
@@ -51,10 +51,7 @@ def build(result: AuditResult, *, show_values: bool = False, rules: dict[str, Ru
                 "ruleIndex": index[f.rule],
                 "level": _LEVEL[f.severity],
                 "message": {"text": f"{printable(f.message)} [{f.category}] {excerpt(doc, f, secrets, show_values=show_values)}"},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": path_uri(f.path)},
-                    "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line,
-                               "endColumn": f.end_column, "charOffset": f.start, "charLength": f.end - f.start}}}],
+                "locations": [_location(f, doc)],
                 "partialFingerprints": {"redactaudit/content/v1": f.fingerprint},
                 "rank": round(f.confidence * 100, 1),  # how sure the rule is, 0-100
                 "properties": {"kind": f.kind.value, "category": f.category, "confidence": f.confidence},
@@ -90,6 +87,22 @@ def build(result: AuditResult, *, show_values: bool = False, rules: dict[str, Ru
                                  for s in sorted(result.skipped, key=lambda s: s.path)]}],
         }],
     }
+
+
+def _location(f: Finding, doc: Document) -> dict:
+    """Where a result is: a region of the file; for a Word, PDF or OpenDocument file (whose bytes
+    are no text) the file and a logical location (page, paragraph, table cell) instead."""
+    physical: dict = {"artifactLocation": {"uri": path_uri(f.path)}}
+    where = doc.where(f.start)
+    if doc.format in ("text", "html", "markdown"):
+        region = {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column}
+        if doc.format == "text":
+            region.update(charOffset=f.start, charLength=f.end - f.start)
+        physical["region"] = region
+        return {"physicalLocation": physical}
+    name = " ".join(f"{k} {v}" for k, v in where.items()) or doc.format
+    return {"physicalLocation": physical,
+            "logicalLocations": [{"fullyQualifiedName": name, "kind": "element", "properties": where}]}
 
 
 def _artifact(path: str) -> dict:
