@@ -1,0 +1,157 @@
+"""Word, PDF, HTML and Markdown files through the whole tool: found where a person looks, redacted
+in their own format (or refused), and never passed unread. Every name and number is invented."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from redactaudit.cli import app
+from .test_formats import _pdf, fixture_docx
+
+HTML = ('<html><head><title>通知</title><style>p{color:red}</style><script>var a="13800009999";</script></head>'
+        '<body>\n<div><p>值班员<b>宓秀琼</b>，手机<span>139</span><span>0246</span>8135。</p>\n'
+        '<p>&#20540;&#29677;&#21592;：<i>蔺朝晖</i></p></div></body></html>\n')
+MARKDOWN = "# 通报\n\n**蔺朝晖**同志，手机 `13902468135` 请核实。\n\n| 项目 | 电话 |\n|---|---|\n| 值班 | 13602461357 |\n"
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "a.docx").write_bytes(fixture_docx())
+    (d / "b.pdf").write_bytes(_pdf([["第一页 经办人宓秀琼"], ["第二页", ("联系电话139", "02468135")]]))
+    (d / "c.html").write_text(HTML, encoding="utf-8")
+    (d / "d.md").write_text(MARKDOWN, encoding="utf-8")
+    return d
+
+
+def scan(path: Path, *args: str) -> tuple[int, dict]:
+    res = run("scan", str(path), "-f", "json", *args)
+    return res.exit_code, json.loads(res.stdout)
+
+
+def where(report: dict, name: str, kind: str = "leak") -> list[tuple]:
+    return [(f["rule"], f["category"], f["line"], f["column"], f.get("location")) for f in report["findings"]
+            if f["path"].endswith(name) and f["kind"] == kind]
+
+
+def at(source: str, value: str) -> tuple[int, int, dict]:
+    """Line, column and location of a value's first character in a source."""
+    pos = source.index(value)
+    line, column = source.count("\n", 0, pos) + 1, pos - source.rfind("\n", 0, pos)
+    return line, column, {"line": line, "column": column, "offset": pos}
+
+
+def test_every_planted_leak_is_found_where_a_person_looks(folder):
+    code, report = scan(folder)
+    assert code == 1 and report["errors"] == []
+    assert {Path(d["path"]).name: d.get("format") for d in report["documents"]} == {
+        "a.docx": "docx", "b.pdf": "pdf", "c.html": "html", "d.md": "markdown"}
+    assert where(report, "a.docx") == [
+        ("names-zh.role-name", "person", 1, 5, {"part": "document", "paragraph": 1}),
+        ("identifiers.cn-mobile", "phone", 1, 11, {"part": "document", "paragraph": 1}),  # split across runs
+        ("names-zh.role-name", "person", 2, 4, {"part": "document", "table": 1, "row": 1, "cell": 2}),
+        ("identifiers.cn-mobile", "phone", 3, 4, {"part": "document", "table": 1, "row": 2, "cell": 2}),
+        ("names-zh.role-name", "person", 5, 4, {"part": "header1", "paragraph": 1}),
+        ("names-zh.role-name", "person", 6, 5, {"part": "footnotes", "note": "1", "paragraph": 1}),
+        ("names-zh.role-name", "person", 7, 4, {"part": "comments", "comment": "0", "paragraph": 1})]
+    assert where(report, "b.pdf") == [("names-zh.role-name", "person", 1, 8, {"page": 1}),
+                                      ("identifiers.cn-mobile", "phone", 3, 5, {"page": 2})]
+    # HTML: lines and columns of the source; a value split by tags or written as entities is one value.
+    assert where(report, "c.html") == [
+        ("names-zh.role-name", "person", *at(HTML, "宓秀琼")), ("identifiers.cn-mobile", "phone", *at(HTML, "139")),
+        ("names-zh.role-name", "person", *at(HTML, "蔺朝晖"))]
+    # Markdown: ** is emphasis, not a mask; a code span and a table cell are text.
+    assert where(report, "d.md") == [
+        ("names-zh.name-title", "person", *at(MARKDOWN, "蔺朝晖")),
+        ("identifiers.cn-mobile", "phone", *at(MARKDOWN, "13902468135")),
+        ("identifiers.cn-mobile", "phone", *at(MARKDOWN, "13602461357"))]
+    assert where(report, "d.md", "placeholder") == [] and where(report, "c.html", "placeholder") == []
+    assert "13800009999" not in json.dumps(report)  # a script is not visible text
+
+
+def test_sarif_points_into_the_file(folder):
+    sarif = json.loads(run("scan", str(folder), "-f", "sarif").stdout)
+    locations = {}
+    for r in sarif["runs"][0]["results"]:
+        loc = r["locations"][0]
+        name = loc["physicalLocation"]["artifactLocation"]["uri"].rsplit("/", 1)[1]
+        locations.setdefault(name, []).append(loc)
+    assert locations["b.pdf"][1]["logicalLocations"] == [
+        {"fullyQualifiedName": "page 2", "kind": "element", "properties": {"page": 2}}]
+    assert "region" not in locations["b.pdf"][1]["physicalLocation"]
+    # The phone split by tags: from its first digit to the character after its last, in the source.
+    assert locations["c.html"][1]["physicalLocation"]["region"] == {
+        "startLine": 2, "startColumn": at(HTML, "139")[1], "endLine": 2, "endColumn": at(HTML, "。")[1]}
+
+
+def test_redacted_outputs_open_and_scan_clean(folder, tmp_path):
+    out = tmp_path / "out"
+    res = run("redact", str(folder), "--out", str(out), "--as-text")
+    assert res.exit_code == 0, res.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["a.docx", "b.pdf.txt", "c.html", "d.md"]
+    html = (out / "c.html").read_text(encoding="utf-8")
+    assert "<b>某某</b>" in html and "<span>[电话]</span><span></span>。" in html and "<style>" in html
+    assert (out / "d.md").read_text(encoding="utf-8").startswith("# 通报\n\n**某某**同志，手机 `[电话]` 请核实。")
+    assert (out / "b.pdf.txt").read_text(encoding="utf-8") == "第一页 经办人某某\n第二页\n联系电话[电话]"
+    with zipfile.ZipFile(out / "a.docx") as z, zipfile.ZipFile(folder / "a.docx") as before:
+        assert z.namelist() == before.namelist()
+        assert z.read("word/media/image1.png") == before.read("word/media/image1.png")
+    docx = pytest.importorskip("docx")
+    paragraphs = [p.text for p in docx.Document(str(out / "a.docx")).paragraphs]
+    assert paragraphs[0] == "经办人：某某，电话[电话]。"
+    code, report = scan(out, "--fail-on", "warning")
+    assert code == 0 and [f for f in report["findings"] if f["kind"] == "leak"] == []
+
+
+def test_a_pdf_is_refused_unless_its_text_is_asked_for(folder, tmp_path):
+    res = run("redact", str(folder / "b.pdf"), "--out", str(tmp_path / "o"))
+    assert res.exit_code == 1
+    assert not (tmp_path / "o").exists() or list((tmp_path / "o").iterdir()) == []
+    assert "a PDF is not redacted in its own format" in res.stderr
+
+
+def test_unreadable_files_fail_the_scan_unless_skipped_on_purpose(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "ok.txt").write_text("会议通知。\n", encoding="utf-8")
+    (d / "scan.pdf").write_bytes(_pdf([[]]))  # a page with no text layer
+    (d / "locked.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    code, report = scan(d)
+    assert code == 1
+    assert [(Path(e["path"]).name, e["message"].split(":")[0]) for e in report["errors"]] == [
+        ("locked.docx", "Word document not read"), ("scan.pdf", "PDF not read")]
+    code, report = scan(d, "--skip-unreadable")
+    assert code == 0 and [Path(s["path"]).name for s in report["skipped"]] == ["locked.docx", "scan.pdf"]
+
+
+def test_redact_never_changes_a_file_it_did_not_understand(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    blob = b"\x00\x01binary\xff\xfe" * 10
+    (d / "data.bin").write_bytes(blob)
+    (d / "broken.docx").write_bytes(b"PK\x03\x04 truncated")
+    (d / "note.txt").write_text("值班员宓秀琼，手机13902468135。\n", encoding="utf-8")
+    res = run("redact", str(d), "--in-place", "--no-backup")
+    assert res.exit_code == 1
+    assert (d / "data.bin").read_bytes() == blob and (d / "broken.docx").read_bytes() == b"PK\x03\x04 truncated"
+    assert (d / "note.txt").read_text(encoding="utf-8") == "值班员某某，手机[电话]。\n"
+
+
+def test_big5_is_read_as_big5(tmp_path):
+    text = "本縣鄉鎮幹部會議通知：請各單位負責同志準時出席，聯繫電話13902468135。\n"
+    (tmp_path / "a.txt").write_bytes(text.encode("big5"))
+    code, report = scan(tmp_path / "a.txt")
+    assert [(d["encoding"], d["encoding_confidence"]) for d in report["documents"]] == [("big5", 1.0)]
+    assert [(f["rule"], f["start"]) for f in report["findings"] if f["kind"] == "leak"] == [
+        ("identifiers.cn-mobile", text.index("139"))]
