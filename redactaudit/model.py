@@ -186,6 +186,8 @@ class Reason:
             return f"{self.count} digits kept"
         if c == "aligned":
             return f"aligned with {v}"
+        if c == "column":
+            return f"in a table column headed {v!r}"
         if c == "listed":
             return f"category {v} from the list it stands in"
         return _FIXED_REASONS.get(c, v or c)

@@ -17,7 +17,7 @@ from .test_formats import _pdf, fixture_docx
 HTML = ('<html><head><title>通知</title><style>p{color:red}</style><script>var a="13800009999";</script></head>'
         '<body>\n<div><p>值班员<b>宓秀琼</b>，手机<span>139</span><span>0246</span>8135。</p>\n'
         '<p>&#20540;&#29677;&#21592;：<i>蔺朝晖</i></p></div></body></html>\n')
-MARKDOWN = "# 通报\n\n**蔺朝晖**同志，手机 `13902468135` 请核实。\n\n| 项目 | 电话 |\n|---|---|\n| 值班 | 13602461357 |\n"
+MARKDOWN = "# 通报\n\n**蔺朝晖**同志，手机 `13902468135` 请核实。\n\n| 姓名 | 电话 |\n|---|---|\n| 宓秀琼 | 13602461357 |\n"
 
 
 def run(*args: str):
@@ -75,6 +75,7 @@ def test_every_planted_leak_is_found_where_a_person_looks(folder):
     assert where(report, "d.md") == [
         ("names-zh.name-title", "person", *at(MARKDOWN, "蔺朝晖")),
         ("identifiers.cn-mobile", "phone", *at(MARKDOWN, "13902468135")),
+        ("names-zh.table-column", "person", *at(MARKDOWN, "宓秀琼")),  # under the column headed 姓名
         ("identifiers.cn-mobile", "phone", *at(MARKDOWN, "13602461357"))]
     assert where(report, "d.md", "placeholder") == [] and where(report, "c.html", "placeholder") == []
     assert "13800009999" not in json.dumps(report)  # a script is not visible text

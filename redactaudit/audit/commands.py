@@ -75,7 +75,10 @@ def packs_listing(config_path: Path | None) -> list[str]:
 
 def packs_check(files: Iterable[Path]) -> tuple[list[str], list[str]]:
     """(passed, problems): each pack's schema, regexes, validators and match/nomatch examples."""
-    shipped = builtin_packs()
+    try:
+        shipped = builtin_packs()
+    except PackError as exc:  # an installation whose own packs were edited
+        return [], [f"the built-in packs do not load: {exc}"]
     builtin = build_ruleset(shipped, gated=False)
     passed: list[str] = []
     problems: list[str] = []

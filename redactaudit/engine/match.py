@@ -18,6 +18,7 @@ from ..vocabulary import MASK_CLASSES
 from .gate import Region
 from .re2 import Re2Pattern
 from .rules import Inference, Rule
+from .tables import column_matches
 
 DEFAULT_TIMEOUT = 10.0  # seconds all rules together may spend on one document (scan passes its own)
 
@@ -176,7 +177,9 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
     the end of what was read is left to the next region.
     `progress[0]` follows the end of the last match, accepted or not (where the engine would
     search next)."""
-    if region is None:
+    if rule.column:
+        found, limit = column_matches(rule.pattern, rule.column, text), -1
+    elif region is None:
         found = rule.pattern.finditer(text, timeout=timeout)
         limit = -1
     else:
@@ -217,6 +220,8 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
         if not ok:
             continue
         why = rule.why + why if why else rule.why
+        if rule.column:
+            why += (Reason("column", m.header),)
         category, style, width = rule.category, rule.style, None
         if rule.kind is Kind.PLACEHOLDER:
             derived, width = mask_style(value)

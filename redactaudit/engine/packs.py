@@ -24,7 +24,7 @@ from .rules import WHOLE_DOCUMENT, Context, Example, Inference, Pack, Rule, Rule
 from .validators import VALIDATORS
 
 BUILTIN_PACKAGE = "redactaudit.patterns"
-_RULE_KEYS = {"id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",
+_RULE_KEYS = {"column", "id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",
               "confidence", "message", "examples", "priority", "description", "requires", "reject",
               "severity_if_unmasked", "when_masked", "engine", "gate"}
 _REJECT_KEYS = {"lists", "words", "prefix", "straddle", "after_word", "before_word"}
@@ -229,6 +229,9 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
     for masked in when_masked:
         if masked not in CATEGORIES:
             raise _fail(source, rid, f"when_masked: unknown category {masked!r}")
+    column = _strings(raw.get("column"), source, rid, "column")
+    if column and raw.get("engine", "regex") != "regex":
+        raise _fail(source, rid, "a column rule matches whole cells: engine regex")
     examples = raw.get("examples") or {}
     if not isinstance(examples, dict) or set(examples) - {"match", "nomatch"}:
         raise _fail(source, rid, "examples must be a mapping with match and/or nomatch lists")
@@ -241,7 +244,8 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         context=_context(raw.get("context"), source, rid), confidence=float(confidence),
         priority=priority, matches=matches,
         nomatches=_examples(examples.get("nomatch"), source, rid, "nomatch"), builtin=builtin,
-        requires=_strings(raw.get("requires"), source, rid, "requires"),
+        requires=_strings(raw.get("requires"), source, rid, "requires") or column,
+        column=column,
         **rejects,
         severity_if_unmasked=unmasked,
         when_masked=when_masked, gate=_gate(raw, source, rid, variables),

@@ -76,6 +76,9 @@ class Rule:
     # read; the rule runs only in the sentences where it occurs (see gate.py). By default it is
     # derived from the rule's own pattern.
     gate: str | None = None
+    # Header words of a table column whose cells the rule reads (tables.py): the pattern must
+    # match a cell's whole text. Such a rule runs on whole documents, not through the gate.
+    column: tuple[str, ...] = ()
     # What matching needs of the pattern and validators, derived once (not per document).
     value_group: bool = field(init=False, repr=False, compare=False)
     reject_groups: tuple[str, ...] = field(init=False, repr=False, compare=False)
@@ -164,7 +167,7 @@ WHOLE_DOCUMENT = "document"
 def rule_gate(rule: Rule) -> str | None:
     """The RE2 gate of a rule (see gate.py): its own `gate:`, or one derived from its pattern;
     None when RE2 cannot read it (the rule then runs on whole documents)."""
-    if rule.gate == WHOLE_DOCUMENT:
+    if rule.gate == WHOLE_DOCUMENT or rule.column:
         return None
     try:
         found = rule.gate or locator(rule.pattern.pattern)
