@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import os
+import time
 import stat
 from collections import Counter
 from dataclasses import dataclass
@@ -36,19 +37,21 @@ _FORMAT_NAMES = {"docx": "Word document", "pdf": "PDF", "odt": "OpenDocument tex
                  "markdown": "Markdown file"}
 
 
-def load_bytes(path: str, data: bytes, encoding: str | None = None) -> Document | FileError:
+def load_bytes(path: str, data: bytes, encoding: str | None = None, timeout: float | None = None
+               ) -> Document | FileError:
     """A Document, or a FileError saying why the bytes were not read (fail closed: what was not
     read is never a silent pass). Word, PDF and OpenDocument files are read through their format's
     extractor; HTML and Markdown are decoded, then their visible text extracted (lines and columns
     stay the source's). Bytes with a NUL are text when they decode as UTF-16/32 without a
     byte-order mark or as UTF-8/GB18030 (a NUL in a text file does not hide the rest of it); a
-    binary file of another known format (an image, an archive) is listed as not read."""
+    binary file of another known format (an image, an archive) is listed as not read. Extraction
+    gets `timeout` seconds (a PDF is read page by page; past it, it is not read)."""
     from .formats import ExtractionError, extract, format_of
 
     fmt = format_of(path, data)
     if fmt in ("docx", "pdf", "odt"):
         try:
-            ex = extract(path, data)
+            ex = extract(path, data, None if timeout is None else time.monotonic() + timeout)
         except ExtractionError as exc:
             return FileError(path, f"{_FORMAT_NAMES[fmt]} not read: {exc.reason}")
         return Document(path=path, text=ex.text, encoding=ex.encoding or "n/a", newline=newline_style(ex.text),
@@ -87,7 +90,7 @@ def _nonblocking(path: str, flags: int) -> int:
 
 
 def load_file(path: Path, display: str, *, encoding: str | None = None,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> Document | FileError | Skipped:
+              max_bytes: int = DEFAULT_MAX_BYTES, timeout: float | None = None) -> Document | FileError | Skipped:
     try:
         with open(path, "rb", opener=_nonblocking) as fh:
             st = os.fstat(fh.fileno())
@@ -98,7 +101,7 @@ def load_file(path: Path, display: str, *, encoding: str | None = None,
             data = fh.read()
     except OSError as exc:
         return FileError(display, f"cannot read: {exc.strerror or exc}")
-    return load_bytes(display, data, encoding)
+    return load_bytes(display, data, encoding, timeout)
 
 
 def file_kind(mode: int) -> str:

@@ -156,3 +156,14 @@ def test_big5_is_read_as_big5(tmp_path):
     assert [(d["encoding"], d["encoding_confidence"]) for d in report["documents"]] == [("big5", 1.0)]
     assert [(f["rule"], f["start"]) for f in report["findings"] if f["kind"] == "leak"] == [
         ("identifiers.cn-mobile", text.index("139"))]
+
+
+def test_reading_a_pdf_counts_against_the_time_budget(folder):
+    """A PDF is read page by page within the document's time budget; past it, it is not read (an error)."""
+    from redactaudit.documents import load_bytes
+    from redactaudit.model import FileError
+
+    data = (folder / "b.pdf").read_bytes()
+    assert load_bytes("b.pdf", data, timeout=-1.0) == FileError(
+        "b.pdf", "PDF not read: reading the PDF ran past the time budget at page 1; not fully read")
+    assert load_bytes("b.pdf", data, timeout=60.0).format == "pdf"

@@ -110,7 +110,7 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
             skipped.append(item)
 
     if stdin is not None:
-        take(load_bytes("<stdin>", stdin, options.encoding))
+        take(load_bytes("<stdin>", stdin, options.encoding, options.timeout))
     include = options.include or config.include
     exclude = options.exclude + config.exclude
     for display, data in contents:
@@ -124,7 +124,7 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
             errors.append(FileError(display, f"larger than --max-bytes {options.max_bytes} ({len(data)} bytes); "
                                              "not scanned"))
         else:
-            take(load_bytes(display, data, options.encoding))
+            take(load_bytes(display, data, options.encoding, options.timeout))
     for entry in walk(inputs, include, exclude):
         if not isinstance(entry, tuple):
             take(entry)
@@ -133,7 +133,7 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
         if path_allowed(display, config):
             skipped.append(Skipped(display, "allowlisted path"))
             continue
-        take(load_file(path, display, encoding=options.encoding, max_bytes=options.max_bytes))
+        take(load_file(path, display, encoding=options.encoding, max_bytes=options.max_bytes, timeout=options.timeout))
     return docs, errors, skipped
 
 

@@ -65,11 +65,14 @@ def _module(fmt: str):
     raise ExtractionError(f"unsupported format {fmt}")
 
 
-def extract(path_or_name: str, data: bytes) -> Extracted:
-    """The text of a document of one of FORMATS. Raises ExtractionError(reason)."""
+def extract(path_or_name: str, data: bytes, deadline: float | None = None) -> Extracted:
+    """The text of a document of one of FORMATS. Raises ExtractionError(reason), also when a slow
+    format (PDF) runs past `deadline` (time.monotonic())."""
     fmt = format_of(path_or_name, data)
     if fmt is None:
         raise ExtractionError("unsupported format (not Word, PDF, HTML, Markdown or OpenDocument text)")
+    if fmt == "pdf":
+        return _module(fmt).extract(path_or_name, data, deadline)
     return _module(fmt).extract(path_or_name, data)
 
 

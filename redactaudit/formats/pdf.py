@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 from .base import Extracted, ExtractionError, TextBuilder
 
@@ -25,8 +26,9 @@ WORD_MARGIN = 0.3
 _UNMAPPED = re.compile(r"\(cid:\d+\)")  # how pdfminer writes a glyph it cannot map to a character
 
 
-def extract(name: str, data: bytes) -> Extracted:
-    """Bytes of a PDF -> Extracted (segments are pages). Raises ExtractionError."""
+def extract(name: str, data: bytes, deadline: float | None = None) -> Extracted:
+    """Bytes of a PDF -> Extracted (segments are pages). Raises ExtractionError, also when reading
+    runs past `deadline` (time.monotonic()), checked after each page."""
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams, LTTextContainer
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
@@ -51,6 +53,8 @@ def extract(name: str, data: bytes) -> Extracted:
     out, empty, number = TextBuilder(), [], 0
     try:
         for number, page in enumerate(PDFPage.create_pages(doc), 1):
+            if deadline is not None and time.monotonic() > deadline:
+                raise ExtractionError(f"reading the PDF ran past the time budget at page {number}; not fully read")
             interpreter.process_page(page)
             start = None
             for element in device.get_result():

@@ -24,6 +24,9 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
                  "chars": len(doc.text), "findings": len(records)}
         if doc.format != "text":
             entry["format"] = doc.format
+            notes = getattr(doc.extracted, "notes", ())
+            if notes:  # what extraction could not read in a file it read (pages without text)
+                entry["notes"] = [printable(n) for n in notes]
         if doc.encoding_confidence is not None:
             entry["encoding_confidence"] = doc.encoding_confidence
         if report.consistency:
