@@ -165,37 +165,32 @@ class Reason:
 
     @property
     def text(self) -> str:
-        c, v = self.code, self.value
-        if c == "pattern":
-            return f"pattern {v}"
-        if c == "valid":
-            return f"{v} valid"
-        if c == "cue":
-            return f"cue {v!r}"
-        if c == "category-cue":
-            if self.detail == "label":
-                return "category from the label's word"
-            if self.detail == "plural":
-                return "category from an English plural noun after"
-            return f"category from {v!r} {self.detail}"
-        if c == "masked-elsewhere":
-            return f"the document masks {v} elsewhere" + (f" ({self.count} masks)" if self.count else "")
-        if c == "mask-widths":
-            return f"{self.count} masks, widths {v}"
-        if c == "digits-kept":
-            return f"{self.count} digits kept"
-        if c == "aligned":
-            return f"aligned with {v}"
-        if c == "column":
-            return f"in a table column headed {v!r}"
-        if c == "listed":
-            return f"category {v} from the list it stands in"
-        return _FIXED_REASONS.get(c, v or c)
+        if self.code == "category-cue" and self.detail in ("label", "plural"):
+            return _REASONS[f"category-cue-{self.detail}"]
+        if self.code == "masked-elsewhere" and self.count:
+            return f"the document masks {self.value} elsewhere ({self.count} masks)"
+        template = _REASONS.get(self.code)
+        if template is None:
+            return self.value or self.code
+        return template.format(v=self.value, r=repr(self.value), n=self.count, d=self.detail)
 
 
-_FIXED_REASONS = {
-    "joined": "joined across a line break",
+# How each kind of reason reads: {v} the value, {r} the value quoted, {n} the count, {d} the detail.
+_REASONS = {
+    "pattern": "pattern {v}",
+    "valid": "{v} valid",
+    "cue": "cue {r}",
+    "category-cue": "category from {r} {d}",
+    "category-cue-label": "category from the label's word",
+    "category-cue-plural": "category from an English plural noun after",
+    "masked-elsewhere": "the document masks {v} elsewhere",
     "nothing-masked": "the document masks no person, place or figure",
+    "mask-widths": "{n} masks, widths {v}",
+    "digits-kept": "{n} digits kept",
+    "aligned": "aligned with {v}",
+    "column": "in a table column headed {r}",
+    "listed": "category {v} from the list it stands in",
+    "joined": "joined across a line break",
     "repeated": "the same value is found elsewhere in the document",
     "slot": "the same words around a mask",
 }
