@@ -19,8 +19,10 @@ CASES = [(case, preset) for case in ("notice_zh", "judgment_zh", "letter_en")
 
 
 def redact_case(case: str, preset: str) -> tuple[str, dict]:
-    source = GOLDEN / case / "input.txt"
-    result = redact([str(source)], load_ruleset(Config()), Config(), load_policy(preset),
+    """Redact a case's input, named by its path relative to the case folder (the working folder):
+    fingerprints hold the path, so the expected log does not depend on where the checkout is."""
+    assert Path.cwd() == GOLDEN / case
+    result = redact(["input.txt"], load_ruleset(Config()), Config(), load_policy(preset),
                     RedactOptions(dry_run=True))
     log = log_record(result)
     for f in log["files"]:  # paths relative to the case folder, so the files do not depend on the checkout
@@ -33,6 +35,7 @@ def redact_case(case: str, preset: str) -> tuple[str, dict]:
 @pytest.mark.parametrize("case, preset", CASES, ids=[f"{c}-{p}" for c, p in CASES])
 def test_golden(case, preset, monkeypatch):
     monkeypatch.delenv("REDACTAUDIT_KEY", raising=False)
+    monkeypatch.chdir(GOLDEN / case)
     text, log = redact_case(case, preset)
     folder = GOLDEN / case
     assert text == (folder / f"expected.{preset}.txt").read_text(encoding="utf-8")

@@ -20,8 +20,9 @@ from tests.test_golden import CASES, redact_case  # noqa: E402
 def main() -> int:
     os.environ.pop("REDACTAUDIT_KEY", None)
     for case, preset in CASES:
-        text, log = redact_case(case, preset)
         folder = HERE / "redact" / case
+        os.chdir(folder)  # the input is named by its path relative to its case folder
+        text, log = redact_case(case, preset)
         (folder / f"expected.{preset}.txt").write_text(text, encoding="utf-8")
         (folder / f"expected.{preset}.log.json").write_text(json.dumps(log, ensure_ascii=False, indent=1) + "\n",
                                                            encoding="utf-8")
