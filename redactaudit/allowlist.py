@@ -19,7 +19,7 @@ from .model import Document, FileError, Finding, Kind
 IGNORE_MARK = "redactaudit: ignore"
 # `redactaudit: ignore` or `redactaudit: ignore-next-line`, optionally naming rules in brackets
 # (`redactaudit: ignore[identifiers.phone-cn, names-zh.role-name]`), like `# noqa: E501`.
-_IGNORE = regex.compile(r"redactaudit: ignore(?P<next>-next-line)?(?:\[(?P<rules>[^\]\n]*)\])?")
+_IGNORE = regex.compile(r"redactaudit: ignore(?P<next>-next-line)?(?:\[(?P<rules>[^\]\n]*)\]|(?![\w\[-]|[ \t]+\[))")
 ALL_RULES = frozenset({"*"})
 
 

@@ -63,6 +63,9 @@ class LineIndex:
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self._starts, offset)
 
+    def end_position(self, end: int) -> tuple[int, int]:
+        return self.position(end)
+
     def span(self, number: int) -> tuple[int, int]:
         """(start, end) offsets of a 1-based line, its line break excluded."""
         starts = self._starts
@@ -135,6 +138,10 @@ class SourceLines:
 
     def position(self, offset: int) -> tuple[int, int]:
         return self._lines.position(self._map.to_source(offset))
+
+    def end_position(self, end: int) -> tuple[int, int]:
+        """Line and column just after the character before `end` (a span's end, markup after it excluded)."""
+        return self._lines.position(self._map.to_source(end - 1) + 1) if end > 0 else self.position(end)
 
     def line(self, offset: int) -> int:
         return self._lines.line(self._map.to_source(offset))

@@ -203,3 +203,14 @@ def test_inline_ignore_may_name_the_rules_it_silences(tmp_path):
     assert [(f["rule"], f["line"]) for f in report["findings"]] == [
         ("identifiers.email", 1), ("identifiers.cn-mobile", 3)]
     assert report["summary"]["allowlisted"] == 1
+
+
+def test_a_malformed_ignore_mark_silences_nothing(tmp_path):
+    """Only `ignore`, `ignore-next-line` and their bracketed forms are marks; anything else reports."""
+    doc = tmp_path / "a.txt"
+    doc.write_text("手机13800001111 redactaudit: ignore [identifiers.cn-mobile]\n"
+                   "手机13800002222 redactaudit: ignore[identifiers.cn-mobile\n"
+                   "手机13800003333 redactaudit: ignored\n", encoding="utf-8")
+    report = json.loads(run("scan", str(doc), "-f", "json").stdout)
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [
+        ("identifiers.cn-mobile", 1), ("identifiers.cn-mobile", 2), ("identifiers.cn-mobile", 3)]

@@ -167,3 +167,28 @@ def test_reading_a_pdf_counts_against_the_time_budget(folder):
     assert load_bytes("b.pdf", data, timeout=-1.0) == FileError(
         "b.pdf", "PDF not read: reading the PDF ran past the time budget at page 1; not fully read")
     assert load_bytes("b.pdf", data, timeout=60.0).format == "pdf"
+
+
+def test_a_big5_markdown_file_is_rewritten_from_the_text_the_scan_read(tmp_path):
+    """Redaction edits the source the scan decoded (Big5 here), in the file's own encoding."""
+    src = tmp_path / "src"
+    src.mkdir()
+    text = "# 會議紀要\n\n聯絡人：陳志明，電話13902468135。\n"
+    (src / "a.md").write_bytes(text.encode("big5"))
+    res = run("redact", str(src), "--out", str(tmp_path / "out"), "-p", "en-basic")
+    assert res.exit_code == 0, res.stderr
+    # en-basic keeps a phone's last four digits; Markdown escapes the asterisks it writes.
+    assert (tmp_path / "out" / "a.md").read_bytes().decode("big5") == "# 會議紀要\n\n聯絡人：陳志明，電話\\*\\*\\*\\*\\*\\*\\*8135。\n"
+
+
+def test_pdf_marker_inside_a_text_file_does_not_make_it_a_pdf(tmp_path):
+    (tmp_path / "notes.md").write_text("PDF files start with %PDF-1.7.\n\n值班手机13902468135\n", encoding="utf-8")
+    code, report = scan(tmp_path / "notes.md")
+    assert report["errors"] == [] and [f["rule"] for f in report["findings"]] == ["identifiers.cn-mobile"]
+
+
+def test_end_columns_in_markdown_stop_before_the_closing_markup(tmp_path):
+    (tmp_path / "a.md").write_text("**蔺朝晖**同志讲话。\n", encoding="utf-8")
+    code, report = scan(tmp_path / "a.md")
+    [leak] = [f for f in report["findings"] if f["kind"] == "leak"]
+    assert (leak["line"], leak["column"], leak["end_line"], leak["end_column"]) == (1, 3, 1, 6)

@@ -139,10 +139,17 @@ def _encoded(item: RedactedFile, doc: Document, options: RedactOptions) -> bytes
         return FileError(doc.path, f"a {_TEXT_ONLY[original.format]} is not redacted in its own format (its text "
                                    "cannot be rewritten safely): redact its source document, or pass --as-text "
                                    "to write its redacted text to a .txt file")
-    from ..formats import ExtractionError, redact as rewrite
+    from ..formats import ExtractionError, rewrite_source
+    from ..formats import redact as rewrite
 
+    edits = [(e.start, e.end, e.replacement) for e in item.edits]
     try:
-        return rewrite(original.path, original.raw or b"", [(e.start, e.end, e.replacement) for e in item.edits])
+        if original.format in ("html", "markdown"):  # the source the scan decoded, in its own encoding
+            source = rewrite_source(original.format, original.source_text, edits)
+            return encode_text(source, original.encoding, original.bom)
+        return rewrite(original.path, original.raw or b"", edits)
+    except UnicodeEncodeError as exc:
+        return FileError(doc.path, f"the redacted text does not fit {original.encoding}: {exc.reason}")
     except ExtractionError as exc:
         return FileError(doc.path, f"cannot rewrite the {original.format} file: {exc.reason}")
     except ValueError as exc:

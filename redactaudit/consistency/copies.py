@@ -203,7 +203,7 @@ def align_pair(a: Document, na: Normalized, fa: list[Finding], b: Document, nb: 
             start, end = norm.offsets[lo], norm.offsets[hi - 1] + 1
             ostart, oend = onorm.offsets[olo], onorm.offsets[ohi - 1] + 1
             line, col = idx.position(start)
-            end_line, end_col = idx.position(end)
+            end_line, end_col = idx.end_position(end)
             oline, ocol = oidx.position(ostart)
             masks = [f for f in other if f.kind is Kind.PLACEHOLDER and f.start < oend and ostart < f.end]
             category = masks[0].category if masks else "unknown"

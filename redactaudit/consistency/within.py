@@ -169,7 +169,7 @@ def revealed_elsewhere(document: Document, findings: list[Finding], key: bytes
         if not overlapping and not _SHORT_VALUE.fullmatch(value):
             continue
         line, col = index.position(s)
-        end_line, end_col = index.position(e)
+        end_line, end_col = index.end_position(e)
         category = overlapping[0].category if overlapping else mask.category
         new.append(inconsistency(
             "consistency.revealed-elsewhere", mask, category, Severity.ERROR,

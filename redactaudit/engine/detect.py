@@ -153,7 +153,7 @@ def to_finding(c: Candidate, document: Document, key: bytes, masked: str | None 
     so a value left in clear keeps the rule's severity; in a document that masks none of them it
     is only information."""
     line, column = document.lines.position(c.start)
-    end_line, end_column = document.lines.position(c.end)
+    end_line, end_column = document.lines.end_position(c.end)
     rule, severity, why = c.rule, c.rule.severity, c.why
     if rule.severity_if_unmasked is not None and rule.kind is Kind.LEAK:
         if masked:

@@ -30,7 +30,7 @@ FORMATS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 _ZIP_MARKERS = (("docx", "word/document.xml"), ("odt", "content.xml"))
 
 __all__ = ["ATOMIC", "RAW", "VERBATIM", "FORMATS", "Extracted", "ExtractionError", "Segment",
-           "SourceMap", "extract", "extract_text", "format_of", "locator", "redact"]
+           "SourceMap", "extract", "extract_text", "format_of", "rewrite_source", "locator", "redact"]
 
 
 def _extension(name: str) -> str:
@@ -43,7 +43,7 @@ def format_of(name: str, data: bytes) -> str | None:
     it is none of FORMATS (plain text, another binary)."""
     ext = _extension(name)
     by_ext = next((fmt for fmt, exts, _ in FORMATS if ext in exts), None)
-    if b"%PDF-" in data[:1024]:
+    if data[:1024].lstrip(b" \t\r\n\x00\xef\xbb\xbf").startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         try:
@@ -84,6 +84,15 @@ def extract_text(fmt: str, source: str, encoding: str) -> Extracted:
         return extract_html(source, encoding)
     from .markdown import extract_markdown
     return extract_markdown(source, encoding)
+
+
+def rewrite_source(fmt: str, source: str, edits: list[tuple[int, int, str]]) -> str:
+    """An HTML or Markdown source with edits (offsets into extract_text's text) applied in it."""
+    if fmt == "html":
+        from .html import redact_html
+        return redact_html(source, edits)
+    from .markdown import redact_md
+    return redact_md(source, edits)
 
 
 def redact(path_or_name: str, data: bytes, edits: list[tuple[int, int, str]]) -> bytes:
