@@ -192,3 +192,27 @@ def test_end_columns_in_markdown_stop_before_the_closing_markup(tmp_path):
     code, report = scan(tmp_path / "a.md")
     [leak] = [f for f in report["findings"] if f["kind"] == "leak"]
     assert (leak["line"], leak["column"], leak["end_line"], leak["end_column"]) == (1, 3, 1, 6)
+
+
+def test_an_ignore_comment_holds_through_every_redaction_pass(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.html").write_text("<p>值班员宓秀琼，手机13902468135。</p>\n"
+                                "<p>总机13800001111</p><!-- redactaudit: ignore -->\n", encoding="utf-8")
+    (src / "b.md").write_text("值班员宓秀琼，手机13902468135。\n\n总机13800001111 <!-- redactaudit: ignore -->\n",
+                              encoding="utf-8")
+    assert run("redact", str(src), "--out", str(tmp_path / "out")).exit_code == 0
+    assert (tmp_path / "out" / "a.html").read_text(encoding="utf-8") == (
+        "<p>值班员某某，手机[电话]。</p>\n<p>总机13800001111</p><!-- redactaudit: ignore -->\n")
+    assert (tmp_path / "out" / "b.md").read_text(encoding="utf-8") == (
+        "值班员某某，手机\\[电话\\]。\n\n总机13800001111 <!-- redactaudit: ignore -->\n")  # [ ] escaped: text
+
+
+def test_a_redacted_name_in_a_table_stays_a_name(tmp_path):
+    """The mask written for a name under 姓名 takes no category from the header cell of another column."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "t.txt").write_text("姓名\t电话\n梁金凤\t13912345678\n", encoding="utf-8")
+    log = tmp_path / "log.jsonl"
+    assert run("redact", str(src), "--out", str(tmp_path / "out"), "--log", str(log)).exit_code == 0
+    assert (tmp_path / "out" / "t.txt").read_text(encoding="utf-8") == "姓名\t电话\n某某\t[电话]\n"

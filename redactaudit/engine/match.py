@@ -85,7 +85,12 @@ def infer_category(text: str, start: int, end: int, infer: Inference, value: str
         category = cues.get(after[:size])
         if category:
             return category, Reason("category-cue", after[:size], "after")
-    before = text[max(0, start - infer.window - 4):start].rstrip(" \t\u3000:：,，\r\n").lower()
+    # A cue before the mask stands in its table cell: the header of a column above (电话) or the
+    # cell before says nothing about it. (A line break is crossed: Sincerely,\n████.)
+    before = text[max(0, start - infer.window - 4):start].rstrip(" \u3000:：,，")
+    if before.endswith("\t") or (before.endswith(("\n", "\r")) and "\t" in before):
+        before = ""
+    before = before.rstrip(" \t\u3000:：,，\r\n").lower()
     for size, cues in infer.before_table:
         if len(before) >= size:
             category = cues.get(before[-size:])

@@ -36,13 +36,19 @@ def settle(docs: list[Document], scan: Callable[[list[Document]], AuditResult], 
     per_doc = {d.path: Pseudonyms() for d in docs}
     result = scan(docs)
     errors = list(result.errors)
+    # Values the first scan withheld (ignored inline, allowlisted, public figures) stay accepted in
+    # later passes, where a redacted HTML or Markdown text no longer carries the comments that
+    # marked them.
+    accepted = {r.document.path: {f.text for f in r.withheld} for r in result.documents}
     for _ in range(MAX_PASSES):
         changed = False
         current = []
         for report in result.documents:
             doc = report.document
             names = shared if policy.scope == "corpus" else per_doc[doc.path]
-            edits = plan_edits(doc, report.findings, policy, names)
+            findings = [f for f in report.findings if f.text not in accepted[doc.path]] \
+                if accepted[doc.path] else report.findings
+            edits = plan_edits(doc, findings, policy, names)
             if edits:
                 changed = True
                 edits_by_path[doc.path] = compose(edits_by_path[doc.path], edits, originals[doc.path].text, doc.text)
