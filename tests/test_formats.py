@@ -78,7 +78,7 @@ DOCX_BODY = (para(run("经办人："), run("蔺", True), run("朝晖"), run("，
              + table([["姓名", "宓秀琼"], ["电话", "13602461357"]])
              + para(run("A&amp;B"), "<w:r><w:tab/></w:r>", run("完")))
 DOCX_TEXT = ("经办人：蔺朝晖，电话13902468135。\n姓名\t宓秀琼\n电话\t13602461357\nA&B\t完\n"
-             "抄送 蔺朝晖\n注：另见宓秀琼\n核稿 蔺朝晖\n作者甲")
+             "抄送 蔺朝晖\n注：另见宓秀琼\n核稿 蔺朝晖\n作者甲\n审阅人")
 
 
 def fixture_docx() -> bytes:
@@ -100,7 +100,9 @@ def test_docx_text_and_locators():
     assert where(ex.text.index("注")) == {"part": "footnotes", "note": "1", "paragraph": 1}
     assert where(ex.text.index("核稿")) == {"part": "comments", "comment": "0", "paragraph": 1}
     assert where(ex.text.index("作者甲")) == {"part": "properties", "field": "creator"}
-    assert ex.notes == ("1 author name(s) of comments or tracked changes not read",)
+    # A comment's author is kept in an attribute: read too, last.
+    assert where(ex.text.index("审阅人")) == {"part": "attributes", "field": "author"}
+    assert ex.notes == ()
 
 
 def test_docx_redact_split_value_keeps_runs_and_other_members():
@@ -251,25 +253,27 @@ HTML = """<!DOCTYPE html>
 def test_html_visible_text_and_source_positions():
     ex = extract("页.html", HTML.encode())
     assert ex.format == "html" and ex.encoding == "utf-8"
-    assert ex.notes == ("1 HTML comment(s) not read",)
-    assert ex.text == "关于郗某的通报\n联系人：蔺朝晖，电话13902468135& 备注\n姓名\t宓秀琼"
+    assert ex.notes == ("2 script or style element(s) not read (code)",)
+    # A comment is published with the page: read, on a line of its own.
+    assert ex.text == "关于郗某的通报\n批注：蔺朝晖\n联系人：蔺朝晖，电话13902468135& 备注\n姓名\t宓秀琼"
     where = locator(ex)
     phone = ex.text.index("13902468135")
     assert where(phone) == _line_col(HTML, HTML.index("139")) == {"line": 5, "column": 28, "offset": 198}
     assert where(phone + 10) == _line_col(HTML, HTML.index("8135") + 3)
     smap = ex.source_map
-    entity = ex.text.index("朝")
+    entity = ex.text.index("朝", ex.text.index("联系人"))
     assert smap.pieces(entity, entity + 1) == [(HTML.index("&#26397;"), HTML.index("&#26397;") + 8, ATOMIC)]
     assert where(ex.text.index("宓秀琼")) == _line_col(HTML, HTML.index("宓秀琼"))
 
 
 def test_html_redact_across_tags_and_entities():
     ex = extract_html(HTML)
-    name, phone = ex.text.index("蔺朝晖"), ex.text.index("13902468135")
+    name, phone = ex.text.index("蔺朝晖", ex.text.index("联系人")), ex.text.index("13902468135")
     out = redact_html(HTML, [(name, name + 3, "<某>"), (phone, phone + 11, "[电话]")])
     assert "<p>联系人：<b>&lt;某&gt;</b>，电话[电话]<span class=\"x\"></span>&amp;" in out
-    assert "<!-- 批注：蔺朝晖 -->" in out  # not visible text: not edited
-    assert extract_html(out).text == ex.text.replace("蔺朝晖", "<某>").replace("13902468135", "[电话]")
+    assert "<!-- 批注：蔺朝晖 -->" in out  # the comment's copy of the name was not among the edits
+    expected = ex.text[:name] + "<某>" + ex.text[name + 3:phone] + "[电话]" + ex.text[phone + 11:]
+    assert extract_html(out).text == expected
     assert redact("页.html", HTML.encode("utf-8"), [(name, name + 3, "某某")]).decode("utf-8") == \
         HTML.replace("蔺&#26397;晖", "某某")
 

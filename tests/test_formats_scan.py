@@ -216,3 +216,38 @@ def test_a_redacted_name_in_a_table_stays_a_name(tmp_path):
     log = tmp_path / "log.jsonl"
     assert run("redact", str(src), "--out", str(tmp_path / "out"), "--log", str(log)).exit_code == 0
     assert (tmp_path / "out" / "t.txt").read_text(encoding="utf-8") == "姓名\t电话\n某某\t[电话]\n"
+
+
+def test_what_a_page_publishes_without_showing_is_read_and_redacted(tmp_path):
+    """Comments, alt texts, a mailto: link and form values are in the file: scanned, and redacted."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.html").write_text(
+        '<p>请联系<a href="mailto:mi.xq@example.com">值班室</a>。</p><!-- 联系人 宓秀琼 13902468135 -->\n'
+        '<img src="a.png" alt="身份证号 110101199003070012">\n', encoding="utf-8")
+    code, report = scan(src / "a.html")
+    assert [(f["rule"], f["line"], f["column"]) for f in report["findings"] if f["kind"] == "leak"] == [
+        ("identifiers.email", 1, 23), ("names-zh.role-name", 1, 63), ("identifiers.cn-mobile", 1, 67),
+        ("identifiers.cn-resident-id-cued", 2, 28)]
+    assert run("redact", str(src), "--out", str(tmp_path / "out")).exit_code == 0
+    assert (tmp_path / "out" / "a.html").read_text(encoding="utf-8") == (
+        '<p>请联系<a href="mailto:[邮箱]">值班室</a>。</p><!-- 联系人 某某 [电话] -->\n'
+        '<img src="a.png" alt="身份证号 [身份证号]">\n')
+
+
+def test_words_a_word_file_keeps_in_attributes_are_scanned_and_never_published_unredacted(tmp_path):
+    """An image's alt text holds an ID: found, and the file is not written with it (it cannot be rewritten)."""
+    from .test_formats import make_docx, para, run as wrun
+
+    drawing = ('<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+               'wordprocessingDrawing"><wp:docPr id="1" name="p" descr="身份证号 110101199003070012"/>'
+               '</wp:inline></w:drawing></w:r>')
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.docx").write_bytes(make_docx(para(wrun("附照片：")) + f"<w:p>{drawing}</w:p>"))
+    code, report = scan(src / "a.docx")
+    assert [(f["rule"], f.get("location")) for f in report["findings"] if f["kind"] == "leak"] == [
+        ("identifiers.cn-resident-id-cued", {"part": "attributes", "field": "alt text"})]
+    res = run("redact", str(src), "--out", str(tmp_path / "out"))
+    assert res.exit_code == 1 and not (tmp_path / "out" / "a.docx").exists()
+    assert "a value in the file's alt text (not document text) cannot be rewritten in place" in res.stderr

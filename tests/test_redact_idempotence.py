@@ -82,3 +82,15 @@ def test_a_pseudonym_or_initial_in_a_masked_copy_settles(preset, greeting, rules
     assert (tmp_path / "once" / "a.txt").read_text(encoding="utf-8").splitlines()[0] == greeting
     second = redact([str(tmp_path / "once")], ruleset, Config(), load_policy(preset), RedactOptions(dry_run=True))
     assert [f.edits for f in second.files] == [(), ()]
+
+
+def test_a_run_of_times_signs_before_a_digit_settles(tmp_path):
+    """、××× 0 read as a mask of two and a sign made each pass add or drop a ×: it never settled."""
+    from typer.testing import CliRunner
+
+    from redactaudit.cli import app
+
+    doc = tmp_path / "a.txt"
+    doc.write_text("\nCall (415) 555-0134 today.\n**同志**同志关于问题的通报投诉人：欧阳娜娜，138****5678、* 0", encoding="utf-8")
+    res = CliRunner().invoke(app, ["redact", str(doc), "--dry-run", "-p", "zh-court"])
+    assert res.exit_code == 0 and "did not settle" not in res.stderr

@@ -11,14 +11,18 @@ where they stand (their paragraphs come before the paragraph holding them); a te
 both a modern and a fallback (VML) copy is read twice, so that both copies are redacted.
 Locators: {"part": "document", "paragraph": n} outside tables, {"part", "table", "row", "cell"}
 in one (tables numbered per part), plus "note" or "comment" with the element's w:id in notes and
-comments, and {"part": "properties", "field": name}. All counted from 1. The w:author
-attributes of comments and tracked changes are not read: a note counts them.
+comments, and {"part": "properties", "field": name}. All counted from 1. Words the file keeps in
+attributes come last, each on a line of its own ({"part": "attributes", "field": "author" |
+"alt text" | "link"}): the w:author of comments and tracked changes, an image's description and
+title, an external link's target (mailto:, tel:, a URL with a query); they are scanned, and a
+value found there is not rewritten in place (redact_docx refuses it).
 Cost: one expat pass per part; the zip is checked against a decompressed-size cap first.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -81,7 +85,7 @@ class _Part:
         self.para_count = 0
         self.note: tuple[str, object] | None = None
         self.text_open: tuple[int, int, list[str]] | None = None  # tag start, tag end, chunks
-        self.authors = 0  # w:author attributes (comments, tracked changes): not read
+        self.asides: list[tuple[str, str]] = []  # (field, words) kept in attributes
 
     def base_locator(self) -> tuple[tuple[str, object], ...]:
         return (("part", self.label),) + ((self.note,) if self.note else ())
@@ -98,8 +102,11 @@ class _Part:
             return
         if ns not in W:
             return
-        if attrs and any(key.endswith("}author") for key in attrs):
-            self.authors += 1
+        if attrs:
+            for key, value in attrs.items():
+                if key.endswith("}author") and value.strip():
+                    self.asides.append(("author", value))
+
         if name == "p":
             self.para_count += 1
             self.paras.append([])
@@ -191,6 +198,36 @@ def _targets(zf, rels_name: str, base: str) -> list[tuple[str, str]]:
     return found
 
 
+_TELLING_LINK = re.compile(r"(?i)^(?:mailto|tel|sms|callto):|[?#].*\d")
+
+
+def _images_and_links(zf) -> list[tuple[str, str]]:
+    """("alt text", words) of every drawing's description and title, ("link", target) of every
+    external link that tells something (mailto:, tel:, a query with digits), in the parts' order."""
+    found: list[tuple[str, str]] = []
+    names = zf.namelist()
+    for name in names:
+        if name.startswith("word/") and name.endswith(".xml") and "/_rels/" not in name:
+            data = read_member(zf, name, WHAT)
+            if b"docPr" not in data:
+                continue
+
+            def start(tag: str, attrs: dict[str, str], at: int) -> None:
+                if local(tag)[1] == "docPr":
+                    found.extend(("alt text", attrs[k]) for k in ("descr", "title") if attrs.get(k, "").strip())
+
+            walk(data, name, WHAT, start, lambda t, a: None, lambda s: None)
+        elif name.startswith("word/_rels/") and name.endswith(".rels"):
+            def link(tag: str, attrs: dict[str, str], at: int) -> None:
+                target = attrs.get("Target", "")
+                if local(tag)[1] == "Relationship" and attrs.get("TargetMode") == "External" \
+                        and _TELLING_LINK.search(target):
+                    found.append(("link", target))
+
+            walk(read_member(zf, name, WHAT), name, WHAT, link, lambda t, a: None, lambda s: None)
+    return found
+
+
 def _join(base: str, target: str) -> str:
     parts = [p for p in base.split("/") if p][:-1] if base else []
     for piece in target.split("/"):
@@ -226,14 +263,18 @@ def _natural(name: str) -> tuple[int, str]:
 def read_docx(data: bytes) -> DocxText:
     """The text of a .docx and where each character came from. Raises ExtractionError."""
     zf = open_zip(data, WHAT)
-    out, nodes, bases, authors = TextBuilder(), [], [], 0
+    out, nodes, bases, asides = TextBuilder(), [], [], []
     for name, label in _parts(zf):
         part = _Part(name, label, read_member(zf, name, WHAT), out, nodes, bases, _PROPERTY_PARTS.get(name))
         walk(part.data, name, WHAT, part.start, part.end, part.chars)
         out.separate("\n")
-        authors += part.authors
-    notes = (f"{authors} author name(s) of comments or tracked changes not read",) if authors else ()
-    ex = Extracted(out.text(), FORMAT, tuple(out.segments), None, notes)
+        asides += part.asides
+    asides += _images_and_links(zf)
+    for field_name, words in dict.fromkeys(asides):  # no node behind them: not rewritable
+        at = out.add(words)
+        out.segment(at, (("part", "attributes"), ("field", field_name)))
+        out.separate("\n")
+    ex = Extracted(out.text(), FORMAT, tuple(out.segments), None, ())
     return DocxText(ex, tuple(nodes), tuple(bases), out.source_map())
 
 

@@ -68,7 +68,12 @@ def redact_docx(data: bytes, edits: list[tuple[int, int, str]]) -> bytes:
     changes: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for start, end, replacement in edits:
         first = True
-        for s, e, _kind in doc.node_map.pieces(start, end):
+        pieces = doc.node_map.pieces(start, end)
+        if not pieces:
+            where = next((s.where() for s in doc.extracted.segments if s.start <= start < s.end), {})
+            raise ValueError(f"a value in the file's {where.get('field', 'attributes')} (not document text) "
+                             "cannot be rewritten in place; remove it in Word")
+        for s, e, _kind in pieces:
             while s < e:  # a merged run can cross from one text node into the next
                 k = doc.node_at(s)
                 base = doc.bases[k]

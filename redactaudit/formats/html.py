@@ -6,14 +6,18 @@ decoded (`&#21592;` is one character, replaced whole), runs of white space colla
 (kept in <pre>); script, style, other head content and comments are skipped. Block elements (p,
 div, li, h1-h6, tr, br ...) end a line and the cells of a row are separated by a tab; inline tags
 (span, b, a, font ...) never split a value: `138<span>1234</span>5678` reads `13812345678`.
-Attributes (alt, title, href) are not read, nor comments (a note counts them). Cost: one pass of the stdlib parser, which copes
-with broken HTML as browsers do.
+What the page publishes without showing is read too, each on a line of its own: comments, and the
+attributes that carry words (alt, title, placeholder, value, a meta tag's content, a link's
+target: a mailto: address, a tel: number, a query). Scripts and styles are code, not read (a note
+counts them). Cost: one pass of the stdlib parser, which copes with broken HTML as browsers do.
 """
 
 from __future__ import annotations
 
 import html as _html
 from html.parser import HTMLParser
+
+import regex
 
 from .base import ATOMIC, VERBATIM, Extracted, TextBuilder, apply_edits, decode_markup
 
@@ -29,6 +33,10 @@ SKIP = frozenset(("script", "style", "template"))  # content never shown
 HEAD_ONLY = frozenset(("base", "link", "meta", "noscript", "script", "style", "template", "title"))
 VERBATIM_SPACE = frozenset(("pre", "textarea", "listing", "plaintext", "xmp"))
 _SPACE = " \t\n\r\f"
+TEXT_ATTRIBUTES = frozenset(("alt", "title", "placeholder", "value", "content", "label", "summary", "href",
+                             "aria-label", "data-name", "data-phone", "data-email"))
+_DIRECTIVE = regex.compile(r"\s*redactaudit: ignore\S*\s*")  # a comment that only tells redactaudit something
+_TELLING_LINK = regex.compile(r"(?i)^(?:mailto|tel|sms|callto|weixin):|[?#].*\d")
 
 
 class _Reader(HTMLParser):
@@ -47,11 +55,35 @@ class _Reader(HTMLParser):
         self.in_head = False
         self.pre = 0
         self.space_ok = False  # a collapsed space may be written (not at a line start, not twice)
-        self.comments = 0
+        self.scripts = 0
 
     def handle_comment(self, data):
-        if data.strip():
-            self.comments += 1
+        if data.strip() and not _DIRECTIVE.fullmatch(data):  # published with the page, whoever sees it
+            lead = len(data) - len(data.lstrip())
+            self._aside(data.strip(), self._at() + 4 + lead, VERBATIM)
+
+    def _aside(self, value: str, start: int, kind: int) -> None:
+        """Text the page carries but does not show, on a line of its own."""
+        self.block()
+        self.out.add(value, start, None if kind == VERBATIM else len(value), kind)
+        self.block()
+
+    def _attributes(self, attrs) -> None:
+        raw, at = self.get_starttag_text() or "", self._at()
+        for name, value in attrs:
+            if not value or name not in TEXT_ATTRIBUTES or (name == "href" and not _TELLING_LINK.search(value)):
+                continue
+            m = regex.search(rf"(?i)\b{name}\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", raw)
+            if m is None:
+                continue
+            group = next(g for g in (1, 2, 3) if m.group(g) is not None)
+            source = m.group(group)
+            if _html.unescape(source) == source:
+                self._aside(source, at + m.start(group), VERBATIM)
+            else:  # entities in it: the decoded value stands for its whole source, replaced whole
+                self.block()
+                self.out.add(_html.unescape(source), at + m.start(group), len(source), ATOMIC)
+                self.block()
 
     def _at(self) -> int:
         line, col = self.getpos()
@@ -66,8 +98,11 @@ class _Reader(HTMLParser):
             self.in_head = True
         elif self.in_head and tag not in HEAD_ONLY:
             self.in_head = False  # content that only the body holds ends an unclosed head
+        if attrs:
+            self._attributes(attrs)
         if tag in SKIP:
             self.skip += 1
+            self.scripts += tag != "template"
         elif tag == "br":
             self.block()
         elif tag in BLOCKS:
@@ -78,6 +113,8 @@ class _Reader(HTMLParser):
             self.pre += 1
 
     def handle_startendtag(self, tag, attrs):
+        if attrs:
+            self._attributes(attrs)
         if tag == "br" or tag in BLOCKS:
             self.block()
 
@@ -151,7 +188,7 @@ def extract_html(source: str, encoding: str | None = None) -> Extracted:
     reader.feed(source)
     reader.close()
     out = reader.out
-    notes = (f"{reader.comments} HTML comment(s) not read",) if reader.comments else ()
+    notes = (f"{reader.scripts} script or style element(s) not read (code)",) if reader.scripts else ()
     return Extracted(out.text(), FORMAT, (), out.source_map(), notes, source, encoding)
 
 
