@@ -1,7 +1,8 @@
 """Bytes -> text: byte-order marks, UTF-8, the GBK family, Big5 and other encodings told apart,
 UTF-16/32 without a byte-order mark; and back to bytes in the file's own encoding.
 
-In: bytes (and an encoding the user named). Out: (text, encoding, had a BOM), or DecodeError.
+In: bytes (and an encoding the user named). Out: (text, encoding, had a BOM, how sure when the
+encoding was guessed), or DecodeError.
 Newlines are kept exactly as in the bytes.
 """
 

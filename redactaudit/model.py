@@ -1,9 +1,10 @@
 """The few frozen types every stage passes along; no I/O and no behaviour beyond ordering.
 
 In: nothing. Out: Kind, Severity, LineIndex, Document, Reason, Finding, DocumentReport, FileError,
-AuditResult. Offsets are half-open code-point offsets into the decoded text with newlines exactly
-as in the file (CRLF counts 2); lines and columns are 1-based and counted in code points, by the
-document's own LineIndex and nothing else.
+AuditResult. Offsets are half-open code-point offsets into the decoded (or extracted) text with
+newlines exactly as in the file (CRLF counts 2); lines and columns are 1-based and counted in code
+points by the document's own `lines` (a LineIndex, or for HTML and Markdown the source's through
+the extraction's map) and nothing else.
 """
 
 from __future__ import annotations
@@ -66,14 +67,6 @@ class LineIndex:
     def end_position(self, end: int) -> tuple[int, int]:
         return self.position(end)
 
-    def span(self, number: int) -> tuple[int, int]:
-        """(start, end) offsets of a 1-based line, its line break excluded."""
-        starts = self._starts
-        start = starts[number - 1]
-        return start, starts[number] if number < len(starts) else -1
-
-    def __len__(self) -> int:
-        return len(self._starts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,9 +53,7 @@ def format_of(name: str, data: bytes) -> str | None:
         return next((fmt for fmt, marker in _ZIP_MARKERS if marker in names), by_ext)
     if data.startswith(OLE2):
         return "docx" if by_ext == "docx" or ext == ".doc" else None
-    if by_ext in ("docx", "odt", "pdf"):
-        return by_ext  # a file named so that is not one: the module says it is corrupt
-    return by_ext
+    return by_ext  # a file named .docx that is not one: its module says it is corrupt
 
 
 def _module(fmt: str):

@@ -18,6 +18,8 @@ from array import array
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from ..model import LineIndex
+
 # Kinds of source run. VERBATIM: text[i] is source[j] for each character, a replacement is escaped
 # for the format. ATOMIC: the run's text stands for its whole source (an entity, a backslash escape,
 # collapsed whitespace) and is replaced whole. RAW: verbatim inside code, where escapes do not work,
@@ -192,32 +194,17 @@ class TextBuilder:
         return SourceMap(st.tobytes(), so.tobytes(), ln.tobytes(), sp.tobytes(), bytes(self._kinds))
 
 
-def line_starts(source: str) -> array:
-    """Offsets where each line of `source` starts ("\\r\\n", "\\r" and "\\n" end a line)."""
-    starts = array("q", [0])
-    i, n = 0, len(source)
-    while i < n:
-        c = source[i]
-        if c == "\n" or c == "\r":
-            i += 2 if c == "\r" and source.startswith("\n", i + 1) else 1
-            starts.append(i)
-        else:
-            j, k = source.find("\n", i), source.find("\r", i)
-            i = min(x for x in (j, k, n) if x >= 0)
-    return starts
-
-
 def locator(extracted: Extracted) -> Callable[[int], dict[str, object]]:
     """A function: offset of extracted.text -> where a person finds that character: the segment's
     locator (page, part/paragraph, table/row/cell), or {"line", "column"} of the source. Built once
     per document (bisect per call)."""
     if extracted.source_map is not None and extracted.source is not None:
-        smap, starts = extracted.source_map, line_starts(extracted.source)
+        smap, lines = extracted.source_map, LineIndex(extracted.source)
 
         def in_source(offset: int) -> dict[str, object]:
             pos = smap.to_source(offset)
-            line = bisect.bisect_right(starts, pos)
-            return {"line": line, "column": pos - starts[line - 1] + 1, "offset": pos}
+            line, column = lines.position(pos)
+            return {"line": line, "column": column, "offset": pos}
         return in_source
     segs = extracted.segments
     seg_starts = [s.start for s in segs]

@@ -44,7 +44,7 @@ def extract(name: str, data: bytes, deadline: float | None = None) -> Extracted:
     except PDFEncryptionError as exc:
         raise ExtractionError(f"encrypted PDF that cannot be read ({exc})") from None
     except Exception as exc:  # pdfminer raises many types on broken files
-        raise ExtractionError(f"corrupt PDF ({type(exc).__name__}: {exc})"[:300]) from None
+        raise ExtractionError(f"corrupt PDF ({type(exc).__name__})") from None  # its message may quote the file
     if doc.encryption is not None:
         notes.append("PDF encrypted with an empty user password (restrictions only): read")
     resources = PDFResourceManager()
@@ -72,7 +72,7 @@ def extract(name: str, data: bytes, deadline: float | None = None) -> Extracted:
     except ExtractionError:
         raise
     except Exception as exc:
-        raise ExtractionError(f"corrupt PDF at page {number + 1} ({type(exc).__name__}: {exc})"[:300]) from None
+        raise ExtractionError(f"corrupt PDF at page {number + 1} ({type(exc).__name__})") from None
     if number == 0:
         raise ExtractionError("PDF without pages")
     if len(empty) == number:
