@@ -181,12 +181,13 @@ def worst(report: DocumentReport, include_masks: bool = True) -> int:
     return max(ranks, default=-1)
 
 
-def ranked_documents(result: AuditResult) -> list[DocumentReport]:
+def ranked_documents(result: AuditResult, by_path: dict[str, list["Row"]] | None = None) -> list[DocumentReport]:
     """Documents by their worst finding, then by how many errors and warnings (a leak and the check
-    that escalated it count once), then by path."""
+    that escalated it count once), then by path. `by_path`: each document's rows, if made already."""
     def key(report: DocumentReport) -> tuple:
-        counts = Counter(r.finding.severity.rank for r in rows(report))
-        return (-worst(report), -counts[2], -counts[1], report.document.path)
+        listed = by_path[report.document.path] if by_path is not None else rows(report)
+        counts = Counter(r.finding.severity.rank for r in listed)
+        return (-max(counts, default=-1), -counts[2], -counts[1], report.document.path)
     return sorted(result.documents, key=key)
 
 

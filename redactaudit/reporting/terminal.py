@@ -17,11 +17,11 @@ import re
 from collections import Counter
 from typing import TextIO
 
-from rich.cells import get_character_cell_size
+from rich.cells import cell_len, get_character_cell_size
 
 from ..model import AuditResult, DocumentReport, Kind, Severity
 from . import ReportOptions
-from .common import (_secret_spans, mask_summary, printable, ranked_documents, rows, short_rule, shown_path,
+from .common import (Row, _secret_spans, mask_summary, printable, ranked_documents, rows, short_rule, shown_path,
                      window)
 
 DEFAULT_WIDTH = 100
@@ -43,14 +43,15 @@ def _strip(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-def _cells(text: str) -> int:
-    return sum(get_character_cell_size(c) for c in text)
+_cells = cell_len
 
 
 def _wrap(text: str, width: int) -> list[str]:
     """Lines of at most `width` cells: broken at a space when there is one, else between characters
     (Chinese has no spaces)."""
     width = max(width, 10)
+    if cell_len(text) <= width:
+        return [text]
     out: list[str] = []
     line, used, space_at = [], 0, -1
     for ch in text:
@@ -80,9 +81,9 @@ def _crop(text: str, marks: list[tuple[int, int]], cut_before: bool, cut_after: 
     """The excerpt cut to `width` cells around the first mark (the finding): (shown, [(cells before,
     cells of) each mark that is shown]). '…' shows where the line goes on."""
     start, end = marks[0]
-    widths = [get_character_cell_size(c) for c in text]
     lo, hi = 0, len(text)
-    if sum(widths) + cut_before + cut_after > width:
+    if cell_len(text) + cut_before + cut_after > width:
+        widths = [get_character_cell_size(c) for c in text]
         budget = width - 2
         mark = sum(widths[start:end])
         if mark >= budget:
@@ -110,7 +111,7 @@ def _crop(text: str, marks: list[tuple[int, int]], cut_before: bool, cut_after: 
         if a < 0 or b <= lo or a >= hi:
             cells.append((-1, 0))
             continue
-        cells.append((len(prefix) + sum(widths[lo:max(lo, a)]), sum(widths[max(lo, a):min(hi, b)])))
+        cells.append((len(prefix) + cell_len(text[lo:max(lo, a)]), cell_len(text[max(lo, a):min(hi, b)])))
     return shown, cells
 
 
@@ -155,11 +156,11 @@ def _head(out: TextIO, paint: _Paint, width: int, where: str, severity: Severity
     out.write(line + "\n")
 
 
-def _document(report: DocumentReport, out: TextIO, paint: _Paint, width: int, floor: int,
+def _document(report: DocumentReport, listed: list[Row], out: TextIO, paint: _Paint, width: int, floor: int,
               include_masks: bool, show_values: bool) -> int:
     """One document's block; returns how many rows it printed."""
     doc = report.document
-    shown = rows(report, floor, include_masks)
+    shown = [r for r in listed if r.finding.severity.rank >= floor and (include_masks or not r.is_mask)]
     masks, masks_text = mask_summary(report)
     if not shown and not include_masks:
         return 0
@@ -191,7 +192,7 @@ def _document(report: DocumentReport, out: TextIO, paint: _Paint, width: int, fl
                 out.write(f"    {paint(line, 'dim')}\n")
         related = tuple((r.start, r.end) for m in (f, *row.also) for r in m.related
                         if r.path == f.path and (r.start, r.end) != (f.start, f.end))
-        text, marks, cut_before, cut_after = window(doc, f, secrets, show_values=show_values,
+        text, marks, cut_before, cut_after = window(doc, f, secrets, show_values=show_values, radius=width,
                                                     spans=tuple(dict.fromkeys(related)))
         excerpt, cells = _crop(text, marks, cut_before, cut_after, width - 4)
         before, marked = cells[0]
@@ -211,8 +212,9 @@ def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
     width = max(40, options.width or DEFAULT_WIDTH)
     floor = Severity.parse(options.min_severity).rank
     include_masks = options.include_masks
-    for report in ranked_documents(result):
-        _document(report, out, paint, width, floor, include_masks, options.show_values)
+    by_path = {r.document.path: rows(r) for r in result.documents}
+    for report in ranked_documents(result, by_path):
+        _document(report, by_path[report.document.path], out, paint, width, floor, include_masks, options.show_values)
     for e in sorted(result.errors, key=lambda e: e.path):
         for line in _wrap(f"{shown_path(e.path)}: not checked: {printable(e.message)}", width):
             out.write(paint(line, "red") + "\n")
@@ -223,14 +225,14 @@ def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
         out.write(paint(f"stale baseline entry (no longer found): {printable(entry)}", "dim") + "\n")
     if result.errors or result.skipped or result.stale:
         out.write("\n")
-    _summary(result, out, paint, width, options, floor)
+    _summary(result, by_path, out, paint, width, options, floor)
 
 
-def _summary(result: AuditResult, out: TextIO, paint: _Paint, width: int, options: ReportOptions,
-             floor: int) -> None:
+def _summary(result: AuditResult, by_path: dict[str, list[Row]], out: TextIO, paint: _Paint, width: int,
+             options: ReportOptions, floor: int) -> None:
     findings = result.findings
     masks = [f for f in findings if f.kind is Kind.PLACEHOLDER]
-    shown = [r for report in result.documents for r in rows(report, include_masks=False)]
+    shown = [r for listed in by_path.values() for r in listed if not r.is_mask]
     counts = Counter(r.finding.severity for r in shown)
     with_findings = len({r.finding.path for r in shown})
     severities = ", ".join(f"{counts[s]} {_LABEL[s]}{'s' if counts[s] != 1 and s is not Severity.INFO else ''}"
