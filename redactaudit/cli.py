@@ -10,6 +10,7 @@ import gc
 import logging
 import io
 import os
+import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -26,13 +27,15 @@ from .documents import DEFAULT_MAX_BYTES
 from .fsutil import BACKUP_DIR, atomic_write_text
 from .identity import hash_key
 from .policy import PolicyError, load_policy
+from . import helptext
 from .reporting import FORMATS, ReportOptions, render
+from .reporting.progress import ProgressLine
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Audit and enforce anonymization in text documents.")
-packs_app = typer.Typer(no_args_is_help=True, help="List the rule packs or check a pack of your own.")
+                  rich_markup_mode=None, help=helptext.ROOT)
+packs_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help=helptext.PACKS)
 app.add_typer(packs_app, name="packs")
-baseline_app = typer.Typer(no_args_is_help=True, help="Accept today's findings so a gate fails only on new ones.")
+baseline_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help=helptext.BASELINE)
 app.add_typer(baseline_app, name="baseline")
 
 
@@ -46,17 +49,15 @@ class FailOn(str, Enum):
     never = "never"
 
 
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 def _die(message: str) -> "typer.Exit":
     typer.echo(f"redactaudit: error: {message}", err=True)
     return typer.Exit(2)
-
-
-def _emit(text: str, output: Optional[Path]) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        _write(output, text)
 
 
 def _write(path: Path, text: str) -> None:
@@ -64,6 +65,13 @@ def _write(path: Path, text: str) -> None:
         atomic_write_text(path, text)
     except OSError as exc:
         raise _die(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def _color(choice: Color, stream) -> bool:
+    """--color: always, never, or auto: on a terminal unless NO_COLOR is set (no-color.org)."""
+    if choice is not Color.auto:
+        return choice is Color.always
+    return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 def version_callback(value: bool) -> None:
@@ -75,89 +83,142 @@ def version_callback(value: bool) -> None:
 @app.callback()
 def root(version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
                                       help="Print the version and exit.")) -> None:
-    """Audit and enforce anonymization in text documents."""
+    pass
 
 
-@app.command()
+_CONFIG = typer.Option(None, "--config", "-c", metavar="FILE", show_default=False,
+                       help="Config file [default: redactaudit.yaml or .redactaudit.yaml, here or above].")
+_INCLUDE = typer.Option([], "--include", metavar="GLOB", show_default=False,
+                        help="Only files matching GLOB; repeatable [default: every file].")
+_EXCLUDE = typer.Option([], "--exclude", metavar="GLOB", show_default=False,
+                        help="Leave out files matching GLOB; repeatable [default: none].")
+_ENCODING = typer.Option(None, "--encoding", metavar="NAME", show_default=False,
+                         help="Decode every file as NAME [default: detected per file].")
+_COLOR = typer.Option(Color.auto, "--color", metavar="WHEN", show_default=False,
+                      help="Colour: auto, always or never [default: auto: on a terminal, unless NO_COLOR is set].")
+
+
+@app.command(help=helptext.SCAN, no_args_is_help=True)
 def scan(
-    paths: List[str] = typer.Argument(..., help="Files or folders to scan; '-' reads standard input."),
+    paths: List[str] = typer.Argument(..., metavar="PATH...", show_default=False,
+                                      help="Files or folders to scan; '-' reads standard input."),
     format: Format = typer.Option(Format.terminal, "--format", "-f", help="Report format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
-    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on",
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
+                                          help="Write the report to FILE [default: standard output]."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", show_default=False,
                                              help="Exit 1 when a finding is at or above this severity "
                                                   "[default: error, or the config's fail_on]."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c",
-                                          help="Config file [default: redactaudit.yaml here or above]."),
-    include: List[str] = typer.Option([], "--include", help="Only files matching this glob (repeatable)."),
-    exclude: List[str] = typer.Option([], "--exclude", help="Skip files matching this glob (repeatable)."),
-    pack: List[Path] = typer.Option([], "--pack", help="An extra pack file to load (repeatable)."),
+    min_severity: Optional[FailOn] = typer.Option(None, "--min-severity", show_default=False,
+                                                  help="Terminal, markdown, GitHub: show nothing below this "
+                                                       "severity; info lists every existing mask [default: info, "
+                                                       "with existing masks summarised per document]."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="List every existing mask and every document, not only a summary."),
+    include_masks: bool = typer.Option(False, "--include-masks",
+                                       help="SARIF and GitHub: report existing masks too [default: left out, "
+                                            "they are no alert]."),
+    color: Color = _COLOR,
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", show_default=False,
+                                            help="Show files done, MB/s and findings on standard error "
+                                                 "[default: when standard error is a terminal]."),
     show_values: bool = typer.Option(False, "--show-values",
-                                     help="Print sensitive values in full (reports are masked by default)."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Decode every file with this encoding."),
-    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Skip files larger than this."),
-    min_severity: FailOn = typer.Option(FailOn.info, "--min-severity",
-                                        help="Terminal report: hide findings below this severity."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", "-b",
-                                            help="Findings in this baseline do not count (and are not shown)."),
-    changed_since: Optional[str] = typer.Option(None, "--changed-since",
-                                                help="Only files changed against this git revision."),
-    staged: bool = typer.Option(False, "--staged", help="Only files staged in git (for a pre-commit hook)."),
+                                     help="Print sensitive values in full [default: every value masked]."),
+    config: Optional[Path] = _CONFIG,
+    include: List[str] = _INCLUDE,
+    exclude: List[str] = _EXCLUDE,
+    pack: List[Path] = typer.Option([], "--pack", metavar="FILE", show_default=False,
+                                    help="Load an extra rule pack; repeatable [default: the built-in packs only]."),
+    encoding: Optional[str] = _ENCODING,
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", metavar="BYTES", show_default=False,
+                                  help=f"A larger file is an error, not scanned [default: {DEFAULT_MAX_BYTES} "
+                                       f"(64 MiB)]."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", "-b", metavar="FILE", show_default=False,
+                                            help="Findings in this baseline neither count nor show [default: none]."),
+    changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REV", show_default=False,
+                                                help="Only files changed since the merge base of REV and HEAD "
+                                                     "(REV...HEAD), as they are in the working tree."),
+    staged: bool = typer.Option(False, "--staged", help="Only the staged contents of staged files (a pre-commit hook)."),
     skip_unreadable: bool = typer.Option(False, "--skip-unreadable",
-                                         help="Files not read, not decoded or not fully checked are notes "
-                                              "that do not fail the scan [default: they are errors]."),
+                                         help="Files not read, not decoded or not fully checked are notes that "
+                                              "do not fail the scan [default: errors that fail it]."),
     timeout: float = typer.Option(DOCUMENT_BUDGET, "--timeout", metavar="SECONDS",
-                                  help="Time all rules may spend on one document; past it the document "
-                                       "is listed as an error."),
+                                  help="Time all rules may spend on one document; past it the document is an "
+                                       "error."),
 ) -> None:
-    """Find every mask and every unmasked sensitive value."""
     options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding, max_bytes=max_bytes,
                           skip_unreadable=skip_unreadable, timeout=timeout, key=hash_key())
     request = ScanRequest(paths=tuple(paths), options=options, config=config, packs=tuple(map(str, pack)),
                           baseline=baseline, changed_since=changed_since, staged=staged,
                           fail_on=fail_on.value if fail_on else None)
+    show = ProgressLine(sys.stderr, width=shutil.get_terminal_size().columns) if (
+        progress if progress is not None else sys.stderr.isatty()) else None
     try:
-        outcome = run_scan(request, read_stdin=sys.stdin.buffer.read)
+        outcome = run_scan(request, read_stdin=sys.stdin.buffer.read, progress=show)
     except UsageError as exc:
         raise _die(str(exc))
+    finally:
+        if show is not None:
+            show.close()
     for note in outcome.notes:
         typer.echo(f"redactaudit: {note}", err=True)
-    buf = io.StringIO()
-    render(format.value, outcome.result, buf, ReportOptions(
+    floor = (min_severity or FailOn.info).value
+    render_options = ReportOptions(
         show_values=show_values, fail_on=outcome.threshold, failed=outcome.failed,
-        min_severity=min_severity.value if min_severity != FailOn.never else "error",
-        color=None if output is None and sys.stdout.isatty() else False, rules=outcome.rules))
-    _emit(buf.getvalue(), output)
+        min_severity=floor if floor != "never" else "error",
+        include_masks=include_masks or verbose or min_severity is FailOn.info,
+        color=_color(color, sys.stdout) if output is None else color is Color.always,
+        width=shutil.get_terminal_size((100, 24)).columns if output is None else None,
+        rules=outcome.rules, base_dir=os.getcwd())
+    buf = io.StringIO()
+    render(format.value, outcome.result, buf, render_options)
+    if output is None:
+        sys.stdout.write(buf.getvalue())
+        sys.stdout.flush()
+    else:
+        _write(output, buf.getvalue())
     raise typer.Exit(1 if outcome.failed else 0)
 
 
-@app.command()
+@app.command(help=helptext.REDACT, no_args_is_help=True)
 def redact(
-    paths: List[str] = typer.Argument(..., help="Files or folders to redact."),
-    policy: Optional[str] = typer.Option(None, "--policy", "-p",
+    paths: List[str] = typer.Argument(..., metavar="PATH...", show_default=False, help="Files or folders to redact."),
+    policy: Optional[str] = typer.Option(None, "--policy", "-p", metavar="NAME|FILE", show_default=False,
                                          help="A preset (zh-gov, zh-court, en-basic) or a policy file "
                                               "[default: zh-gov]."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write redacted copies here, mirroring the input tree."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", show_default=False,
+                                       help="Write redacted copies under DIR, mirroring the input tree."),
     in_place: bool = typer.Option(False, "--in-place",
-                                  help=f"Rewrite the files themselves (the originals are kept in {BACKUP_DIR}/)."),
+                                  help=f"Rewrite the files themselves; the originals are kept in one backup folder "
+                                       f"that scans skip [default: {BACKUP_DIR}/ at the root of each input]."),
     no_backup: bool = typer.Option(False, "--no-backup", help="With --in-place: keep no backup."),
-    backup_dir: Optional[Path] = typer.Option(None, "--backup-dir",
-                                              help=f"With --in-place: keep the originals here (default: "
-                                                   f"{BACKUP_DIR}/ at the root of each input)."),
+    backup_dir: Optional[Path] = typer.Option(None, "--backup-dir", metavar="DIR", show_default=False,
+                                              help=f"With --in-place: keep the originals under DIR, outside the "
+                                                   f"inputs [default: {BACKUP_DIR}/ at the root of each input]."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; report what would change."),
     as_text: bool = typer.Option(False, "--as-text",
                                  help="A PDF or OpenDocument file: write its redacted text to NAME.txt "
                                       "[default: refuse it, since its text cannot be rewritten safely]."),
-    diff: bool = typer.Option(False, "--diff", help="Print a unified diff (values masked unless --show-values)."),
-    log: Optional[Path] = typer.Option(None, "--log", help="Write the audit log (JSON lines, as the run goes) here."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c"),
-    include: List[str] = typer.Option([], "--include"),
-    exclude: List[str] = typer.Option([], "--exclude"),
-    encoding: Optional[str] = typer.Option(None, "--encoding"),
-    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes",
-                                  help="Files larger than this are not scanned, so not written."),
-    show_values: bool = typer.Option(False, "--show-values", help="Show original values in --diff."),
+    diff: bool = typer.Option(False, "--diff",
+                              help="Print each change inside its line, [-before-]{+after+}, with a few "
+                                   "characters around it (values masked unless --show-values)."),
+    report: Optional[Path] = typer.Option(None, "--report", metavar="FILE.html", show_default=False,
+                                          help="Write an HTML report of the redaction, before and after "
+                                               "[default: none]."),
+    log: Optional[Path] = typer.Option(None, "--log", metavar="FILE", show_default=False,
+                                       help="The audit log, JSON lines written as the run goes [default: "
+                                            "DIR.redact-log.jsonl with --out, redactaudit-redact-log.jsonl "
+                                            "with --in-place, none with --dry-run]."),
+    color: Color = _COLOR,
+    config: Optional[Path] = _CONFIG,
+    include: List[str] = _INCLUDE,
+    exclude: List[str] = _EXCLUDE,
+    encoding: Optional[str] = _ENCODING,
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", metavar="BYTES", show_default=False,
+                                  help=f"A larger file is not scanned, so not written [default: {DEFAULT_MAX_BYTES} "
+                                       f"(64 MiB)]."),
+    show_values: bool = typer.Option(False, "--show-values",
+                                     help="Show original values in --diff and --report [default: masked]."),
 ) -> None:
-    """Apply one redaction policy to every mask and every leak, then check the result."""
     if "-" in paths:
         raise _die("redact works on files; '-' (standard input) is for scan")
     if out is not None and in_place:
@@ -190,8 +251,14 @@ def redact(
         raise
     if diff:
         buf = io.StringIO()
-        redaction.render_diff(result, buf, show_values=show_values)
+        redaction.render_diff(result, buf, show_values=show_values, color=_color(color, sys.stdout))
         sys.stdout.write(buf.getvalue())
+    if report is not None:
+        from .reporting.html import render_redaction
+
+        buf = io.StringIO()
+        render_redaction(result, buf, ReportOptions(show_values=show_values))
+        _write(report, buf.getvalue())
     buf = io.StringIO()
     redaction.render_summary(result, buf, dry_run=dry_run)
     sys.stderr.write(buf.getvalue())
@@ -227,13 +294,14 @@ class _Journal:
             self.fd = None
 
 
-@baseline_app.command("create")
+@baseline_app.command("create", help=helptext.BASELINE_CREATE, no_args_is_help=True)
 def baseline_create(
-    paths: List[str] = typer.Argument(..., help="Files or folders, as you will pass them to scan."),
-    output: Path = typer.Option(Path(".redactaudit-baseline.json"), "--output", "-o"),
-    config: Optional[Path] = typer.Option(None, "--config", "-c"),
+    paths: List[str] = typer.Argument(..., metavar="PATH...", show_default=False,
+                                      help="Files or folders, as you will pass them to scan."),
+    output: Path = typer.Option(Path(".redactaudit-baseline.json"), "--output", "-o", metavar="FILE",
+                                help="Write the baseline to FILE."),
+    config: Optional[Path] = _CONFIG,
 ) -> None:
-    """Record every current finding as accepted."""
     try:
         count = create_baseline(paths, config, output)
     except UsageError as exc:
@@ -241,13 +309,14 @@ def baseline_create(
     typer.echo(f"{output}: {count} findings accepted", err=True)
 
 
-@baseline_app.command("update")
+@baseline_app.command("update", help=helptext.BASELINE_UPDATE, no_args_is_help=True)
 def baseline_update(
-    paths: List[str] = typer.Argument(...),
-    baseline: Path = typer.Option(Path(".redactaudit-baseline.json"), "--baseline", "-b"),
-    config: Optional[Path] = typer.Option(None, "--config", "-c"),
+    paths: List[str] = typer.Argument(..., metavar="PATH...", show_default=False,
+                                      help="Files or folders, as you pass them to scan."),
+    baseline: Path = typer.Option(Path(".redactaudit-baseline.json"), "--baseline", "-b", metavar="FILE",
+                                  help="The baseline to rewrite."),
+    config: Optional[Path] = _CONFIG,
 ) -> None:
-    """Rewrite a baseline from the current findings: new ones are accepted, stale ones dropped."""
     try:
         change = update_baseline(paths, config, baseline)
     except UsageError as exc:
@@ -255,9 +324,8 @@ def baseline_update(
     typer.echo(f"{baseline}: {change.added} added, {change.removed} stale removed, {change.kept} kept", err=True)
 
 
-@packs_app.command("list")
-def packs_list(config: Optional[Path] = typer.Option(None, "--config", "-c")) -> None:
-    """List the built-in packs and their rules."""
+@packs_app.command("list", help=helptext.PACKS_LIST)
+def packs_list(config: Optional[Path] = _CONFIG) -> None:
     try:
         lines = packs_listing(config)
     except UsageError as exc:
@@ -266,9 +334,9 @@ def packs_list(config: Optional[Path] = typer.Option(None, "--config", "-c")) ->
         typer.echo(line)
 
 
-@packs_app.command("check")
-def packs_check(files: List[Path] = typer.Argument(..., help="Pack files to validate.")) -> None:
-    """Validate a pack: schema, regexes, validators, and every match/nomatch example."""
+@packs_app.command("check", help=helptext.PACKS_CHECK, no_args_is_help=True)
+def packs_check(files: List[Path] = typer.Argument(..., metavar="FILE...", show_default=False,
+                                                   help="Pack files to validate.")) -> None:
     passed, problems = check_packs(files)
     for line in passed:
         typer.echo(line)

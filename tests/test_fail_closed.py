@@ -392,7 +392,8 @@ def test_sarif_that_lists_problems_and_notes_is_valid_and_not_successful(clean):
     assert invocation["executionSuccessful"] is False
     assert [(n["level"], n["message"]["text"]) for n in invocation["toolExecutionNotifications"]] == [
         ("error", f"{clean.as_posix()}/image.png: {IMAGE}"),
-        ("error", f"{clean.as_posix()}/latin1.txt: {UNDECODABLE}")]
+        ("error", f"{clean.as_posix()}/latin1.txt: {UNDECODABLE}"),
+        ("note", "3 existing masks not reported as results (they are no alert); --include-masks reports them.")]
 
 
 def test_baseline_entry_without_path_is_exit_2_not_an_internal_error(clean, tmp_path):

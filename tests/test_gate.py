@@ -33,7 +33,7 @@ def run(*args: str, cwd: Path | None = None):
         os.chdir(old)
 
 
-@pytest.mark.parametrize("fmt", ["terminal", "json", "sarif", "github", "markdown"])
+@pytest.mark.parametrize("fmt", ["terminal", "json", "sarif", "github", "markdown", "html"])
 def test_a_known_value_never_appears_in_any_format(tmp_path, fmt):
     (tmp_path / "leaky.txt").write_text(LEAKY, encoding="utf-8")
     out = tmp_path / "report"
@@ -53,8 +53,15 @@ def test_sarif_of_the_samples_validates(tmp_path):
     run_ = sarif["runs"][0]
     assert run_["columnKind"] == "unicodeCodePoints"
     first = run_["results"][0]
-    assert set(first["partialFingerprints"]) == {"redactaudit/content/v1"}
+    assert set(first["partialFingerprints"]) == {"redactaudit/content/v2"}
     assert all(r["help"]["text"] for r in run_["tool"]["driver"]["rules"])
+    # Existing masks are no alert: left out, and the run says so.
+    assert {r["properties"]["kind"] for r in run_["results"]} == {"leak", "inconsistency"}
+    assert run_["properties"] == {"redactaudit/masks-left-out": 32}
+    assert [r["level"] for r in run_["results"]] == ["error"] * 23 + ["warning"] * 4
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] for r in run_["results"]} == {
+        "%SRCROOT%"}
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
 
 
 def test_sarif_columns_count_code_points(tmp_path):

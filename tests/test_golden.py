@@ -4,6 +4,7 @@ tests/golden/redact/<case>/ so a change shows as a diff in review (regenerate: t
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,15 @@ CASES = [(case, preset) for case in ("notice_zh", "judgment_zh", "letter_en")
 
 
 def redact_case(case: str, preset: str) -> tuple[str, dict]:
-    """Redact a case's input, named by its path relative to the case folder (the working folder):
-    fingerprints hold the path, so the expected log does not depend on where the checkout is."""
-    assert Path.cwd() == GOLDEN / case
-    result = redact(["input.txt"], load_ruleset(Config()), Config(), load_policy(preset),
-                    RedactOptions(dry_run=True))
+    # Run from the case folder on the relative name: a finding's fingerprint is keyed on its path,
+    # so an absolute path would make the expected logs depend on where the checkout lies.
+    cwd = os.getcwd()
+    os.chdir(GOLDEN / case)
+    try:
+        result = redact(["input.txt"], load_ruleset(Config()), Config(), load_policy(preset),
+                        RedactOptions(dry_run=True))
+    finally:
+        os.chdir(cwd)
     log = log_record(result)
     for f in log["files"]:  # paths relative to the case folder, so the files do not depend on the checkout
         f["path"] = f["output"] = "input.txt"

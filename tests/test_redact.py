@@ -84,11 +84,34 @@ def test_dry_run_diff_writes_nothing_and_masks_values(tree, tmp_path):
     res = run("redact", str(tree / "notice.txt"), "--dry-run", "--diff")
     assert res.exit_code == 0
     assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before
-    assert "+**镇干部" not in res.stdout and "+XX镇干部某某违规收受礼金*万元" in res.stdout
-    assert "-**镇干部⟨person⟩违规收受礼金⟨money⟩万元" in res.stdout
+    path = str(tree / "notice.txt")
+    assert res.stdout == (
+        f"--- {path}\n+++ {path}\n"
+        "@@ -2 +2 @@ [-**-]{+XX+}镇干部[-⟨person⟩-]{+某某+}违规收受礼金[-⟨money⟩-]{+*+}万元，联系电话[-⟨phone⟩-]{+[电话]+}。\n"
+        "@@ -3 +3 @@ [-⟨person⟩-]{+某某+}同志已退缴违规所…\n")
     for secret in SECRETS:
         assert secret not in res.stdout + res.stderr
-    assert "刘建华" in run("redact", str(tree / "notice.txt"), "--dry-run", "--diff", "--show-values").stdout
+    shown = run("redact", str(tree / "notice.txt"), "--dry-run", "--diff", "--show-values").stdout
+    assert "[-刘建华-]{+某某+}" in shown
+
+
+def test_diff_marks_the_change_inside_a_long_line_with_a_few_characters_around_it(tmp_path):
+    # A one-character edit in a paragraph: the paragraph is not printed twice.
+    filler = "各级党组织要切实扛起主体责任，坚持问题导向，强化监督执纪问责。" * 4
+    (tmp_path / "a.txt").write_text(f"关于XX县的通报\n{filler}联系电话13912345678。{filler}\n", encoding="utf-8")
+    res = run("redact", str(tmp_path / "a.txt"), "--dry-run", "--diff")
+    assert res.exit_code == 0
+    path = str(tmp_path / "a.txt")
+    assert res.stdout == f"--- {path}\n+++ {path}\n@@ -2 +2 @@ …纪问责。联系电话[-⟨phone⟩-]{{+[电话]+}}。各级党组织要切…\n"
+
+
+def test_diff_shows_a_partial_mask_only_as_its_shape(tmp_path):
+    # A partial mask keeps digits of the value: reports show its shape, and so does the diff.
+    (tmp_path / "a.txt").write_text("关于XX县的通报\n举报电话：0771-****764。\n", encoding="utf-8")
+    res = run("redact", str(tmp_path / "a.txt"), "--dry-run", "--diff")
+    assert res.exit_code == 0
+    assert "[-####-****###-]{+[电话]+}" in res.stdout
+    assert "0771" not in res.stdout and "764" not in res.stdout
 
 
 def test_audit_log_lists_edits_without_values(tree, tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .. import baseline as baselines
 from .. import gitfiles
@@ -25,6 +25,10 @@ from ..identity import hash_key
 from ..reporting import RuleInfo
 from ..model import AuditResult, Document, DocumentReport, FileError, Finding, Severity, Skipped
 from .walk import walk
+
+# Told after each document: (the document, or None when the copies are compared next; done; total;
+# findings so far). The command line shows it on a terminal; nothing here prints.
+Progress = Callable[[Document | None, int, int, int], None]
 
 DOCUMENT_BUDGET = 60.0  # seconds all rules and allowlist regexes together may spend on one document
 
@@ -142,9 +146,10 @@ def public_figures(config: Config) -> frozenset[str]:
 
 
 def audit(inputs: Iterable[str], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
-          stdin: bytes | None = None, contents: Iterable[tuple[str, bytes | str]] = ()) -> AuditResult:
+          stdin: bytes | None = None, contents: Iterable[tuple[str, bytes | str]] = (),
+          progress: Progress | None = None) -> AuditResult:
     docs, errors, skipped = load_documents(inputs, options, config, stdin, contents)
-    result = audit_documents(docs, ruleset, config, options, errors, skipped)
+    result = audit_documents(docs, ruleset, config, options, errors, skipped, progress)
     return unreadable_as_notes(result) if options.skip_unreadable else result
 
 
@@ -156,18 +161,26 @@ def unreadable_as_notes(result: AuditResult) -> AuditResult:
 
 
 def audit_documents(docs: list[Document], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
-                    errors: list[FileError] | None = None, skipped: list[Skipped] | None = None) -> AuditResult:
-    """Detect, filter and run the consistency checks (within and across documents) on decoded texts."""
+                    errors: list[FileError] | None = None, skipped: list[Skipped] | None = None,
+                    progress: Progress | None = None) -> AuditResult:
+    """Detect, filter and run the consistency checks (within and across documents) on decoded texts.
+    `progress(document, done, total, findings so far)` is called after each document (None: the
+    comparison of copies starts)."""
     errors = list(errors or [])
     skipped = list(skipped or [])
     figures = public_figures(config)
     scanned: list[tuple[Document, list[Finding], dict, tuple[Finding, ...]]] = []
-    suppressed = 0
+    suppressed = found = 0
     for document in docs:
         report, withheld = scan_document(document, ruleset, config, options, errors, figures)
         findings, summary = check_document(document, list(report.findings), options.key)
         scanned.append((document, findings, summary, report.withheld))
         suppressed += withheld
+        if progress is not None:
+            found += len(findings)
+            progress(document, len(scanned), len(docs), found)
+    if progress is not None:
+        progress(None, len(scanned), len(docs), found)
     copies, pairs = cross_document([(d, f) for d, f, _, _ in scanned], options.key) if options.cross_document \
         else ({}, [])
     twins: dict[str, list[tuple[str, float]]] = {}
@@ -226,7 +239,7 @@ def rule_infos(ruleset: Ruleset) -> dict[str, RuleInfo]:
     return {r.id: RuleInfo(r.message, r.kind.value, r.category, r.severity.value) for r in ruleset.rules}
 
 
-def run_scan(request: ScanRequest, read_stdin=None) -> ScanOutcome:
+def run_scan(request: ScanRequest, read_stdin=None, progress: Progress | None = None) -> ScanOutcome:
     """The whole scan as a CI gate runs it: inputs selected (changed since a revision, or staged),
     rules loaded, documents audited, the baseline applied, the verdict given. UsageError when it
     cannot start. `read_stdin` is called for the bytes of '-' only once everything else is checked."""
@@ -260,7 +273,7 @@ def run_scan(request: ScanRequest, read_stdin=None) -> ScanOutcome:
         if not inputs and not contents and not use_stdin:
             notes.append("no changed files to scan")
     stdin = request.stdin if request.stdin is not None else (read_stdin() if use_stdin and read_stdin else None)
-    result = audit(inputs, ruleset, config, options, stdin=stdin, contents=contents)
+    result = audit(inputs, ruleset, config, options, stdin=stdin, contents=contents, progress=progress)
     if accepted is not None:
         result = baselines.apply(result, accepted, options.key)
     threshold = request.fail_on or config.fail_on or "error"

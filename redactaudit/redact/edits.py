@@ -36,6 +36,7 @@ class Edit:
     kind: str
     value: str  # in memory only: the audit log carries a keyed hash
     fingerprint: str = ""  # the finding's, so a log line names the report's finding
+    style: str | None = None  # an existing mask's style: a partial one is shown only as its shape
 
 
 @dataclass
@@ -206,7 +207,7 @@ def plan_edits(document: Document, findings: list[Finding] | tuple[Finding, ...]
         if new + breaks == text[start:end]:  # already what the policy writes (原某 under zh-court)
             continue
         edits.append(Edit(start, end, new + breaks, f.rule, f.category, policy.treatment(f.category).action,
-                          f.kind.value, text[start:end], f.fingerprint))
+                          f.kind.value, text[start:end], f.fingerprint, f.style))
     return _no_doubled_tokens(edits, text, policy.tokens())
 
 

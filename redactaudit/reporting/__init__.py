@@ -30,8 +30,12 @@ class ReportOptions:
     fail_on: str | None = None
     failed: bool | None = None
     min_severity: str = "info"  # terminal, markdown, github: hide findings below it
-    color: bool | None = None  # terminal: None = when the output is a terminal
-    width: int | None = None  # terminal: None = 120 columns
+    # Existing masks: terminal and markdown list each (else a summary per document), SARIF and
+    # GitHub report them (else leave them out: they are no alert).
+    include_masks: bool = False
+    color: bool | None = None  # terminal, diff: ANSI colour (the command line decides: --color)
+    width: int | None = None  # terminal: None = 100 columns
+    base_dir: str | None = None  # SARIF: the folder relative paths start from (the working folder)
     rules: dict[str, RuleInfo] = field(default_factory=dict)  # rule id -> RuleInfo (SARIF's rule table)
 
 
@@ -68,6 +72,12 @@ def _markdown(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
     render(result, out, options)
 
 
+def _html(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
+    from .html import render
+
+    render(result, out, options)
+
+
 @dataclass(frozen=True, slots=True)
 class Format:
     name: str
@@ -81,6 +91,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("sarif", "SARIF 2.1.0 for code scanning", _sarif),
     Format("github", "GitHub Actions annotations", _github),
     Format("markdown", "a summary for a pull request or job summary", _markdown),
+    Format("html", "one self-contained page: ranked documents, annotated texts, filters", _html),
 )}
 
 

@@ -10,6 +10,7 @@ import os
 import re
 import urllib.parse
 from collections import Counter
+from dataclasses import dataclass
 
 from .. import __version__
 from ..model import AuditResult, Document, DocumentReport, Finding, Kind
@@ -164,3 +165,143 @@ def summary(result: AuditResult, fail_on: str | None = None, failed: bool | None
 
 def tool_info() -> dict:
     return {"name": "redactaudit", "version": __version__}
+
+
+# --- What the reports for people share: ranking, one row per span, the masked window of a finding.
+
+_KIND_ORDER = {Kind.LEAK: 0, Kind.INCONSISTENCY: 1, Kind.PLACEHOLDER: 2}
+
+
+def by_severity(finding: Finding) -> tuple:
+    """Most severe first, then leaks before checks before masks, then place in the file."""
+    return (-finding.severity.rank, _KIND_ORDER.get(finding.kind, 3), finding.path, finding.start, finding.end,
+            finding.rule)
+
+
+def worst(report: DocumentReport, include_masks: bool = True) -> int:
+    """The rank of a document's worst finding (-1 when it has none to show)."""
+    ranks = [f.severity.rank for f in report.findings if include_masks or f.kind is not Kind.PLACEHOLDER]
+    return max(ranks, default=-1)
+
+
+def ranked_documents(result: AuditResult, by_path: dict[str, list["Row"]] | None = None) -> list[DocumentReport]:
+    """Documents by their worst finding, then by how many errors and warnings (a leak and the check
+    that escalated it count once), then by path. `by_path`: each document's rows, if made already."""
+    def key(report: DocumentReport) -> tuple:
+        listed = by_path[report.document.path] if by_path is not None else rows(report)
+        counts = Counter(r.finding.severity.rank for r in listed)
+        return (-max(counts, default=-1), -counts[2], -counts[1], report.document.path)
+    return sorted(result.documents, key=key)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What a report for people shows as one row: the findings on one span, the most telling first
+    (a leak and the check that escalated it are one row, a mask and the check that compared it)."""
+
+    finding: Finding
+    also: tuple[Finding, ...] = ()
+
+    @property
+    def is_mask(self) -> bool:
+        return self.finding.kind is Kind.PLACEHOLDER
+
+
+def rows(report: DocumentReport, floor: int = 0, include_masks: bool = True) -> list[Row]:
+    """One Row per span at or above `floor`, sorted by severity then position; rows that are only
+    an existing mask are left out unless `include_masks`."""
+    groups: dict[tuple[int, int], list[Finding]] = {}
+    for f in report.findings:
+        groups.setdefault((f.start, f.end), []).append(f)
+    out = []
+    for members in groups.values():
+        members.sort(key=by_severity)
+        head = members[0]
+        if head.severity.rank < floor or (head.kind is Kind.PLACEHOLDER and not include_masks):
+            continue
+        out.append(Row(head, tuple(members[1:])))
+    out.sort(key=lambda r: by_severity(r.finding))
+    return out
+
+
+def mask_counts(report: DocumentReport) -> dict[str, dict[str, int]]:
+    """category -> style -> how many existing masks (the consistency summary's, else counted)."""
+    masks = report.consistency.get("masks") if report.consistency else None
+    if masks is not None:
+        return masks
+    counted: dict[str, dict[str, int]] = {}
+    for f in report.findings:
+        if f.kind is Kind.PLACEHOLDER:
+            styles = counted.setdefault(f.category, {})
+            styles[f.style or "?"] = styles.get(f.style or "?", 0) + 1
+    return {c: dict(sorted(s.items())) for c, s in sorted(counted.items())}
+
+
+def mask_summary(report: DocumentReport) -> tuple[int, str]:
+    """(how many masks, 'person asterisk×3 mou×2; place x-run×1')."""
+    masks = mask_counts(report)
+    total = sum(n for styles in masks.values() for n in styles.values())
+    text = "; ".join(f"{c} " + " ".join(f"{s}×{n}" for s, n in styles.items()) for c, styles in masks.items())
+    return total, text
+
+
+def short_rule(rule: str) -> str:
+    """consistency.revealed-elsewhere -> revealed-elsewhere (a check named beside the leak it escalated)."""
+    return rule.split(".", 1)[1] if rule.startswith("consistency.") else rule
+
+
+def window(document: Document, finding: Finding, secrets: list[tuple[int, int, str]], *,
+           show_values: bool = False, radius: int = 200, spans: tuple[tuple[int, int], ...] = ()
+           ) -> tuple[str, list[tuple[int, int]], bool, bool]:
+    """The finding's line(s) around it, every value masked as in `excerpt`, and where the finding's
+    own span and `spans` (others on its lines) lie in that text: (text, [(start, end) of the finding,
+    then of each span, (-1, -1) when outside], cut before, cut after). The caller crops."""
+    text = document.text
+    start = document.lines.span(finding.line)[0]
+    end = document.lines.span(finding.end_line)[1]
+    if end < 0:
+        end = len(text)
+    while end > start and text[end - 1] in "\r\n":
+        end -= 1
+    lo, hi = max(start, finding.start - radius), min(end, finding.end + radius)
+    pieces: list[str] = []
+    where: list[tuple[int, int, int, int, bool]] = []  # (from, to) in the text -> (from, to) shown; a token?
+    size = 0
+
+    def put(a: int, b: int, shown: str | None) -> None:
+        nonlocal size
+        chunk = printable(text[a:b].replace("\r", " ").replace("\n", " ").replace("\t", " ")) \
+            if shown is None else shown
+        pieces.append(chunk)
+        where.append((a, b, size, size + len(chunk), shown is not None or len(chunk) != b - a))
+        size += len(chunk)
+
+    pos = lo
+    if not show_values:
+        for k in range(bisect.bisect_left(secrets, (lo - 1000,)), len(secrets)):
+            s, e, shown = secrets[k]
+            if s >= hi:
+                break
+            if e <= pos:
+                continue
+            if s > pos:
+                put(pos, s, None)
+            put(max(s, pos), min(e, hi), shown)
+            pos = min(e, hi)
+    if pos < hi:
+        put(pos, hi, None)
+
+    def locate(a: int, b: int) -> tuple[int, int]:
+        if b <= lo or a >= hi:
+            return (-1, -1)
+        first = last = None
+        for x, y, u, v, whole in where:
+            if y <= a or x >= b:
+                continue
+            if first is None:
+                first = u if whole else u + max(0, a - x)
+            last = v if whole else u + min(b, y) - x
+        return (first, last) if first is not None else (-1, -1)
+
+    marks = [locate(finding.start, finding.end), *(locate(a, b) for a, b in spans)]
+    return "".join(pieces), marks, lo > start, hi < end

@@ -1,14 +1,16 @@
 """What redact reports: the audit log (JSON lines written as the run goes, values as keyed hashes
-only), a masked unified diff, and a short summary for the terminal."""
+only), a masked diff inside the line, and a short summary for the terminal."""
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections import Counter
 from typing import TextIO
 
-from .common import masked_token, shown_path, tool_info
+from ..vocabulary import partial_shape
+from .common import masked_token, printable, shown_path, tool_info
 
 
 def _edit_records(item) -> list[dict]:
@@ -87,25 +89,74 @@ def write_log(result, out: TextIO) -> None:
 
 
 def masked_original(item) -> str:
-    """The original text with every edited value replaced by its category: what a diff may show."""
+    """The original text with every edited value replaced by its category (a partial mask by its
+    shape): what a diff may show."""
     parts, pos = [], 0
     text = item.document.text
     for e in sorted(item.edits, key=lambda e: e.start):
         parts.append(text[pos:e.start])
-        parts.append(masked_token(e.category) if e.kind != "placeholder" else text[e.start:e.end])
+        if e.kind != "placeholder":
+            parts.append(masked_token(e.category))
+        else:  # a partial mask keeps part of the value: only its shape is shown, as in every report
+            parts.append(partial_shape(text[e.start:e.end]) if e.style == "partial" else text[e.start:e.end])
         pos = e.end
     parts.append(text[pos:])
     return "".join(parts)
 
 
-def render_diff(result, out: TextIO, *, show_values: bool = False) -> None:
+CONTEXT = 8  # characters of unchanged text shown on each side of a change
+_TOKEN = re.compile(r"⟨[^⟩\n]{1,20}⟩|[A-Za-z0-9_]+|\s+|(.)\1*", re.S)
+_RED, _GREEN, _DIM, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[0m"
+
+
+def _context(text: str, where: str) -> str:
+    """Unchanged text between changes, cut to CONTEXT characters each side ('…' where cut)."""
+    if where == "first":
+        return text if len(text) <= CONTEXT else "…" + text[-CONTEXT:]
+    if where == "last":
+        return text if len(text) <= CONTEXT else text[:CONTEXT] + "…"
+    return text if len(text) <= 2 * CONTEXT + 1 else text[:CONTEXT] + "…" + text[-CONTEXT:]
+
+
+def word_diff(before: str, after: str, *, color: bool = False) -> str:
+    """One line's change as `git diff --word-diff` shows it: [-removed-]{+added+}, the unchanged
+    text around it cut to a few characters. Tokens are words, single characters (Chinese has no
+    spaces) and masked values (⟨person⟩) whole."""
+    a = [m.group() for m in _TOKEN.finditer(before)]
+    b = [m.group() for m in _TOKEN.finditer(after)]
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    out = []
+    for n, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            where = "first" if n == 0 else "last" if n == len(ops) - 1 else "middle"
+            out.append(printable(_context("".join(a[i1:i2]), where)))
+            continue
+        removed, added = printable("".join(a[i1:i2])), printable("".join(b[j1:j2]))
+        if removed:
+            out.append(f"{_RED}[-{removed}-]{_RESET}" if color else f"[-{removed}-]")
+        if added:
+            out.append(f"{_GREEN}{{+{added}+}}{_RESET}" if color else f"{{+{added}+}}")
+    return "".join(out)
+
+
+def render_diff(result, out: TextIO, *, show_values: bool = False, color: bool = False) -> None:
+    """Each changed line once, changes marked inside it (values masked unless `show_values`):
+    `@@ -LINE +LINE @@ …context[-before-]{+after+}context…` under a ---/+++ header per file."""
     for item in sorted(result.files, key=lambda i: i.document.path):
         if not item.edits:
             continue
-        before = item.document.text if show_values else masked_original(item)
-        for line in difflib.unified_diff(before.splitlines(keepends=True), item.text.splitlines(keepends=True),
-                                         fromfile=item.document.path, tofile=item.output, n=1):
-            out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+        before = (item.document.text if show_values else masked_original(item)).splitlines()
+        after = item.text.splitlines()
+        head = f"--- {shown_path(item.document.path)}\n+++ {shown_path(item.output or item.document.path)}\n"
+        out.write(f"{_DIM}{head}{_RESET}" if color else head)
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            for k in range(max(i2 - i1, j2 - j1)):
+                old = before[i1 + k] if i1 + k < i2 else None
+                new = after[j1 + k] if j1 + k < j2 else None
+                where = f"@@ -{i1 + k + 1 if old is not None else i2} +{j1 + k + 1 if new is not None else j2} @@"
+                out.write(f"{where} {word_diff(old or '', new or '', color=color)}\n")
 
 
 def render_summary(result, out: TextIO, *, dry_run: bool = False) -> None:
