@@ -64,6 +64,13 @@ class LineIndex:
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self._starts, offset)
 
+    def span(self, number: int) -> tuple[int, int]:
+        """(start, end) offsets of a 1-based line, its line break excluded."""
+        starts = self._starts
+        start = starts[number - 1]
+        end = starts[number] if number < len(starts) else -1
+        return start, end
+
     def end_position(self, end: int) -> tuple[int, int]:
         return self.position(end)
 
@@ -87,10 +94,12 @@ class Document:
     raw: bytes | None = field(default=None, repr=False, compare=False)
     lines: "LineIndex | SourceLines" = field(init=False, repr=False, compare=False)
     source_lines: LineIndex = field(init=False, repr=False, compare=False)
+    text_lines: LineIndex = field(init=False, repr=False, compare=False)  # of `text` itself (excerpts)
     _where: object = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         own = LineIndex(self.text)
+        object.__setattr__(self, "text_lines", own)
         ex = self.extracted
         where = None
         if ex is not None and getattr(ex, "text", None) == self.text:

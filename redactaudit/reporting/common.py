@@ -257,8 +257,9 @@ def window(document: Document, finding: Finding, secrets: list[tuple[int, int, s
     own span and `spans` (others on its lines) lie in that text: (text, [(start, end) of the finding,
     then of each span, (-1, -1) when outside], cut before, cut after). The caller crops."""
     text = document.text
-    start = document.lines.span(finding.line)[0]
-    end = document.lines.span(finding.end_line)[1]
+    lines = document.text_lines  # of the text the offsets count (HTML and Markdown: extracted, not source)
+    start = lines.span(lines.line(finding.start))[0]
+    end = lines.span(lines.line(max(finding.start, finding.end - 1)))[1]
     if end < 0:
         end = len(text)
     while end > start and text[end - 1] in "\r\n":
