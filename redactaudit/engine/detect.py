@@ -26,6 +26,7 @@ from .gate import Gate, Region, whole
 from .rules import Inference, Rule, Ruleset
 
 from .match import DEFAULT_TIMEOUT, Candidate, match_rule
+from .needles import occurrences
 
 def without_markup(cands: list[Candidate]) -> list[Candidate]:
     """Masks that markup overlaps (emphasis, a censor's X) are no masks; markup itself is never
@@ -45,7 +46,29 @@ def without_markup(cands: list[Candidate]) -> list[Candidate]:
 
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
-    """Keep the best of overlapping candidates: higher priority, then longer, then earlier."""
+    """Keep the best of overlapping candidates: higher priority, then longer, then earlier.
+    Candidates that overlap nothing outside their own cluster (a run of spans each overlapping
+    the reach of those before it) are settled cluster by cluster: the same choice as one ranking
+    of them all, in time linear in their number for clusters of bounded size."""
+    by_start = sorted(cands, key=lambda c: (c.start, c.end))
+    kept: list[Candidate] = []
+    cluster: list[Candidate] = []
+    reach = -1
+    for c in by_start:
+        if cluster and c.start >= reach:
+            kept += _best_of(cluster)
+            cluster = []
+        cluster.append(c)
+        reach = c.end if len(cluster) == 1 else max(reach, c.end)
+    if cluster:
+        kept += _best_of(cluster)
+    return sorted(kept, key=lambda c: (c.start, c.end, c.rule.id))
+
+
+def _best_of(cands: list[Candidate]) -> list[Candidate]:
+    """The greedy choice within one cluster: best ranked first, each kept if it overlaps no kept one."""
+    if len(cands) == 1:
+        return cands
     ranked = sorted(cands, key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start, c.rule.id))
     starts: list[int] = []  # kept spans never overlap, so sorted starts give sorted ends
     ends: list[int] = []
@@ -57,7 +80,7 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
         starts.insert(i, c.start)
         ends.insert(i, c.end)
         kept.append(c)
-    return sorted(kept, key=lambda c: (c.start, c.end, c.rule.id))
+    return kept
 
 
 def _spans(gate: Gate, text: str, data: bytes) -> dict[int, list[Region]]:
@@ -179,9 +202,10 @@ _EN_FULL_NAME = regex.compile(r"[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?P<surname>[A-Z][a
 def propagate(cands: list[Candidate], text: str) -> list[Candidate]:
     """A name found once through a cue is a name everywhere in the document: every other
     occurrence of the same value (原告李明辉 ... 李明辉称) becomes a candidate too, and so does an
-    English full name's surname standing alone as a word (Dana Whitfield ... Whitfield's)."""
+    English full name's surname standing alone as a word (Dana Whitfield ... Whitfield's).
+    All values are looked for in one pass over the text (needles.occurrences)."""
     taken = sorted((c.start, c.end) for c in cands)
-    extra: list[Candidate] = []
+    searches: list[tuple[Candidate, str, bool]] = []
     seen: set[str] = set()
     for c in cands:
         if c.rule.kind is not Kind.LEAK or c.category not in PROPAGATED or c.text in seen:
@@ -190,25 +214,26 @@ def propagate(cands: list[Candidate], text: str) -> list[Candidate]:
         if len(value) < 2 or "\n" in value or "\r" in value:
             continue
         seen.add(value)
-        searches = [(value, False)]
+        searches.append((c, value, False))
         full = _EN_FULL_NAME.fullmatch(value) if c.category == "person" else None
         if full and full["surname"] not in seen:
             seen.add(full["surname"])
-            searches.append((full["surname"], True))
-        for needle, whole_word in searches:
-            pos = text.find(needle)
-            while pos >= 0:
-                end = pos + len(needle)
-                i = bisect.bisect_left(taken, (pos, -1))
-                clear = not ((i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > pos))
-                if clear and whole_word:  # a word; starting a sentence only as a possessive (Young people …)
-                    clear = not (text[pos - 1:pos].isalpha() or text[end:end + 1].isalpha()
-                                 or (_SENTENCE_START.search(text, max(0, pos - 3), pos)
-                                     and text[end:end + 2] not in ("'s", "’s")))
-                if clear:
-                    extra.append(Candidate(c.rule, pos, end, needle, c.category, c.confidence * 0.95, c.style,
-                                           c.width, c.why + (Reason("repeated"),)))
-                pos = text.find(needle, end)
+            searches.append((c, full["surname"], True))
+    if not searches:
+        return cands
+    extra: list[Candidate] = []
+    for (c, needle, whole_word), starts in zip(searches, occurrences([s[1] for s in searches], text)):
+        for pos in starts:
+            end = pos + len(needle)
+            i = bisect.bisect_left(taken, (pos, -1))
+            if (i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > pos):
+                continue
+            if whole_word and (  # a word; starting a sentence only as a possessive (Young people …)
+                    text[pos - 1:pos].isalpha() or text[end:end + 1].isalpha()
+                    or (_SENTENCE_START.search(text, max(0, pos - 3), pos) and text[end:end + 2] not in ("'s", "’s"))):
+                continue
+            extra.append(Candidate(c.rule, pos, end, needle, c.category, c.confidence * 0.95, c.style,
+                                   c.width, c.why + (Reason("repeated"),)))
     return cands + extra
 
 
