@@ -85,11 +85,19 @@ def _best_of(cands: list[Candidate]) -> list[Candidate]:
 
 def _spans(gate: Gate, text: str, data: bytes) -> dict[int, list[Region]]:
     """Rule position -> the regions of `text` to run it on (see gate.py); a rule absent from it
-    cannot match in this text."""
+    cannot match in this text. A rule's regions that overlap (its gate in consecutive sentences)
+    are one region: the same matches as one search over them, in one call."""
     by_rule: dict[int, list[Region]] = {}
     for region in gate.regions(text, data):
         for pos in region.rules:
-            by_rule.setdefault(pos, []).append(region)
+            spans = by_rule.get(pos)
+            if spans is None:
+                by_rule[pos] = [region]
+            elif region.start <= spans[-1].end:  # overlaps the last: one stretch, one search
+                last = spans[-1]
+                spans[-1] = Region(last.start, region.end, last.byte_start, region.byte_end, last.rules)
+            else:
+                spans.append(region)
     if gate.always:
         everything = [whole(text, data, gate.always)]
         for pos in gate.always:
