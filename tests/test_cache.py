@@ -51,7 +51,8 @@ def _entry(folder: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "payload", "version", "inputs", "not-json-payload"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "payload", "version", "inputs", "not-json-payload",
+                                    "other-shape"])
 def test_a_damaged_or_foreign_entry_is_rebuilt_not_used(folder, damage):
     builtin_packs()
     path = _entry(folder)
@@ -66,11 +67,11 @@ def test_a_damaged_or_foreign_entry_is_rebuilt_not_used(folder, damage):
     elif damage in ("version", "inputs"):  # intact, but made by another version or from other files
         entry[damage] = "something else"
         path.write_text(json.dumps(entry), encoding="utf-8")
-    else:
-        entry["payload"] = "[1, 2"
+    else:  # intact and checked, but not JSON, or not the shape of packs (an older layout)
+        entry["payload"] = "[1, 2" if damage == "not-json-payload" else '{"sets": [], "packs": [{"name": 1}]}'
         entry["checksum"] = cache._checksum(entry["payload"])
         path.write_text(json.dumps(entry), encoding="utf-8")
-    if damage not in ("version", "inputs"):
+    if damage not in ("version", "inputs", "other-shape"):
         assert cache.read(path, _version(), _inputs()) is None
     packs = builtin_packs()
     assert _fields(packs) == _fields(builtin_packs(WordLists()))

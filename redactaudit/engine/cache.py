@@ -91,14 +91,20 @@ def write(path: Path, version: str, inputs: str, data: Any) -> None:
         pass
 
 
-def cached(name: str, version: str, inputs: str, build: Callable[[], Any]) -> Any:
-    """`build()`'s JSON data, from the cache when an intact entry of the same inputs is there."""
+def cached(name: str, version: str, inputs: str, build: Callable[[], Any], decode: Callable[[Any], Any]) -> Any:
+    """decode(data): `data` is `build()`'s JSON data, from the cache when an intact entry of the
+    same inputs is there. An entry that `decode` cannot read (a payload of another shape) is
+    rebuilt like a corrupt one."""
     folder = cache_dir()
     if folder is None:
-        return build()
+        return decode(build())
     path = folder / f"{name}-{version}-{inputs[:16]}.json"
     data = read(path, version, inputs)
-    if data is None:
-        data = build()
-        write(path, version, inputs, data)
-    return data
+    if data is not None:
+        try:
+            return decode(data)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            pass
+    data = build()
+    write(path, version, inputs, data)
+    return decode(data)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import time
-from dataclasses import replace
 from typing import Iterator
 
 import regex
@@ -119,7 +118,7 @@ def _run(rule: Rule, text: str, data: bytes, regions: list[Region] | None, infer
             continue
         if cursor[0] > region.start:
             skipped = len(text[region.start:cursor[0]].encode("utf-8", "surrogatepass"))
-            region = replace(region, start=cursor[0], byte_start=region.byte_start + skipped)
+            region = region._replace(start=cursor[0], byte_start=region.byte_start + skipped)
         if deadline is not None:
             timeout = deadline - time.monotonic()
             if timeout <= 0:
@@ -177,29 +176,39 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
 
 
 
-def to_finding(c: Candidate, document: Document, key: bytes, masked: str | None = None) -> Finding:
+def to_finding(c: Candidate, document: Document, key: bytes, masked: str | None = None,
+               fingerprints: dict | None = None) -> Finding:
     """The finding of a candidate. Places, organisations and figures (rules with a
     severity_if_unmasked) follow the document's own choices: a document that masks persons,
     places or figures anywhere (`masked` names them) has decided those details identify people,
     so a value left in clear keeps the rule's severity; in a document that masks none of them it
-    is only information."""
-    line, column = document.lines.position(c.start)
-    end_line, end_column = document.lines.position(c.end)
+    is only information. `fingerprints` ((rule, value) -> fingerprint, for one document) makes
+    each distinct value's fingerprint once."""
+    lines = document.lines
+    line, column = lines.position(c.start)
+    end_line, end_column = lines.position(c.end)
     rule, severity, why = c.rule, c.rule.severity, c.why
     if rule.severity_if_unmasked is not None and rule.kind is Kind.LEAK:
         if masked:
             why += (Reason("masked-elsewhere", masked),)
         else:
             severity = rule.severity_if_unmasked
-            why += (Reason("nothing-masked"),)
+            why += (_NOTHING_MASKED,)
+    if fingerprints is None:
+        fp = fingerprint(rule.id, document.path, c.text, key)
+    else:
+        fp = fingerprints.get((rule.id, c.text))
+        if fp is None:
+            fp = fingerprints[rule.id, c.text] = fingerprint(rule.id, document.path, c.text, key)
     return Finding(
         rule=rule.id, kind=rule.kind, category=c.category, severity=severity,
         path=document.path, start=c.start, end=c.end, line=line, column=column,
         end_line=end_line, end_column=end_column, text=c.text, message=rule.message,
-        fingerprint=fingerprint(rule.id, document.path, c.text, key), confidence=round(c.confidence, 3), style=c.style, width=c.width, why=why,
+        fingerprint=fp, confidence=round(c.confidence, 3), style=c.style, width=c.width, why=why,
     )
 
 
+_NOTHING_MASKED = Reason("nothing-masked")
 
 
 # An English full name: its last word is the surname that later mentions use (Whitfield's account).
@@ -279,4 +288,5 @@ def detect(document: Document, ruleset: Ruleset, key: bytes = DEFAULT_KEY, *, ti
     kept = categories_from_lists(resolved, document.text)
     masked = ", ".join(sorted({c.category for c in kept
                                if c.rule.kind is Kind.PLACEHOLDER and c.category not in DIRECT}))
-    return [to_finding(c, document, key, masked) for c in kept]
+    fingerprints: dict[tuple[str, str], str] = {}
+    return [to_finding(c, document, key, masked, fingerprints) for c in kept]

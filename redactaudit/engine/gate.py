@@ -17,8 +17,7 @@ sentence's end. Sentences end at line breaks and at 。！？；!?;.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -169,9 +168,9 @@ def locator(pattern: str, *, consume: bool = True) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Region:
-    """A stretch of a document to run some rules on, in characters and in UTF-8 bytes."""
+class Region(NamedTuple):
+    """A stretch of a document to run some rules on, in characters and in UTF-8 bytes (immutable;
+    a tuple, as one is made per marked sentence)."""
 
     start: int
     end: int

