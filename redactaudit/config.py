@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from .model import Severity
 
@@ -58,7 +57,7 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def yaml_error(source: str, exc: yaml.YAMLError) -> str:
+def yaml_error(source: str, exc: Any) -> str:
     """One line for a YAML syntax error: `file:line:column: not valid YAML: problem (context)`."""
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None)
@@ -81,6 +80,8 @@ def _list(data: dict, key: str, source: str) -> tuple[str, ...]:
 
 
 def parse_config(text: str, source: str) -> Config:
+    import yaml  # only when a config file is read
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from .config import yaml_error
 from .model import Severity
@@ -20,7 +19,6 @@ from .vocabulary import CATEGORIES, INFER
 ACTIONS = ("mask", "surname", "pseudonym", "partial", "generalize", "keep")
 _POLICY_KEYS = {"policy", "description", "threshold", "categories", "scope", "keep_after"}
 _RULE_KEYS = {"action", "token", "token_en", "format", "keep_start", "keep_end", "char"}
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class PolicyError(Exception):
@@ -79,8 +77,10 @@ def _treatment(raw: Any, source: str, category: str) -> Treatment:
 
 
 def parse_policy(text: str, source: str) -> Policy:
-    try:
-        data = yaml.load(text, Loader=_LOADER)
+    import yaml  # only when YAML is read
+
+    try:  # libyaml when present: 10x faster start-up
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise PolicyError(yaml_error(source, exc)) from None
     if not isinstance(data, dict) or set(data) - _POLICY_KEYS:

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 from redactaudit.audit import load_ruleset
 from redactaudit.config import Config
 from redactaudit.model import Document
+
+# The tests (and the command lines they start) keep the cache of built rules in a folder of their
+# own, never the user's.
+os.environ.setdefault("REDACTAUDIT_CACHE_DIR", tempfile.mkdtemp(prefix="redactaudit-test-cache-"))
 
 
 @pytest.fixture(scope="session")

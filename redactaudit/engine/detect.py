@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import time
-from dataclasses import replace
 from typing import Iterator
 
 import regex
@@ -26,6 +25,7 @@ from .gate import Gate, Region, whole
 from .rules import Inference, Rule, Ruleset
 
 from .match import DEFAULT_TIMEOUT, Candidate, match_rule
+from .needles import occurrences
 
 def without_markup(cands: list[Candidate]) -> list[Candidate]:
     """Masks that markup overlaps (emphasis, a censor's X) are no masks; markup itself is never
@@ -45,7 +45,29 @@ def without_markup(cands: list[Candidate]) -> list[Candidate]:
 
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
-    """Keep the best of overlapping candidates: higher priority, then longer, then earlier."""
+    """Keep the best of overlapping candidates: higher priority, then longer, then earlier.
+    Candidates that overlap nothing outside their own cluster (a run of spans each overlapping
+    the reach of those before it) are settled cluster by cluster: the same choice as one ranking
+    of them all, in time linear in their number for clusters of bounded size."""
+    by_start = sorted(cands, key=lambda c: (c.start, c.end))
+    kept: list[Candidate] = []
+    cluster: list[Candidate] = []
+    reach = -1
+    for c in by_start:
+        if cluster and c.start >= reach:
+            kept += _best_of(cluster)
+            cluster = []
+        cluster.append(c)
+        reach = c.end if len(cluster) == 1 else max(reach, c.end)
+    if cluster:
+        kept += _best_of(cluster)
+    return sorted(kept, key=lambda c: (c.start, c.end, c.rule.id))
+
+
+def _best_of(cands: list[Candidate]) -> list[Candidate]:
+    """The greedy choice within one cluster: best ranked first, each kept if it overlaps no kept one."""
+    if len(cands) == 1:
+        return cands
     ranked = sorted(cands, key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start, c.rule.id))
     starts: list[int] = []  # kept spans never overlap, so sorted starts give sorted ends
     ends: list[int] = []
@@ -57,16 +79,24 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
         starts.insert(i, c.start)
         ends.insert(i, c.end)
         kept.append(c)
-    return sorted(kept, key=lambda c: (c.start, c.end, c.rule.id))
+    return kept
 
 
 def _spans(gate: Gate, text: str, data: bytes) -> dict[int, list[Region]]:
     """Rule position -> the regions of `text` to run it on (see gate.py); a rule absent from it
-    cannot match in this text."""
+    cannot match in this text. A rule's regions that overlap (its gate in consecutive sentences)
+    are one region: the same matches as one search over them, in one call."""
     by_rule: dict[int, list[Region]] = {}
     for region in gate.regions(text, data):
         for pos in region.rules:
-            by_rule.setdefault(pos, []).append(region)
+            spans = by_rule.get(pos)
+            if spans is None:
+                by_rule[pos] = [region]
+            elif region.start <= spans[-1].end:  # overlaps the last: one stretch, one search
+                last = spans[-1]
+                spans[-1] = Region(last.start, region.end, last.byte_start, region.byte_end, last.rules)
+            else:
+                spans.append(region)
     if gate.always:
         everything = [whole(text, data, gate.always)]
         for pos in gate.always:
@@ -88,7 +118,7 @@ def _run(rule: Rule, text: str, data: bytes, regions: list[Region] | None, infer
             continue
         if cursor[0] > region.start:
             skipped = len(text[region.start:cursor[0]].encode("utf-8", "surrogatepass"))
-            region = replace(region, start=cursor[0], byte_start=region.byte_start + skipped)
+            region = region._replace(start=cursor[0], byte_start=region.byte_start + skipped)
         if deadline is not None:
             timeout = deadline - time.monotonic()
             if timeout <= 0:
@@ -146,29 +176,39 @@ def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = 
 
 
 
-def to_finding(c: Candidate, document: Document, key: bytes, masked: str | None = None) -> Finding:
+def to_finding(c: Candidate, document: Document, key: bytes, masked: str | None = None,
+               fingerprints: dict | None = None) -> Finding:
     """The finding of a candidate. Places, organisations and figures (rules with a
     severity_if_unmasked) follow the document's own choices: a document that masks persons,
     places or figures anywhere (`masked` names them) has decided those details identify people,
     so a value left in clear keeps the rule's severity; in a document that masks none of them it
-    is only information."""
-    line, column = document.lines.position(c.start)
-    end_line, end_column = document.lines.end_position(c.end)
+    is only information. `fingerprints` ((rule, value) -> fingerprint, for one document) makes
+    each distinct value's fingerprint once."""
+    lines = document.lines
+    line, column = lines.position(c.start)
+    end_line, end_column = lines.end_position(c.end)
     rule, severity, why = c.rule, c.rule.severity, c.why
     if rule.severity_if_unmasked is not None and rule.kind is Kind.LEAK:
         if masked:
             why += (Reason("masked-elsewhere", masked),)
         else:
             severity = rule.severity_if_unmasked
-            why += (Reason("nothing-masked"),)
+            why += (_NOTHING_MASKED,)
+    if fingerprints is None:
+        fp = fingerprint(rule.id, document.path, c.text, key)
+    else:
+        fp = fingerprints.get((rule.id, c.text))
+        if fp is None:
+            fp = fingerprints[rule.id, c.text] = fingerprint(rule.id, document.path, c.text, key)
     return Finding(
         rule=rule.id, kind=rule.kind, category=c.category, severity=severity,
         path=document.path, start=c.start, end=c.end, line=line, column=column,
         end_line=end_line, end_column=end_column, text=c.text, message=rule.message,
-        fingerprint=fingerprint(rule.id, document.path, c.text, key), confidence=round(c.confidence, 3), style=c.style, width=c.width, why=why,
+        fingerprint=fp, confidence=round(c.confidence, 3), style=c.style, width=c.width, why=why,
     )
 
 
+_NOTHING_MASKED = Reason("nothing-masked")
 
 
 # An English full name: its last word is the surname that later mentions use (Whitfield's account).
@@ -179,9 +219,10 @@ _EN_FULL_NAME = regex.compile(r"[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?P<surname>[A-Z][a
 def propagate(cands: list[Candidate], text: str) -> list[Candidate]:
     """A name found once through a cue is a name everywhere in the document: every other
     occurrence of the same value (原告李明辉 ... 李明辉称) becomes a candidate too, and so does an
-    English full name's surname standing alone as a word (Dana Whitfield ... Whitfield's)."""
+    English full name's surname standing alone as a word (Dana Whitfield ... Whitfield's).
+    All values are looked for in one pass over the text (needles.occurrences)."""
     taken = sorted((c.start, c.end) for c in cands)
-    extra: list[Candidate] = []
+    searches: list[tuple[Candidate, str, bool]] = []
     seen: set[str] = set()
     for c in cands:
         if c.rule.kind is not Kind.LEAK or c.category not in PROPAGATED or c.text in seen:
@@ -190,25 +231,26 @@ def propagate(cands: list[Candidate], text: str) -> list[Candidate]:
         if len(value) < 2 or "\n" in value or "\r" in value:
             continue
         seen.add(value)
-        searches = [(value, False)]
+        searches.append((c, value, False))
         full = _EN_FULL_NAME.fullmatch(value) if c.category == "person" else None
         if full and full["surname"] not in seen:
             seen.add(full["surname"])
-            searches.append((full["surname"], True))
-        for needle, whole_word in searches:
-            pos = text.find(needle)
-            while pos >= 0:
-                end = pos + len(needle)
-                i = bisect.bisect_left(taken, (pos, -1))
-                clear = not ((i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > pos))
-                if clear and whole_word:  # a word; starting a sentence only as a possessive (Young people …)
-                    clear = not (text[pos - 1:pos].isalpha() or text[end:end + 1].isalpha()
-                                 or (_SENTENCE_START.search(text, max(0, pos - 3), pos)
-                                     and text[end:end + 2] not in ("'s", "’s")))
-                if clear:
-                    extra.append(Candidate(c.rule, pos, end, needle, c.category, c.confidence * 0.95, c.style,
-                                           c.width, c.why + (Reason("repeated"),)))
-                pos = text.find(needle, end)
+            searches.append((c, full["surname"], True))
+    if not searches:
+        return cands
+    extra: list[Candidate] = []
+    for (c, needle, whole_word), starts in zip(searches, occurrences([s[1] for s in searches], text)):
+        for pos in starts:
+            end = pos + len(needle)
+            i = bisect.bisect_left(taken, (pos, -1))
+            if (i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > pos):
+                continue
+            if whole_word and (  # a word; starting a sentence only as a possessive (Young people …)
+                    text[pos - 1:pos].isalpha() or text[end:end + 1].isalpha()
+                    or (_SENTENCE_START.search(text, max(0, pos - 3), pos) and text[end:end + 2] not in ("'s", "’s"))):
+                continue
+            extra.append(Candidate(c.rule, pos, end, needle, c.category, c.confidence * 0.95, c.style,
+                                   c.width, c.why + (Reason("repeated"),)))
     return cands + extra
 
 
@@ -246,4 +288,5 @@ def detect(document: Document, ruleset: Ruleset, key: bytes = DEFAULT_KEY, *, ti
     kept = categories_from_lists(resolved, document.text)
     masked = ", ".join(sorted({c.category for c in kept
                                if c.rule.kind is Kind.PLACEHOLDER and c.category not in DIRECT}))
-    return [to_finding(c, document, key, masked) for c in kept]
+    fingerprints: dict[tuple[str, str], str] = {}
+    return [to_finding(c, document, key, masked, fingerprints) for c in kept]

@@ -17,8 +17,7 @@ sentence's end. Sentences end at line breaks and at 。！？；!?;.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -37,7 +36,7 @@ _OUTSIDE = {r"\d": r"\p{Nd}", r"\D": r"\P{Nd}", r"\s": r"[\t-\r\x{85}\p{Z}]", r"
 _INSIDE = {r"\d": r"\p{Nd}", r"\D": r"\P{Nd}", r"\s": r"\t-\r\x{85}\p{Z}", r"\w": r"\p{L}\p{M}\p{Nd}\p{Pc}"}
 
 
-_COUNTED = regex.compile(r"(?<!\\x)\{(\d+)(?:,\d*)?\}")
+_COUNTED = regex.compile(r"(?<!\\x)\{(\d+)(?:,(\d*))?\}")
 
 
 def relax(gate: str) -> str:
@@ -169,9 +168,9 @@ def locator(pattern: str, *, consume: bool = True) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Region:
-    """A stretch of a document to run some rules on, in characters and in UTF-8 bytes."""
+class Region(NamedTuple):
+    """A stretch of a document to run some rules on, in characters and in UTF-8 bytes (immutable;
+    a tuple, as one is made per marked sentence)."""
 
     start: int
     end: int
@@ -204,21 +203,25 @@ class Gate:
             if gate is None:
                 always.add(pos)
                 continue
+            relaxed = relax(gate)
+            if any(int(n) > 1000 for m in _COUNTED.finditer(gate) for n in m.groups() if n):
+                always.add(pos)  # a count RE2 cannot read (its limit is 1000)
+                continue
             try:
-                compiled = re2.compile(gate.encode(), options)
-                relaxed = relax(gate)
-                index[self._set.Add(relaxed.encode())] = pos
+                index[self._set.Add(relaxed.encode())] = pos  # the set's parser reads the gate
             except Exception:  # noqa: BLE001 - RE2 cannot read it: the rule runs everywhere
                 always.add(pos)
                 continue
             if relaxed != gate:
-                exact[pos] = re2_searcher(compiled)
+                exact[pos] = gate
             parts.append(f"(?:{gate})")
         self._set.Compile()
         self._union = re2.compile("|".join(parts).encode(), options) if parts else None
         self._search = re2_searcher(self._union) if parts else None
         self._index = index
-        self._exact = exact
+        self._exact = exact  # rule position -> its own gate, where the set holds it relaxed
+        self._confirm: dict[int, Any] = {}  # ... and its search, compiled the first time it is needed
+        self._options = options
         self.always = frozenset(always)
 
     def rules_in(self, data: bytes, start: int = 0, end: int | None = None) -> frozenset[int]:
@@ -229,7 +232,19 @@ class Gate:
         chunk = data[start:end]
         found = [self._index[i] for i in self._set.Match(chunk) or ()]
         exact = self._exact
-        return frozenset([pos for pos in found if pos not in exact or exact[pos](chunk, 0, end - start)])
+        return frozenset([pos for pos in found if pos not in exact or self._confirmed(pos, chunk)])
+
+    def _confirmed(self, pos: int, chunk: bytes) -> bool:
+        search = self._confirm.get(pos)
+        if search is None:
+            import re2
+
+            try:
+                search = re2_searcher(re2.compile(self._exact[pos].encode(), self._options))
+            except Exception:  # noqa: BLE001 - RE2 reads only the relaxed form (a count over 1000):
+                search = lambda data, pos, endpos: True  # noqa: E731 - the rule runs wherever that matches
+            self._confirm[pos] = search
+        return search(chunk, 0, len(chunk)) is not None
 
     def regions(self, text: str, data: bytes) -> list[Region]:
         """Marked stretches of `text` (whose UTF-8 is `data`) in order, with their rules."""

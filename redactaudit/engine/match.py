@@ -8,15 +8,14 @@ accept or drop it; placeholders get the category of what they hide from the cues
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 import regex
 
 from ..model import Kind, Reason
 from ..vocabulary import MASK_CLASSES
 from .gate import Region
-from .re2 import Re2Pattern
+from .re2 import Re2Pattern, resolved
 from .rules import Inference, Rule
 from .tables import column_matches
 
@@ -27,8 +26,9 @@ _CHAR_STYLE = {c: style for style, chars in MASK_CLASSES.items() for c in chars}
 _EN_COUNT = regex.compile(r"\s+[a-z]{3,}s\b")
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """One accepted match of a rule (immutable; a tuple, as thousands are made per document)."""
+
     rule: Rule
     start: int
     end: int
@@ -140,7 +140,7 @@ OVERRUN = 256  # characters a match that starts in a region may run past its end
 NEAR_END = 8  # a match that ends this close to a region's end may have been cut there
 
 
-def _unclipped(rule: Rule, text: str, data: bytes, region: Region, found: Iterator, timeout: float | None
+def _unclipped(pattern: Any, text: str, data: bytes, region: Region, found: Iterator, timeout: float | None
                ) -> Iterator:
     """The matches of a search that stopped at a region's end, with one that ends near that end
     matched again from its start over up to OVERRUN more characters: a value that starts in the
@@ -153,12 +153,12 @@ def _unclipped(rule: Rule, text: str, data: bytes, region: Region, found: Iterat
         if start < covered:
             continue
         if end >= region.end - NEAR_END:
-            if isinstance(rule.pattern, Re2Pattern):
+            if isinstance(pattern, Re2Pattern):
                 byte_start = region.byte_start + len(text[region.start:start].encode("utf-8", "surrogatepass"))
                 byte_reach = region.byte_end + len(text[region.end:reach].encode("utf-8", "surrogatepass"))
-                again = rule.pattern.finditer(text, start, reach, data=data, byte_pos=byte_start, byte_endpos=byte_reach)
+                again = pattern.finditer(text, start, reach, data=data, byte_pos=byte_start, byte_endpos=byte_reach)
             else:
-                again = rule.pattern.finditer(text, start, reach, timeout=timeout)
+                again = pattern.finditer(text, start, reach, timeout=timeout)
             longer = next(iter(again), None)
             if longer is not None and longer.span()[0] == start and longer.span()[1] > end:
                 m, covered = longer, longer.span()[1]
@@ -182,24 +182,25 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
     the end of what was read is left to the next region.
     `progress[0]` follows the end of the last match, accepted or not (where the engine would
     search next)."""
+    pattern = resolved(rule.pattern)
     if rule.column:
-        found, limit = column_matches(rule.pattern, rule.column, text), -1
+        found, limit = column_matches(pattern, rule.column, text), -1
     elif region is None:
-        found = rule.pattern.finditer(text, timeout=timeout)
+        found = pattern.finditer(text, timeout=timeout)
         limit = -1
     else:
         limit = region.end if region.end < len(text) else -1
-        if isinstance(rule.pattern, Re2Pattern):
-            found = rule.pattern.finditer(text, region.start, region.end, data=data,
-                                          byte_pos=region.byte_start, byte_endpos=region.byte_end)
+        if isinstance(pattern, Re2Pattern):
+            found = pattern.finditer(text, region.start, region.end, data=data,
+                                     byte_pos=region.byte_start, byte_endpos=region.byte_end)
         else:
-            found = rule.pattern.finditer(text, region.start, region.end, timeout=timeout)
+            found = pattern.finditer(text, region.start, region.end, timeout=timeout)
         if limit >= 0:
-            found, limit = _unclipped(rule, text, data, region, found, timeout), min(len(text), limit + OVERRUN)
+            found, limit = _unclipped(pattern, text, data, region, found, timeout), min(len(text), limit + OVERRUN)
             limit = limit if limit < len(text) else -1
     has_value, rejects, checks = rule.value_group, rule.reject_groups, rule.checks
     if checks:
-        found = validated(rule, text, found, len(text) if region is None else min(len(text), region.end + OVERRUN),
+        found = validated(rule, pattern, text, found, len(text) if region is None else min(len(text), region.end + OVERRUN),
                           limit, timeout, progress)
     for m in found:
         match_end = m.span()[1]
@@ -243,7 +244,7 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
 MAX_CUTS = 4  # shorter values a validated rule tries for each match its validators reject
 
 
-def validated(rule: Rule, text: str, found: Iterator, stop: int, limit: int, timeout: float | None,
+def validated(rule: Rule, pattern: Any, text: str, found: Iterator, stop: int, limit: int, timeout: float | None,
               progress: list[int] | None) -> Iterator:
     """The matches of a validated rule whose value passes its validators (and those that run
     into `limit`, left as they are for match_rule to skip). A rejected match falls back to the
@@ -260,22 +261,22 @@ def validated(rule: Rule, text: str, found: Iterator, stop: int, limit: int, tim
                 continue
             if progress is not None:
                 progress[0] = m.span()[1]
-            shorter = shorter_match(rule, text, m, start, end, timeout)
+            shorter = shorter_match(rule, pattern, text, m, start, end, timeout)
             if shorter is not None:
                 yield shorter
                 restart = shorter.span()[1]
                 break
         else:
             return
-        found = rule.pattern.finditer(text, restart, stop, timeout=timeout)
+        found = pattern.finditer(text, restart, stop, timeout=timeout)
 
 
-def shorter_match(rule: Rule, text: str, m: Any, start: int, end: int, timeout: float | None) -> Any:
+def shorter_match(rule: Rule, pattern: Any, text: str, m: Any, start: int, end: int, timeout: float | None) -> Any:
     """A match of `rule` from m's start whose value ends at an earlier token boundary (a letter
     or digit, then white space) inside m's value and passes the validators; None if none of the
     MAX_CUTS longest does. Each try is one anchored match over a short stretch: linear. A hyphen
     or a dot is no boundary: 4012-8888-8888-1881-2024 and 192.168.1.1.1 are one longer number."""
-    if isinstance(rule.pattern, Re2Pattern):
+    if isinstance(pattern, Re2Pattern):
         return None
     has_value, rejects, checks = rule.value_group, rule.reject_groups, rule.checks
     tries = 0
@@ -287,7 +288,7 @@ def shorter_match(rule: Rule, text: str, m: Any, start: int, end: int, timeout: 
             break
         # The stretch ends one past the cut, so a closing lookahead sees the character that
         # really follows: a hyphen that continues a number still refuses the shorter value.
-        n = rule.pattern.match(text, m.span()[0], cut + 1, timeout=timeout)
+        n = pattern.match(text, m.span()[0], cut + 1, timeout=timeout)
         if n is None or any(n.span(g)[0] >= 0 for g in rejects):
             continue
         if (n.span("value") if has_value else n.span()) == (start, cut) and all(c(text[start:cut]) for c in checks):

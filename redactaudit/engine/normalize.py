@@ -79,7 +79,9 @@ def _search(pattern: str):
     return re2.compile(pattern)
 
 
-def build_fold() -> Fold:
+def fold_tables() -> tuple[dict[int, str], str]:
+    """What folds (code point -> the character it folds to) and what is dropped (a string of
+    characters): the data of a Fold, built from Unicode's tables and OpenCC's."""
     keep: dict[int, str] = {}
     # Every code point from U+0080 to U+1FFFF but the surrogates, built in C, then one pass per property.
     everything = (array("I", range(0x80, 0xD800)).tobytes() + array("I", range(0xE000, 0x20000)).tobytes()
@@ -100,10 +102,18 @@ def build_fold() -> Fold:
     # Beyond U+1FFFF and outside Cf, still invisible: tag characters, the combining grapheme joiner,
     # variation selectors.
     dropped += "".join(map(chr, (*range(0xE0000, 0xE0080), 0x034F, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))))
+    return keep, dropped
+
+
+def make_fold(keep: dict[int, str], dropped: str) -> Fold:
     drop_class = "[" + "".join(re.escape(c) for c in dropped) + "]"
     cls = "[" + "".join(re.escape(chr(c)) for c in sorted(keep)) + "".join(re.escape(c) for c in dropped) + "]"
     return Fold(keep=keep, trigger=_search(f"{cls}|[〇零幺一二三四五六七八九]{{7}}"),
                 drop_re=re.compile(drop_class), numerals=regex.compile(_NUMERAL_RUN))
+
+
+def build_fold() -> Fold:
+    return make_fold(*fold_tables())
 
 
 def _digits(m: "regex.Match") -> str:

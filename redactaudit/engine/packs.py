@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from ..config import yaml_error
 from .gazetteer import WordLists, trie_regex
-from .normalize import build_fold
+from .normalize import fold_tables, make_fold
 from ..model import Kind, Severity
 from ..vocabulary import PACK_CATEGORIES as CATEGORIES, STYLES
 from .re2 import Re2Pattern, compile_pattern
 from .rules import WHOLE_DOCUMENT, Context, Example, Inference, Pack, Rule, Ruleset, make_gate
+from .snapshot import cached_fold_tables, cached_packs
 from .validators import VALIDATORS
 
 BUILTIN_PACKAGE = "redactaudit.patterns"
@@ -35,7 +35,6 @@ _INFER_KEYS = {"before", "after", "labels", "window", "examples"}
 _FLAGS = {"ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall": regex.DOTALL}
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster start-up
 
 
 class PackError(Exception):
@@ -308,8 +307,10 @@ def _variables(raw: Any, source: str, lists: "WordLists") -> dict[str, str]:
 
 
 def parse_pack(text: str, source: str, *, builtin: bool = False, lists: "WordLists | None" = None) -> Pack:
-    try:
-        data = yaml.load(text, Loader=_LOADER)
+    import yaml  # only when YAML is read (the built-in packs come from the cache)
+
+    try:  # libyaml when present: 10x faster start-up
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise PackError(yaml_error(source, exc)) from None
     if not isinstance(data, dict):
@@ -349,7 +350,10 @@ def load_pack_file(path: str | Path, lists: WordLists | None = None) -> Pack:
 
 
 def builtin_packs(lists: WordLists | None = None) -> tuple[Pack, ...]:
-    lists = lists or WordLists()
+    """The packs shipped in the wheel, checked; from the user's cache when it holds them (see
+    snapshot.py), unless word lists of the caller's are given."""
+    if lists is None:
+        return cached_packs(lambda: builtin_packs(WordLists()))
     root = importlib.resources.files(BUILTIN_PACKAGE)
     packs = []
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
@@ -389,4 +393,5 @@ def build_ruleset(packs: tuple[Pack, ...], *, enable: tuple[str, ...] | None = N
     infer = Inference(tuple(sorted(after, key=key)), tuple(sorted(before, key=key)),
                       tuple(sorted(labels, key=key)), window, tuple(examples))
     return Ruleset(rules=tuple(rules), infer=infer, packs=tuple(p.name for p in chosen),
-                   gate=make_gate(tuple(rules)) if gated else None, fold=build_fold())
+                   gate=make_gate(tuple(rules)) if gated else None,
+                   fold=make_fold(*cached_fold_tables(fold_tables)))

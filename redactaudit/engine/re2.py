@@ -102,6 +102,38 @@ class Re2Pattern:
             yield _Re2Match(spans)
 
 
+class LazyPattern:
+    """A rule's pattern compiled the first time a document needs it (a rule loaded from the cache
+    of checked packs: most rules never run on a small file, and compiling them all is most of the
+    start-up). `groupindex` is known without compiling."""
+
+    __slots__ = ("pattern", "flags", "engine", "groupindex", "gate", "_compiled")
+
+    def __init__(self, pattern: str, flags: int, engine: str, groupindex: dict[str, int], gate: str | None):
+        self.pattern, self.flags, self.engine, self.groupindex = pattern, flags, engine, groupindex
+        self.gate = gate  # the rule's RE2 gate (rules.rule_gate), worked out when the cache was made
+        self._compiled: Any = None
+
+    def compiled(self) -> Any:
+        if self._compiled is None:
+            self._compiled = compile_pattern(self.pattern, self.flags, self.engine)
+        return self._compiled
+
+    def finditer(self, *args: Any, **kwargs: Any) -> Any:
+        return self.compiled().finditer(*args, **kwargs)
+
+    def match(self, *args: Any, **kwargs: Any) -> Any:
+        return self.compiled().match(*args, **kwargs)
+
+    def search(self, *args: Any, **kwargs: Any) -> Any:
+        return self.compiled().search(*args, **kwargs)
+
+
+def resolved(pattern: Any) -> Any:
+    """The compiled pattern behind a rule's pattern (a LazyPattern is compiled now)."""
+    return pattern.compiled() if type(pattern) is LazyPattern else pattern
+
+
 def compile_pattern(pattern: str, flags: int, engine: str) -> Any:
     if engine == "re2":
         try:

@@ -16,6 +16,7 @@ from ..model import Kind, Reason, Severity
 from .gate import Gate, NotForRe2, locator
 from .gate import make_gate as build_gate
 from .normalize import Fold
+from .re2 import LazyPattern
 from .validators import VALIDATORS
 
 
@@ -169,6 +170,8 @@ def rule_gate(rule: Rule) -> str | None:
     None when RE2 cannot read it (the rule then runs on whole documents)."""
     if rule.gate == WHOLE_DOCUMENT or rule.column:
         return None
+    if isinstance(rule.pattern, LazyPattern):
+        return rule.pattern.gate
     try:
         found = rule.gate or locator(rule.pattern.pattern)
     except NotForRe2:

@@ -11,11 +11,7 @@ import datetime as _dt
 import ipaddress
 from typing import Callable
 
-from stdnum import iban as _iban
-from stdnum import luhn as _luhn
-from stdnum.cn import ric as _ric
-from stdnum.cn import uscc as _uscc
-from stdnum.us import ssn as _ssn
+# python-stdnum's modules are imported where a value is first checked (start-up stays small).
 
 # GB/T 2260 province codes in issued resident IDs; 81-83 are HK/Macau/Taiwan residence permits.
 _PROVINCES = frozenset(
@@ -46,6 +42,8 @@ def cn_resident_id(value: str) -> bool:
         return False
     if not _real_date(int(v[6:10]), int(v[10:12]), int(v[12:14])):
         return False
+    from stdnum.cn import ric as _ric
+
     return _ric.calc_check_digit(v) == v[17]
 
 
@@ -58,11 +56,15 @@ def cn_resident_id_15(value: str) -> bool:
 
 
 def cn_uscc(value: str) -> bool:
+    from stdnum.cn import uscc as _uscc
+
     return _uscc.is_valid(value)
 
 
 def luhn(value: str) -> bool:
     v = "".join(c for c in value if c.isdigit())
+    from stdnum import luhn as _luhn
+
     return 12 <= len(v) <= 19 and _luhn.is_valid(v)
 
 
@@ -76,6 +78,8 @@ def payment_card(value: str) -> bool:
     Dankort 5019; 14 digits: Diners 300-305/3095/36/38/39; 12-19 digits: Maestro. UATP (a
     leading 1) is `uatp_card`: its rule wants a card word, since 15 digits starting with 1 are
     as often a business registration number (注册号) or a legacy resident ID."""
+    from stdnum import luhn as _luhn
+
     v = "".join(c for c in value if c.isdigit())
     n = len(v)
     if not 12 <= n <= 19 or not _luhn.is_valid(v):
@@ -94,17 +98,23 @@ def payment_card(value: str) -> bool:
 def uatp_card(value: str) -> bool:
     """A UATP card number: 15 digits, a leading 1, the Luhn check."""
     v = "".join(c for c in value if c.isdigit())
+    from stdnum import luhn as _luhn
+
     return len(v) == 15 and v[0] == "1" and _luhn.is_valid(v)
 
 
 def us_ssn(value: str) -> bool:
     """078-05-1123, also written with dots or spaces."""
+    from stdnum.us import ssn as _ssn
+
     return _ssn.is_valid(value.replace(".", "-").replace(" ", "-"))
 
 
 def iban(value: str) -> bool:
     """stdnum's check (mod 97 and the country's layout); spaces, hyphens and dots between
     characters are separators, capitals and lower case alike."""
+    from stdnum import iban as _iban
+
     return _iban.is_valid(value)
 
 
