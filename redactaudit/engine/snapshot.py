@@ -18,11 +18,11 @@ from .cache import cached, digest
 from .re2 import LazyPattern
 from .rules import Context, Example, Inference, Pack, Rule, rule_gate
 
-SCHEMA = "2"  # the shape of the data below: a change makes older entries foreign
+SCHEMA = "3"  # the shape of the data below: a change makes older entries foreign
 _CONTEXT_LISTS = ("require", "require_before", "require_after", "suppress", "suppress_before",
                   "suppress_after", "boost")
 _WORD_SETS = ("reject_words", "reject_straddle", "beside_before", "beside_after")
-_TUPLES = ("validators", "requires", "when_masked")
+_TUPLES = ("validators", "requires", "when_masked", "column")
 
 
 def _examples(examples: tuple[Example, ...]) -> list:
