@@ -22,6 +22,11 @@ from pathlib import Path
 
 TMP_PREFIX = ".redactaudit-tmp-"
 BACKUP_DIR = ".redactaudit-backup"  # --in-place backups, at the root of the tree; scans skip it
+# What marks a folder of backups wherever it is (--backup-dir too): a .gitignore that keeps every
+# file in it out of git (the originals must never be committed), starting with this line. Scans
+# skip a folder so marked, or named BACKUP_DIR, unless it is what they were asked to scan.
+BACKUP_MARK = "# redactaudit backups: originals kept by redact --in-place; never publish them"
+BACKUP_IGNORE = f"{BACKUP_MARK}\n*\n"
 
 
 def _umask() -> int:

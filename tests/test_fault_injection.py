@@ -86,7 +86,8 @@ def check(root: Path, originals: dict[Path, bytes], expected: dict[Path, bytes],
         if record["event"] == "written":
             assert Path(record["path"]).read_bytes() == expected[Path(record["path"])]
     backups = root / ".redactaudit-backup"
-    for backup in (p for p in backups.rglob("*") if p.is_file() and not p.name.startswith(".redactaudit-tmp-")):
+    for backup in (p for p in backups.rglob("*") if p.is_file() and not p.name.startswith(".redactaudit-tmp-")
+                   and p != backups / ".gitignore"):
         assert backup.read_bytes() == originals[root / backup.relative_to(backups)], backup
     return redacted, len(left)
 

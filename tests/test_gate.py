@@ -146,6 +146,33 @@ def test_changed_since_and_staged(tmp_path):
     assert run("scan", ".", "--changed-since", "no-such-rev", cwd=repo).exit_code == 2
 
 
+def test_changed_since_diffs_from_the_merge_base_not_the_base_branch_tip(tmp_path):
+    # A pull request's branch forked from main; main then moved on and edited a file the branch never
+    # touched. Diffing against main's tip brought main's own change into the scan.
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git("init", "-q", "-b", "main", cwd=repo)
+    (repo / "shared.txt").write_text("今天天气很好。\n", encoding="utf-8")
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "base", cwd=repo)
+    git("checkout", "-q", "-b", "feature", cwd=repo)
+    (repo / "mine.txt").write_text("手机13700001111。\n", encoding="utf-8")
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "feature", cwd=repo)
+    git("checkout", "-q", "main", cwd=repo)
+    (repo / "shared.txt").write_text(LEAKY, encoding="utf-8")
+    git("commit", "-q", "-am", "main moves on", cwd=repo)
+    git("checkout", "-q", "feature", cwd=repo)
+    (repo / "draft.txt").write_text("草稿。\n", encoding="utf-8")  # not committed yet: in the working tree
+    report = json.loads(run("scan", ".", "--changed-since", "main", "-f", "json", cwd=repo).stdout)
+    assert [d["path"] for d in report["documents"]] == ["mine.txt"]
+    git("add", "draft.txt", cwd=repo)
+    report = json.loads(run("scan", ".", "--changed-since", "main", "-f", "json", cwd=repo).stdout)
+    assert [d["path"] for d in report["documents"]] == ["draft.txt", "mine.txt"]
+    res = run("scan", ".", "--changed-since", "no-such-rev", cwd=repo)
+    assert res.exit_code == 2 and res.stderr.startswith("redactaudit: error: git: ")
+
+
 @pytest.mark.skipif(shutil.which("pre-commit") is None and not (Path(sys.executable).parent / "pre-commit").exists(),
                     reason="pre-commit is not installed (pip install -e '.[test]')")
 def test_pre_commit_hook_blocks_a_leak_and_lets_a_clean_commit_through(tmp_path):
@@ -180,13 +207,48 @@ def test_readme_workflow_runs_on_the_samples(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("```yaml\n# .github/workflows/redactaudit.yml\n", 1)[1].split("```", 1)[0]
     workflow = yaml.safe_load(block)
+    assert workflow[True] == {"pull_request": None, "push": {"branches": ["main"]}}  # YAML reads `on` as true
     steps = workflow["jobs"]["redactaudit"]["steps"]
+    assert {"fetch-depth": 0} == [s for s in steps if s.get("uses", "").startswith("actions/checkout")][0]["with"]
     scan = [s["run"] for s in steps if "run" in s and "redactaudit scan" in s["run"]][0]
     assert "--format sarif" in scan and "--changed-since" in scan
     res = run("scan", "samples/docs", "--format", "sarif", "--output", str(tmp_path / "r.sarif"), "--fail-on", "never",
               cwd=ROOT)
     assert res.exit_code == 0
     jsonschema.validate(json.loads((tmp_path / "r.sarif").read_text(encoding="utf-8")), SCHEMA)
+
+
+def test_readme_workflow_step_scans_what_the_pull_request_changed(tmp_path):
+    """The workflow's scan step, run as GitHub would in a pull request whose base branch moved on
+    after the fork: only the pull request's own file is in the SARIF."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\n# .github/workflows/redactaudit.yml\n", 1)[1].split("```", 1)[0]
+    steps = yaml.safe_load(block)["jobs"]["redactaudit"]["steps"]
+    script = [s["run"] for s in steps if "run" in s and "redactaudit scan" in s["run"]][0]
+    upstream, clone = tmp_path / "upstream", tmp_path / "clone"
+    (upstream / "docs").mkdir(parents=True)
+    git("init", "-q", "-b", "main", cwd=upstream)
+    (upstream / "docs" / "old.txt").write_text("今天天气很好。\n", encoding="utf-8")
+    git("add", ".", cwd=upstream)
+    git("commit", "-q", "-m", "base", cwd=upstream)
+    git("clone", "-q", str(upstream), str(clone), cwd=tmp_path)
+    git("checkout", "-q", "-b", "feature", cwd=clone)
+    assert run("baseline", "create", "docs/", "-o", ".redactaudit-baseline.json", cwd=clone).exit_code == 0
+    (clone / "docs" / "new.txt").write_text("联系人：刘建华，手机13912345678。\n", encoding="utf-8")
+    git("add", ".", cwd=clone)
+    git("commit", "-q", "-m", "feature", cwd=clone)
+    (upstream / "docs" / "old.txt").write_text(LEAKY, encoding="utf-8")
+    git("commit", "-q", "-am", "main moves on", cwd=upstream)
+    git("fetch", "-q", "origin", cwd=clone)
+    for name, value in (("github.event_name", "pull_request"), ("github.base_ref", "main")):
+        script = script.replace("${{ " + name + " }}", value)
+    bindir = Path(sys.executable).parent
+    subprocess.run(["bash", "-e", "-c", script], cwd=clone, capture_output=True,
+                   env={**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"})
+    sarif = json.loads((clone / "redactaudit.sarif").read_text(encoding="utf-8"))
+    jsonschema.validate(sarif, SCHEMA)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert uris == {"docs/new.txt"}
 
 
 def test_saved_reports_are_current(tmp_path):

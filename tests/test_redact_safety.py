@@ -203,7 +203,9 @@ def test_in_place_backups_are_private_and_keep_the_original_mode(tmp_path):
     os.chmod(docs / "open.txt", 0o644)
     assert run("redact", str(docs), "--in-place", "--log", str(tmp_path / "log.jsonl")).exit_code == 0
     backup = docs / ".redactaudit-backup"
-    assert files_under(backup) == ["open.txt", "sub/secret.txt"]  # one folder, the tree mirrored
+    assert files_under(backup) == [".gitignore", "open.txt", "sub/secret.txt"]  # one folder, the tree mirrored
+    assert (backup / ".gitignore").read_text(encoding="utf-8") == (
+        "# redactaudit backups: originals kept by redact --in-place; never publish them\n*\n")
     assert (backup / "sub" / "secret.txt").read_text(encoding="utf-8") == NOTICE
     assert stat.S_IMODE((backup / "sub" / "secret.txt").stat().st_mode) == 0o600
     assert stat.S_IMODE((backup / "open.txt").stat().st_mode) == 0o644
@@ -235,7 +237,7 @@ def test_second_in_place_run_leaves_the_backups_alone(tmp_path):
     res = run("redact", str(docs), "--in-place", "--log", str(log))
     assert res.exit_code == 0
     backup = docs / ".redactaudit-backup"
-    assert files_under(backup) == ["a.txt", "a.txt.~1~"]
+    assert files_under(backup) == [".gitignore", "a.txt", "a.txt.~1~"]
     assert (backup / "a.txt").read_text(encoding="utf-8") == NOTICE
     assert (backup / "a.txt.~1~").read_text(encoding="utf-8") == REDACTED + "经办人：王小明。\n"
     assert [Path(r["path"]).name for r in journal(log) if "path" in r] == ["a.txt"]
@@ -243,7 +245,7 @@ def test_second_in_place_run_leaves_the_backups_alone(tmp_path):
     assert [Path(d["path"]).name for d in json.loads(scan.stdout)["documents"]] == ["a.txt"]
     # A third run with nothing new changes nothing, not even a backup.
     assert run("redact", str(docs), "--in-place", "--log", str(tmp_path / "3.jsonl")).exit_code == 0
-    assert files_under(backup) == ["a.txt", "a.txt.~1~"]
+    assert files_under(backup) == [".gitignore", "a.txt", "a.txt.~1~"]
 
 
 def test_temp_files_are_named_so_no_scan_reads_them(tmp_path):
@@ -372,3 +374,50 @@ def test_redact_a_file_name_that_is_not_utf8(tmp_path):
     assert files_under(tmp_path / "o") == [os.fsdecode(b"caf\xe9.txt")]
     written = [r for r in journal(log) if r["event"] == "written"]
     assert [Path(r["path"]).name for r in written] == ["caf\\xe9.txt"]
+
+
+BACKUP_NOTE = "redactaudit backups (originals kept by redact --in-place); not scanned"
+
+
+def test_a_backup_dir_under_a_later_scan_is_skipped_not_reported_as_leaking_copies(tmp_path):
+    # Issue 17: the next scan read the originals beside the documents and reported them as copies
+    # that leak. The default folder was skipped by name; one chosen with --backup-dir was not.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(NOTICE, encoding="utf-8")
+    keep = tmp_path / "originals"
+    assert run("redact", str(docs), "--in-place", "--backup-dir", str(keep), "--log", str(tmp_path / "l.jsonl")
+               ).exit_code == 0
+    res = run("scan", str(tmp_path), "--format", "json")
+    report = json.loads(res.stdout)
+    assert [d["path"] for d in report["documents"]] == [f"{tmp_path.as_posix()}/docs/a.txt",
+                                                        f"{tmp_path.as_posix()}/l.jsonl"]
+    assert report["skipped"] == [{"path": f"{tmp_path.as_posix()}/originals", "reason": BACKUP_NOTE}]
+    assert res.exit_code == 0
+    # Named on the command line, a backup folder is scanned: that is what was asked for.
+    assert [Path(d["path"]).name for d in json.loads(run("scan", str(keep), "-f", "json").stdout)["documents"]] == [
+        ".gitignore", "a.txt"]
+
+
+def test_the_default_backup_folder_is_listed_as_skipped(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(NOTICE, encoding="utf-8")
+    assert run("redact", str(docs), "--in-place", "--log", str(tmp_path / "l.jsonl")).exit_code == 0
+    report = json.loads(run("scan", str(docs), "--format", "json").stdout)
+    assert [Path(d["path"]).name for d in report["documents"]] == ["a.txt"]
+    assert report["skipped"] == [{"path": f"{docs.as_posix()}/.redactaudit-backup", "reason": BACKUP_NOTE}]
+
+
+def test_git_never_picks_up_the_originals(tmp_path):
+    # The default folder lies inside the tree the user publishes: `git add docs/` must not commit
+    # the unredacted originals it holds.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(NOTICE, encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert run("redact", str(docs), "--in-place", "--log", str(tmp_path / "l.jsonl")).exit_code == 0
+    subprocess.run(["git", "add", "docs"], cwd=tmp_path, check=True)
+    staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=tmp_path, capture_output=True,
+                            text=True, check=True).stdout
+    assert staged == "docs/a.txt\n"

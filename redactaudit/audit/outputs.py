@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..filetypes import HEAD, sniff
-from ..fsutil import BACKUP_DIR, atomic_write_bytes
+from ..fsutil import BACKUP_DIR, BACKUP_IGNORE, atomic_write_bytes
 from ..model import FileError
 from .walk import walk
 
@@ -88,9 +88,11 @@ def _unscanned_kind(path: str, max_bytes: int) -> tuple[str, bool]:
         return "not read", False
 
 
-def write_backup(source: Path, target: Path) -> None:
+def write_backup(source: Path, target: Path, root: Path | None = None) -> None:
     """The original's bytes into the backup folder (private: 0700), with the original's own mode.
-    An earlier backup that differs is kept: this one takes the next free name (name.~1~, ...)."""
+    An earlier backup that differs is kept: this one takes the next free name (name.~1~, ...).
+    The folder's root (`root`, or the BACKUP_DIR above the target) gets the .gitignore that keeps
+    the originals out of git and marks the folder for scans to skip."""
     data = source.read_bytes()
     mode = stat.S_IMODE(os.stat(source).st_mode)
     missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
@@ -99,6 +101,9 @@ def write_backup(source: Path, target: Path) -> None:
             os.mkdir(folder, 0o700)
         except FileExistsError:
             pass
+    root = root or next((p for p in target.parents if p.name == BACKUP_DIR), None)
+    if root is not None and not (root / ".gitignore").exists():
+        atomic_write_bytes(root / ".gitignore", BACKUP_IGNORE.encode("utf-8"), mode=0o600)
     candidate, n = target, 0
     while candidate.exists():
         if candidate.read_bytes() == data:

@@ -26,6 +26,7 @@ from ..redact.passes import settle
 from ..vocabulary import VALUE_CHECKS
 from .outputs import Progress, RedactError, backup_paths, copy_images, output_paths, write_backup
 from .scan import ScanOptions, audit_documents, load_documents, public_figures, scan_document
+from .walk import BACKUP_NOTE
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,7 @@ def redact(inputs: list[str], ruleset: Ruleset, config: Config, policy: Policy, 
     backups = backup_paths(inputs, options.backup_dir, scan.include, scan.exclude) \
         if options.in_place and options.backup and not options.dry_run else {}
     loaded, load_errors, skipped = load_documents(inputs, scan, config)
+    skipped = [s for s in skipped if s.reason != BACKUP_NOTE]  # redactaudit's own: never read, never published
     docs, unscanned = [], [(e.path, e.message) for e in load_errors] + [(s.path, s.reason) for s in skipped]
     for d in loaded:
         kind = container(d.text)
@@ -174,7 +176,7 @@ def _publish(item: RedactedFile, doc: Document, unchecked: list[str], options: R
             if doc.text == item.document.text:
                 return "unchanged"
             if item.output == doc.path and doc.path in backups:
-                write_backup(Path(doc.path), backups[doc.path])
+                write_backup(Path(doc.path), backups[doc.path], options.backup_dir)
             atomic_write_bytes(Path(item.output), data)
             return "written"
         target = Path(item.output)
