@@ -165,7 +165,9 @@ def scan(
     render_options = ReportOptions(
         show_values=show_values, fail_on=outcome.threshold, failed=outcome.failed,
         min_severity=floor if floor != "never" else "error",
-        include_masks=include_masks or verbose or min_severity is FailOn.info,
+        # Masks are no alert: CI formats take them only when asked; a person's report lists them on -v.
+        include_masks=include_masks if format.value in ("sarif", "github") else (
+            include_masks or verbose or min_severity is FailOn.info),
         color=_color(color, sys.stdout) if output is None else color is Color.always,
         width=shutil.get_terminal_size((100, 24)).columns if output is None else None,
         rules=outcome.rules, base_dir=os.getcwd())

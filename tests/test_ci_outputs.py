@@ -160,3 +160,13 @@ def test_markdown_stays_under_one_mebibyte_and_says_what_it_left_out(repo):
     listed = markdown.count("\n### ")
     left = int(re.search(r"in (\d+) documents are not listed", tail).group(1))
     assert listed + left == FILES
+
+
+def test_masks_reach_sarif_and_github_only_with_include_masks(tmp_path):
+    (tmp_path / "a.txt").write_text("刚才，**同志通报了情况，***同志作了部署。\n", encoding="utf-8")
+    for args, masks in (((), 0), (("-v",), 0), (("--min-severity", "info"), 0), (("--include-masks",), 2)):
+        sarif = json.loads(run("scan", "a.txt", "-f", "sarif", *args, cwd=tmp_path).stdout)
+        rules = [r["ruleId"] for r in sarif["runs"][0]["results"]]
+        assert rules.count("placeholders.asterisk") == masks, args
+        github = run("scan", "a.txt", "-f", "github", *args, cwd=tmp_path).stdout
+        assert github.count("title=placeholders.asterisk") == masks, args
