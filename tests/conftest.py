@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -11,7 +13,10 @@ from redactaudit.model import Document
 
 # The tests (and the command lines they start) keep the cache of built rules in a folder of their
 # own, never the user's.
-os.environ.setdefault("REDACTAUDIT_CACHE_DIR", tempfile.mkdtemp(prefix="redactaudit-test-cache-"))
+if "REDACTAUDIT_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="redactaudit-test-cache-")
+    os.environ["REDACTAUDIT_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

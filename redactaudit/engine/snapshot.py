@@ -1,7 +1,7 @@
 """The built-in packs and the fold tables as plain data, so a run can start from the cache
 (cache.py) instead of reading YAML, word lists and the gazetteer and compiling every regex.
 
-In: Packs checked by `packs.parse_pack` (every regex compiled, every example run), or a fold's
+In: Packs loaded by `packs.parse_pack` (every regex compiled and checked), or a fold's
 tables. Out: JSON data, and back: Packs whose rules compile their pattern the first time a
 document needs it (re2.LazyPattern), equal in every field the engine reads.
 """
