@@ -221,18 +221,25 @@ def whole(text: str, data: bytes, rules: frozenset[int]) -> Region:
     return Region(0, len(text), 0, len(data), rules)
 
 
+# Gates are split among this many RE2 sets: a set's automaton follows all its patterns at once, so
+# the states it builds on new text grow faster than its patterns; smaller sets warm up for less
+# (measured: see the README's Measured table).
+SET_GROUPS = 4
+
+
 class Gate:
     """All rules' gates as one RE2 alternation (to find marked sentences) and one RE2 set (to say
     which rules a marked stretch needs). Rules whose gate RE2 cannot read run everywhere."""
 
-    def __init__(self, gates: list[str | None]):
+    def __init__(self, gates: list[str | None], groups: int = SET_GROUPS):
         import re2
 
         options = re2.Options()
         options.max_mem = 256 << 20
         options.log_errors = False  # a gate RE2 cannot read falls back quietly (see below)
-        self._set = re2.Set.SearchSet(options)
-        index: dict[int, int] = {}
+        sets = [re2.Set.SearchSet(options) for _ in range(groups)]
+        indexes: list[dict[int, int]] = [{} for _ in range(groups)]
+        sizes = [0] * groups
         parts: list[str] = []
         always: set[int] = set()
         exact: dict[int, Any] = {}
@@ -244,18 +251,23 @@ class Gate:
             if any(int(n) > 1000 for m in _COUNTED.finditer(gate) for n in m.groups() if n):
                 always.add(pos)  # a count RE2 cannot read (its limit is 1000)
                 continue
+            group = sizes.index(min(sizes))  # the smallest set so far takes the next gate
             try:
-                index[self._set.Add(relaxed.encode())] = pos  # the set's parser reads the gate
+                indexes[group][sets[group].Add(relaxed.encode())] = pos  # the set's parser reads the gate
             except Exception:  # noqa: BLE001 - RE2 cannot read it: the rule runs everywhere
                 always.add(pos)
                 continue
+            sizes[group] += len(relaxed)
             if relaxed != gate:
                 exact[pos] = gate
             parts.append(f"(?:{loosen(gate)})")
-        self._set.Compile()
+        self._sets = []
+        for one, index in zip(sets, indexes):
+            if index:
+                one.Compile()
+                self._sets.append((one.Match, index))
         self._union = re2.compile("|".join(parts).encode(), options) if parts else None
         self._search = re2_searcher(self._union) if parts else None
-        self._index = index
         self._exact = exact  # rule position -> its own gate, where the set holds it relaxed
         self._confirm: dict[int, Any] = {}  # ... and its search, compiled the first time it is needed
         self._options = options
@@ -267,7 +279,7 @@ class Gate:
         confirmed with its own gate (one small automaton each: a digit run is not yet an ID)."""
         end = len(data) if end is None else end
         chunk = data[start:end]
-        found = [self._index[i] for i in self._set.Match(chunk) or ()]
+        found = [index[i] for match, index in self._sets for i in match(chunk) or ()]
         exact = self._exact
         return frozenset([pos for pos in found if pos not in exact or self._confirmed(pos, chunk)])
 
