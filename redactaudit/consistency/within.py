@@ -41,7 +41,7 @@ def mask_length(findings: list[Finding], key: bytes) -> list[Finding]:
     out = []
     for category, varying in sorted(by_category.items()):
         masks = sorted((m for _, ms in varying for m in ms), key=lambda m: m.start)
-        shown = "; ".join(" ".join(sorted({m.text for m in ms}, key=len)) + (f" before {cue}" if cue else "")
+        shown = "; ".join(" ".join(sorted({m.text for m in ms}, key=lambda t: (len(t), t))) + (f" before {cue}" if cue else "")
                           for cue, ms in varying)
         out.append(inconsistency(
             "consistency.mask-length", masks[0], category, Severity.WARNING,
