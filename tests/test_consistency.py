@@ -112,3 +112,15 @@ def test_short_copies_are_paired():
     a = "在XX市XX年度全面从严治党工作会议上的讲话。过去一年，全市各级纪检监察机关共立案*件，处分*人，挽回经济损失*万元。"
     b = a.replace("XX年度", "399年度")
     assert [(i, j) for i, j, _ in near_duplicates([normalize(a).text, normalize(b).text])] == [(0, 1)]
+
+
+def test_mask_length_lists_masks_of_one_length_in_a_fixed_order(ruleset):
+    """Masks of one width were listed in the order of a set of strings (it changed with the hash seed)."""
+    from redactaudit.audit import ScanOptions, audit_documents
+    from redactaudit.config import Config
+    from redactaudit.model import Document
+
+    text = "刚才，＊＊同志和**同志讲话，***同志主持。\n"
+    result = audit_documents([Document("a.txt", text, "utf-8", "\n")], ruleset, Config(), ScanOptions())
+    [f] = [f for f in result.findings if f.rule == "consistency.mask-length"]
+    assert "(** ＊＊ ***)" in f.message
