@@ -20,9 +20,10 @@ from . import __version__
 from .audit import (DOCUMENT_BUDGET, RedactError, RedactOptions, ScanOptions, ScanRequest, UsageError,
                     baseline_create as create_baseline, baseline_update as update_baseline,
                     packs_check as check_packs, packs_listing, redact as run_redact, run_scan, setup)
+from .audit.parallel import default_jobs
 from .audit.redaction import default_log_path
 from .documents import DEFAULT_MAX_BYTES
-from .fsutil import BACKUP_DIR, atomic_write_text
+from .fsutil import BACKUP_DIR, atomic_write_bytes
 from .identity import hash_key
 from .policy import PolicyError, load_policy
 from .reporting import FORMATS, ReportOptions, render
@@ -45,24 +46,14 @@ class FailOn(str, Enum):
     never = "never"
 
 
+def _jobs_option() -> Optional[int]:
+    return typer.Option(None, "--jobs", "-j", min=1, metavar="N",
+                        help="Processes that scan documents [default: the machine's cores; 1: this process].")
+
+
 def _die(message: str) -> "typer.Exit":
     typer.echo(f"redactaudit: error: {message}", err=True)
     return typer.Exit(2)
-
-
-def _emit(text: str, output: Optional[Path]) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        _write(output, text)
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        atomic_write_text(path, text)
-    except OSError as exc:
-        raise _die(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def version_callback(value: bool) -> None:
@@ -107,10 +98,12 @@ def scan(
     timeout: float = typer.Option(DOCUMENT_BUDGET, "--timeout", metavar="SECONDS",
                                   help="Time all rules may spend on one document; past it the document "
                                        "is listed as an error."),
+    jobs: Optional[int] = _jobs_option(),
 ) -> None:
     """Find every mask and every unmasked sensitive value."""
     options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding, max_bytes=max_bytes,
-                          skip_unreadable=skip_unreadable, timeout=timeout, key=hash_key())
+                          skip_unreadable=skip_unreadable, timeout=timeout, key=hash_key(), jobs=jobs or default_jobs(),
+                          prepare=("json", show_values) if format.value == "json" else ())
     request = ScanRequest(paths=tuple(paths), options=options, config=config, packs=tuple(map(str, pack)),
                           baseline=baseline, changed_since=changed_since, staged=staged,
                           fail_on=fail_on.value if fail_on else None)
@@ -120,13 +113,32 @@ def scan(
         raise _die(str(exc))
     for note in outcome.notes:
         typer.echo(f"redactaudit: {note}", err=True)
-    buf = io.StringIO()
-    render(format.value, outcome.result, buf, ReportOptions(
+    report = ReportOptions(
         show_values=show_values, fail_on=outcome.threshold, failed=outcome.failed,
         min_severity=min_severity.value if min_severity != FailOn.never else "error",
-        color=None if output is None and sys.stdout.isatty() else False, rules=outcome.rules))
-    _emit(buf.getvalue(), output)
+        color=None if output is None and sys.stdout.isatty() else False, rules=outcome.rules)
+    _render_to(output, lambda out: render(format.value, outcome.result, out, report))
     raise typer.Exit(1 if outcome.failed else 0)
+
+
+def _render_to(output: Optional[Path], write) -> None:
+    """A report written as it is made (a large scan's report is never held whole in memory):
+    to standard output, or to a file replaced in one step when it is complete."""
+    if output is None:
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+
+    def fill(handle) -> None:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+        write(text)
+        text.flush()
+        text.detach()
+
+    try:
+        atomic_write_bytes(output, fill)
+    except OSError as exc:
+        raise _die(f"cannot write {output}: {exc.strerror or exc}")
 
 
 @app.command()
@@ -152,6 +164,7 @@ def redact(
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes",
                                   help="Files larger than this are not scanned, so not written."),
     show_values: bool = typer.Option(False, "--show-values", help="Show original values in --diff."),
+    jobs: Optional[int] = _jobs_option(),
 ) -> None:
     """Apply one redaction policy to every mask and every leak, then check the result."""
     if "-" in paths:
@@ -169,7 +182,7 @@ def redact(
         raise _die(str(exc))
     options = RedactOptions(out=out, in_place=in_place, backup=not no_backup, dry_run=dry_run, backup_dir=backup_dir)
     scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
-                               max_bytes=max_bytes)
+                               max_bytes=max_bytes, jobs=jobs or default_jobs(), worker_packs=())
     log_path = log if log is not None else default_log_path(options)
     from .reporting import redaction
 
@@ -227,10 +240,11 @@ def baseline_create(
     paths: List[str] = typer.Argument(..., help="Files or folders, as you will pass them to scan."),
     output: Path = typer.Option(Path(".redactaudit-baseline.json"), "--output", "-o"),
     config: Optional[Path] = typer.Option(None, "--config", "-c"),
+    jobs: Optional[int] = _jobs_option(),
 ) -> None:
     """Record every current finding as accepted."""
     try:
-        count = create_baseline(paths, config, output)
+        count = create_baseline(paths, config, output, jobs=jobs or default_jobs())
     except UsageError as exc:
         raise _die(str(exc))
     typer.echo(f"{output}: {count} findings accepted", err=True)
@@ -241,10 +255,11 @@ def baseline_update(
     paths: List[str] = typer.Argument(...),
     baseline: Path = typer.Option(Path(".redactaudit-baseline.json"), "--baseline", "-b"),
     config: Optional[Path] = typer.Option(None, "--config", "-c"),
+    jobs: Optional[int] = _jobs_option(),
 ) -> None:
     """Rewrite a baseline from the current findings: new ones are accepted, stale ones dropped."""
     try:
-        change = update_baseline(paths, config, baseline)
+        change = update_baseline(paths, config, baseline, jobs=jobs or default_jobs())
     except UsageError as exc:
         raise _die(str(exc))
     typer.echo(f"{baseline}: {change.added} added, {change.removed} stale removed, {change.kept} kept", err=True)

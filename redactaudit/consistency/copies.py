@@ -16,14 +16,14 @@ import re
 import unicodedata
 import zlib
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 from rapidfuzz.distance import Indel
 
 from ..model import Document, Finding, Kind, Location, Reason, Severity
 from ..vocabulary import MASK_CHARS, partial_shape
-from .common import MASKY, inconsistency, location, mask_run
+from .common import MASKY, inconsistency, mask_run
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
@@ -133,6 +133,7 @@ class Sample:
 
     text_key: bytes
     shingles: "array[int]"  # sorted, distinct, 32-bit
+    raw_key: bytes = b""  # a hash of the text itself: copies of one file share it
 
 
 def sample_text(text: str) -> Sample:
@@ -140,7 +141,9 @@ def sample_text(text: str) -> Sample:
     # CRC-32: computed alike in every process (str's own hash is not), 3x faster than a digest; a
     # rare collision counts one shingle as shared, which no pairing threshold notices.
     hashes = set(map(zlib.crc32, map(str.encode, set(_SHINGLES.findall(folded)))))
-    return Sample(hashlib.blake2b(folded.encode("utf-8"), digest_size=16).digest(), array("I", sorted(hashes)))
+    blake = hashlib.blake2b
+    return Sample(blake(folded.encode("utf-8"), digest_size=16).digest(), array("I", sorted(hashes)),
+                  blake(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
 
 
 Block = tuple[str, int, int, int, int]  # (tag, a1, a2, b1, b2), as difflib's opcodes
@@ -257,12 +260,14 @@ def pair_evidence(na: Normalized, nb: Normalized) -> tuple[list[Evidence], list[
 
 @dataclass(frozen=True, slots=True)
 class Copy:
-    """What comparing needs of one document: the document, its folded text and its masks."""
+    """What comparing needs of one document: its path, its text (a Document, shared by the files
+    that hold the same text), its folded text and its masks (their spans, styles, categories)."""
 
     index: int  # its place in the scan
+    path: str
     document: Document
     norm: Normalized
-    masks: tuple[Finding, ...]  # its placeholder findings
+    masks: tuple[Finding, ...]  # its placeholder findings (or those of a file with the same text)
 
     def span(self, lo: int, hi: int) -> tuple[int, int]:
         return self.norm.offsets[lo], self.norm.offsets[hi - 1] + 1
@@ -275,16 +280,20 @@ def related(ev: Evidence, own: Copy, other: Copy) -> tuple[tuple[str, int, int],
     """What one piece of evidence adds to a finding in `own`: the finding's (rule, start, end),
     the other copy's mask it points at, and why; None for masks that do not differ in style."""
     rule, lo, hi, olo, ohi = ev
-    why = Reason("aligned", other.document.path)
+    why = Reason("aligned", other.path)
     if rule == DIFFER:
         fa_masks, fb_masks = own.masks_in(*own.span(lo, hi)), other.masks_in(*other.span(olo, ohi))
         if not (fa_masks and fb_masks and fa_masks[0].style != fb_masks[0].style):
             return None
-        return (DIFFER, fa_masks[0].start, fa_masks[0].end), location(fb_masks[0], "the other copy's mask"), why
+        return (DIFFER, fa_masks[0].start, fa_masks[0].end), _mask_at(fb_masks[0], other), why
     ostart, oend = other.span(olo, ohi)
     oline, ocol = other.document.lines.position(ostart)
-    return (LEAK, *own.span(lo, hi)), Location(other.document.path, ostart, oend, oline, ocol,
+    return (LEAK, *own.span(lo, hi)), Location(other.path, ostart, oend, oline, ocol,
                                                "the mask in the other copy"), why
+
+
+def _mask_at(mask: Finding, other: Copy) -> Location:
+    return Location(other.path, mask.start, mask.end, mask.line, mask.column, "the other copy's mask")
 
 
 def finding(ev: Evidence, own: Copy, other: Copy, key: bytes) -> Finding | None:
@@ -296,12 +305,12 @@ def finding(ev: Evidence, own: Copy, other: Copy, key: bytes) -> Finding | None:
         fa_masks, fb_masks = own.masks_in(*own.span(lo, hi)), other.masks_in(*other.span(olo, ohi))
         if not (fa_masks and fb_masks and fa_masks[0].style != fb_masks[0].style):
             return None
-        m = fa_masks[0]
+        m = fa_masks[0] if fa_masks[0].path == own.path else replace(fa_masks[0], path=own.path)
         return inconsistency(
             DIFFER, m, m.category, Severity.INFO,
             f"两个副本的遮蔽方式不同 / the copies mask this differently ({_as_shown(m)} here, "
-            f"{_as_shown(fb_masks[0])} in {b.path})",
-            (location(fb_masks[0], "the other copy's mask"),), (Reason("aligned", b.path),), key, 0.8)
+            f"{_as_shown(fb_masks[0])} in {other.path})",
+            (_mask_at(fb_masks[0], other),), (Reason("aligned", other.path),), key, 0.8)
     start, end = own.span(lo, hi)
     ostart, oend = other.span(olo, ohi)
     line, col = a.lines.position(start)
@@ -309,14 +318,14 @@ def finding(ev: Evidence, own: Copy, other: Copy, key: bytes) -> Finding | None:
     oline, ocol = b.lines.position(ostart)
     masks = other.masks_in(ostart, oend)
     category = masks[0].category if masks else "unknown"
-    anchor = Finding(rule=LEAK, kind=Kind.INCONSISTENCY, category=category, severity=Severity.ERROR, path=a.path,
+    anchor = Finding(rule=LEAK, kind=Kind.INCONSISTENCY, category=category, severity=Severity.ERROR, path=own.path,
                      start=start, end=end, line=line, column=col, end_line=end_line, end_column=end_col,
                      text=a.text[start:end], message="", fingerprint="")
     return inconsistency(
         LEAK, anchor, category, Severity.ERROR,
-        f"另一副本遮蔽了此处 / another copy ({b.path}) masks this value; here it is in clear",
-        (Location(b.path, ostart, oend, oline, ocol, "the mask in the other copy"),),
-        (Reason("aligned", b.path),), key, 0.9)
+        f"另一副本遮蔽了此处 / another copy ({other.path}) masks this value; here it is in clear",
+        (Location(other.path, ostart, oend, oline, ocol, "the mask in the other copy"),),
+        (Reason("aligned", other.path),), key, 0.9)
 
 
 def _as_shown(mask: Finding) -> str:

@@ -24,7 +24,7 @@ from ..identity import DEFAULT_KEY, fingerprint
 from ..model import Document, Finding, Kind
 from .clusters import MIN_SHARED, Plan, plan
 from .common import MAX_RELATED, mask_run
-from .copies import DIFFER, LEAK, Copy, Evidence, Normalized, Sample, char_blocks, finding, leak_in, normalize, \
+from .copies import DIFFER, LEAK, Copy, Evidence, Sample, char_blocks, finding, leak_in, normalize, \
     pair_evidence, related, sample_text
 
 MAX_PAIRWISE = 16  # distinct texts in a cluster up to which every pair found is aligned
@@ -41,34 +41,46 @@ class CrossDocument:
 
 
 class _Copies:
-    """Documents loaded as they are needed, a few at a time (the scan may hold thousands)."""
+    """Documents loaded as they are needed, a few at a time (the scan may hold thousands); files
+    with the same text (the raw_key of their samples) are loaded and folded once."""
 
-    def __init__(self, load: Loader):
-        self._load = load
+    def __init__(self, load: Loader, samples: list[Sample], path_of: Callable[[int], str] | None):
+        self._load, self._samples, self._path_of = load, samples, path_of
         self._docs: OrderedDict[int, Copy] = OrderedDict()
-        self._norms: OrderedDict[str, Normalized] = OrderedDict()  # copies with the same text share it
+        self._texts: OrderedDict[bytes, Copy] = OrderedDict()  # raw_key -> a copy with that text
 
     def __call__(self, index: int) -> Copy:
         got = self._docs.get(index)
         if got is not None:
             self._docs.move_to_end(index)
             return got
-        document, findings = self._load(index)
-        norm = self._norms.get(document.text)
-        if norm is None:
-            norm = self._norms[document.text] = normalize(document.text)
-            if len(self._norms) > CACHE:
-                self._norms.popitem(last=False)
-        got = self._docs[index] = Copy(index, document, norm, tuple(f for f in findings if f.kind is Kind.PLACEHOLDER))
+        raw = self._samples[index].raw_key
+        same = self._texts.get(raw) if raw and self._path_of is not None else None
+        if same is not None:
+            self._texts.move_to_end(raw)
+            got = Copy(index, self._path_of(index), same.document, same.norm, same.masks)
+        else:
+            document, findings = self._load(index)
+            got = Copy(index, document.path, document, normalize(document.text),
+                       tuple(f for f in findings if f.kind is Kind.PLACEHOLDER))
+            if raw:
+                self._texts[raw] = got
+                if len(self._texts) > CACHE:
+                    self._texts.popitem(last=False)
+        self._docs[index] = got
         if len(self._docs) > CACHE:
             self._docs.popitem(last=False)
         return got
 
 
-def cross_document_at_scale(samples: list[Sample], load: Loader, key: bytes = DEFAULT_KEY) -> CrossDocument:
+def cross_document_at_scale(samples: list[Sample], load: Loader, key: bytes = DEFAULT_KEY,
+                            path_of: Callable[[int], str] | None = None) -> CrossDocument:
+    """What every document's copies give it. `load(i)` gives document i and its findings (its
+    masks are enough); `path_of(i)` its path without loading it, so that files with the same
+    text are loaded once."""
     p = plan(samples)
     copies = _copies_listed(p)
-    docs = _Copies(load)
+    docs = _Copies(load, samples, path_of)
     found: dict[int, list[Finding]] = {}
     for cluster in p.clusters:
         evidence = _Pairwise(p, cluster, docs) if len(cluster) <= MAX_PAIRWISE else _Star(p, cluster, docs)
@@ -132,7 +144,7 @@ class _Findings:
             f = self._made.get((text, ev, m))
             if f is None:
                 f = self._made[text, ev, m] = finding(ev, own, self.docs(m), self.key)
-            path = own.document.path
+            path = own.path
             if f.path != path or len(where) > 1:
                 change = {"related": tuple(where), "why": tuple(why)} if len(where) > 1 else {}
                 if f.path != path:
@@ -293,5 +305,6 @@ def cross_document(docs: list[tuple[Document, list[Finding]]], key: bytes = DEFA
     samples = [sample_text(d.text) for d, _ in docs]
     result = cross_document_at_scale(samples, lambda i: docs[i], key)
     found = {docs[i][0].path: fs for i, fs in result.findings.items()}
-    pairs = [(docs[i][0].path, docs[j][0].path, c) for i, cs in copies_of(plan(samples)).items() for j, c in cs if i < j]
+    pairs = [(docs[i][0].path, docs[j][0].path, c)
+             for i, cs in copies_of(plan(samples)).items() for j, c in cs if i < j]
     return found, sorted(pairs)

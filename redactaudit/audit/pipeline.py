@@ -1,0 +1,130 @@
+"""One run's documents, from inputs to an AuditResult: scanned (in this process or in workers),
+kept (in memory, or on disk as they finish), then compared across copies.
+
+In: the inputs in scan order (a Document, an input to read, or what became of one that gives no
+document: FileError, Skipped), the rules and how they were built, the options. Out: an
+AuditResult whose documents are in scan order, with errors and skipped inputs in the order the
+scan met them, whatever order the workers finished in: the same result for any number of jobs.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import replace
+from collections.abc import Sequence
+from typing import Iterable
+
+from ..config import Config
+from ..consistency.crossdoc import cross_document_at_scale
+from ..engine.packs import Ruleset
+from ..model import AuditResult, Document, DocumentReport, FileError, Skipped
+from ..store import ReportStore, load_report, with_copies
+from .parallel import Job, Pool, WorkerSetup
+
+
+def run(entries: Iterable[Document | FileError | Skipped | Job], ruleset: Ruleset, config: Config, options, *,
+        on_disk: bool, errors: Iterable[FileError] = (), skipped: Iterable[Skipped] = ()) -> AuditResult:
+    """Scan every input and compare the copies among them: in `options.jobs` worker processes
+    when `options.worker_packs` says how `ruleset` was built, else in this process. `on_disk`:
+    reports go to a temporary file as they finish (memory flat in the number of documents), else
+    they stay in memory."""
+    placed: list[tuple[int, FileError | Skipped]] = []  # (position, what) in scan order
+    jobs: list[Job] = []
+    at: list[int] = []  # each job's position
+    for n, entry in enumerate(entries):
+        if isinstance(entry, (FileError, Skipped)):
+            placed.append((n, entry))
+            continue
+        jobs.append(("document", entry) if isinstance(entry, Document) else entry)
+        at.append(n)
+    packs = options.worker_packs
+    setup = WorkerSetup(config, packs or (), options, gc.get_threshold())
+    store = ReportStore() if on_disk else None
+    reports: dict[int, DocumentReport] = {}
+    numbered: dict[int, int] = {}  # job -> its number in the store
+    samples: dict[int, object] = {}
+    scan_errors: dict[int, tuple[FileError, ...]] = {}
+    withheld = 0
+    with Pool(options.jobs if packs is not None else 1, setup, ruleset, pickled=on_disk) as pool:
+        tasks = [("scan", job) for job in jobs]
+        pool.start(tasks)
+        for i, scanned in pool.map(tasks):
+            if scanned.outcome is not None:
+                placed.append((at[i], scanned.outcome))
+                continue
+            withheld += scanned.withheld
+            if scanned.errors:
+                scan_errors[i] = scanned.errors
+            if scanned.sample is not None:
+                samples[i] = scanned.sample
+            if store is not None:
+                numbered[i] = store.add(scanned.path, scanned.summary or {}, scanned.tally, scanned.report,
+                                        scanned.prepared)
+            else:
+                got = scanned.report
+                reports[i] = got if isinstance(got, DocumentReport) else load_report(got)
+        del tasks
+        order = sorted(numbered) if store is not None else sorted(reports)
+        if store is not None:
+            store.reorder([numbered[i] for i in order])
+            _compare_copies(store, [samples.pop(i, None) for i in order], options.key)
+            if pool.workers and options.prepare:  # the documents their copies changed, prepared again there
+                changed = [i for i in range(len(store)) if store.changed(i)]
+                for k, prepared in pool.map(_Tasks(len(changed), lambda k: ("prepare", *store.blobs(changed[k])))):
+                    if prepared is not None:
+                        store.set_prepared(changed[k], prepared)
+            documents = store
+        else:
+            documents = _compared_in_memory([reports[i] for i in order], [samples.get(i) for i in order], options.key)
+    placed.sort(key=lambda p: p[0])
+    load_errors = [e for _, e in placed if isinstance(e, FileError)]
+    all_errors = [*errors, *load_errors, *(e for i in sorted(scan_errors) for e in scan_errors[i])]
+    all_skipped = [*skipped, *(s for _, s in placed if isinstance(s, Skipped))]
+    return AuditResult(documents=documents, errors=tuple(all_errors), skipped=tuple(all_skipped), suppressed=withheld)
+
+
+def _compare_copies(store: ReportStore, samples: list, key: bytes) -> None:
+    if not any(s is not None for s in samples):
+        return
+    wanted = [s for s in samples if s is not None]
+    number = [i for i, s in enumerate(samples) if s is not None]
+    del samples
+
+    found = cross_document_at_scale(wanted, lambda k: store.masks(number[k]), key,
+                                    path_of=lambda k: store.path(number[k]))
+    del wanted
+    for k, fs in found.findings.items():
+        store.add_findings(number[k], fs)
+    for k, (listed, more) in found.copies.items():
+        store.add_copies(number[k], [(number[j], c) for j, c in listed], more)
+
+
+def _compared_in_memory(reports: list[DocumentReport], samples: list, key: bytes) -> tuple[DocumentReport, ...]:
+    number = [i for i, s in enumerate(samples) if s is not None]
+    if not number:
+        return tuple(reports)
+    found = cross_document_at_scale([samples[i] for i in number],
+                                    lambda k: (reports[number[k]].document, reports[number[k]].findings), key)
+    out = list(reports)
+    for k in set(found.findings) | set(found.copies):
+        report = reports[number[k]]
+        extra = found.findings.get(k, [])
+        listed, more = found.copies.get(k, ([], 0))
+        findings = tuple(sorted(report.findings + tuple(extra), key=lambda f: f.sort_key)) if extra else report.findings
+        out[number[k]] = replace(report, findings=findings, consistency=with_copies(
+            report.consistency, (f.rule for f in extra), [(reports[number[j]].document.path, c) for j, c in listed],
+            more))
+    return tuple(out)
+
+
+class _Tasks(Sequence):
+    """Tasks made as they are sent (their bytes read from the store then, not all held at once)."""
+
+    def __init__(self, n: int, make):
+        self._n, self._make = n, make
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, k: int):
+        return self._make(k)
