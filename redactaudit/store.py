@@ -92,10 +92,12 @@ def tally(findings: Iterable[Finding]) -> Tally:
 
 @dataclass(slots=True)
 class _Entry:
+    """What is kept in memory of a document: its path and where its parts are in the file."""
+
     path: str
-    summary: dict
-    tally: Tally
-    at: int  # where its report starts in the file
+    summary_at: int  # its consistency summary (pickled)
+    summary_size: int
+    at: int  # its report
     size: int
     prepared_at: int  # what a report format prepared from it (pickled)
     prepared_size: int
@@ -109,11 +111,13 @@ class _Entry:
 
 class ReportStore(Sequence):
     """The reports of one scan, in scan order, on disk: filled by `add`, completed by
-    `add_findings` and `add_copies`, then only read."""
+    `add_findings` and `add_copies`, then only read. `counts`: the findings of all of them, by
+    (kind, severity, category)."""
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile(prefix="redactaudit-")
         self._entries: list[_Entry] = []
+        self.counts: Counter = Counter()
 
     def _append(self, *blobs: bytes) -> int:
         at = self._file.seek(0, os.SEEK_END)
@@ -126,9 +130,13 @@ class ReportStore(Sequence):
         return self._file.read(size)
 
     def add(self, path: str, summary: dict, counts: Tally, report: bytes, prepared: bytes = b"") -> int:
-        """A document's report (dump_report) and what was prepared from it (pickled); its number."""
-        at = self._append(report, prepared)
-        self._entries.append(_Entry(path, summary, counts, at, len(report), at + len(report), len(prepared)))
+        """A document's report (dump_report), its consistency summary, its findings counted
+        (tally) and what was prepared from it (pickled); its number."""
+        about = pickle.dumps(summary, pickle.HIGHEST_PROTOCOL)
+        at = self._append(about, report, prepared)
+        self._entries.append(_Entry(path, at, len(about), at + len(about), len(report),
+                                    at + len(about) + len(report), len(prepared)))
+        self.counts.update(dict(counts))
         return len(self._entries) - 1
 
     def set_prepared(self, index: int, prepared: bytes) -> None:
@@ -154,7 +162,7 @@ class ReportStore(Sequence):
         blob = dump_findings(findings)
         e.findings_at, e.findings_size = self._append(blob), len(blob)
         e.added_rules = tuple(sorted({f.rule for f in findings}))
-        e.tally = tuple(sorted((Counter(dict(e.tally)) + Counter(dict(tally(findings)))).items()))
+        self.counts.update(dict(tally(findings)))
 
     def add_copies(self, index: int, copies: list[tuple[int, float]], more: int) -> None:
         e = self._entries[index]
@@ -203,12 +211,9 @@ class ReportStore(Sequence):
         copies, more = pickle.loads(self._read(e.copies_at, e.copies_size)) if e.copies_at >= 0 else ([], 0)
         return with_copies(summary, e.added_rules, [(self.path(j), c) for j, c in copies], more)
 
-    # What a report reads without loading the report.
+    # What a report reads without loading the report (and `counts`).
     def path(self, index: int) -> str:
         return self._entries[index].path
-
-    def tally(self, index: int) -> Tally:
-        return self._entries[index].tally
 
     def prepared(self, index: int):
         """What the scan prepared for a report format (None if nothing), made before the document's
@@ -223,7 +228,7 @@ class ReportStore(Sequence):
     def summary(self, index: int) -> dict:
         """The document's consistency summary, with what its copies changed."""
         e = self._entries[index]
-        return self._summary(e, e.summary)
+        return self._summary(e, pickle.loads(self._read(e.summary_at, e.summary_size)))
 
 
 def with_copies(summary: dict, rules: Iterable[str], copies: list[tuple[str, float]], more: int) -> dict:

@@ -10,11 +10,15 @@ scan met them, whatever order the workers finished in: the same result for any n
 from __future__ import annotations
 
 import gc
-from dataclasses import replace
+import os
+import tempfile
+from array import array
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Iterable
 
 from ..config import Config
+from ..consistency.copies import Sample
 from ..consistency.crossdoc import cross_document_at_scale
 from ..engine.packs import Ruleset
 from ..model import AuditResult, Document, DocumentReport, FileError, Skipped
@@ -44,6 +48,7 @@ def run(entries: Iterable[Document | FileError | Skipped | Job], ruleset: Rulese
     numbered: dict[int, int] = {}  # job -> its number in the store
     samples: dict[int, object] = {}
     scan_errors: dict[int, tuple[FileError, ...]] = {}
+    kept = _Samples() if on_disk else None
     withheld = 0
     with Pool(options.jobs if packs is not None else 1, setup, ruleset, pickled=on_disk) as pool:
         tasks = [("scan", job) for job in jobs]
@@ -56,18 +61,23 @@ def run(entries: Iterable[Document | FileError | Skipped | Job], ruleset: Rulese
             if scanned.errors:
                 scan_errors[i] = scanned.errors
             if scanned.sample is not None:
-                samples[i] = scanned.sample
+                if kept is not None:
+                    kept.add(i, scanned.sample)
+                else:
+                    samples[i] = scanned.sample
             if store is not None:
                 numbered[i] = store.add(scanned.path, scanned.summary or {}, scanned.tally, scanned.report,
                                         scanned.prepared)
             else:
                 got = scanned.report
                 reports[i] = got if isinstance(got, DocumentReport) else load_report(got)
-        del tasks
+        del tasks, jobs
         order = sorted(numbered) if store is not None else sorted(reports)
         if store is not None:
             store.reorder([numbered[i] for i in order])
-            _compare_copies(store, [samples.pop(i, None) for i in order], options.key)
+            del numbered
+            _compare_copies(store, kept.ordered(order), options.key)
+            kept.close()
             if pool.workers and options.prepare:  # the documents their copies changed, prepared again there
                 changed = [i for i in range(len(store)) if store.changed(i)]
                 for k, prepared in pool.map(_Tasks(len(changed), lambda k: ("prepare", *store.blobs(changed[k])))):
@@ -83,33 +93,23 @@ def run(entries: Iterable[Document | FileError | Skipped | Job], ruleset: Rulese
     return AuditResult(documents=documents, errors=tuple(all_errors), skipped=tuple(all_skipped), suppressed=withheld)
 
 
-def _compare_copies(store: ReportStore, samples: list, key: bytes) -> None:
-    if not any(s is not None for s in samples):
-        return
-    wanted = [s for s in samples if s is not None]
-    number = [i for i, s in enumerate(samples) if s is not None]
-    del samples
-
-    found = cross_document_at_scale(wanted, lambda k: store.masks(number[k]), key,
-                                    path_of=lambda k: store.path(number[k]))
-    del wanted
-    for k, fs in found.findings.items():
-        store.add_findings(number[k], fs)
-    for k, (listed, more) in found.copies.items():
-        store.add_copies(number[k], [(number[j], c) for j, c in listed], more)
+def _compare_copies(store: ReportStore, samples: "_Samples", key: bytes) -> None:
+    """What the documents' copies give them, written to the store document by document."""
+    number = samples.numbers  # store numbers of the documents with a sample
+    for k, found, listed, more in cross_document_at_scale(samples, lambda k: store.masks(number[k]), key,
+                                                          path_of=lambda k: store.path(number[k])):
+        if found:
+            store.add_findings(number[k], found)
+        if listed:
+            store.add_copies(number[k], [(number[j], c) for j, c in listed], more)
 
 
 def _compared_in_memory(reports: list[DocumentReport], samples: list, key: bytes) -> tuple[DocumentReport, ...]:
     number = [i for i, s in enumerate(samples) if s is not None]
-    if not number:
-        return tuple(reports)
-    found = cross_document_at_scale([samples[i] for i in number],
-                                    lambda k: (reports[number[k]].document, reports[number[k]].findings), key)
     out = list(reports)
-    for k in set(found.findings) | set(found.copies):
+    for k, extra, listed, more in cross_document_at_scale(
+            [samples[i] for i in number], lambda k: (reports[number[k]].document, reports[number[k]].findings), key):
         report = reports[number[k]]
-        extra = found.findings.get(k, [])
-        listed, more = found.copies.get(k, ([], 0))
         findings = tuple(sorted(report.findings + tuple(extra), key=lambda f: f.sort_key)) if extra else report.findings
         out[number[k]] = replace(report, findings=findings, consistency=with_copies(
             report.consistency, (f.rule for f in extra), [(reports[number[j]].document.path, c) for j, c in listed],
@@ -128,3 +128,45 @@ class _Tasks(Sequence):
 
     def __getitem__(self, k: int):
         return self._make(k)
+
+
+class _Samples(Sequence):
+    """The documents' samples for the index of copies, on disk (the index reads each a few times;
+    none is held): the shingles of each distinct text written once, its copies pointing there."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="redactaudit-")
+        self._where: dict[int, tuple[bytes, bytes, int, int]] = {}  # job -> (text_key, raw_key, at, size)
+        self._texts: dict[bytes, tuple[bytes, int, int]] = {}  # text_key -> (the key, at, size)
+        self._order: list[int] = []
+        self.numbers: list[int] = []
+
+    def add(self, job: int, sample: Sample) -> None:
+        text = self._texts.get(sample.text_key)
+        if text is None:
+            blob = sample.shingles.tobytes()
+            at = self._file.seek(0, os.SEEK_END)
+            self._file.write(blob)
+            text = self._texts[sample.text_key] = (sample.text_key, at, len(blob))
+        self._where[job] = (text[0], sample.raw_key, text[1], text[2])
+
+    def ordered(self, order: list[int]) -> "_Samples":
+        """These samples as a sequence in the store's order (`order`: the jobs, store number by
+        store number); `numbers`: the store number of each."""
+        self._order = [job for job in order if job in self._where]
+        self.numbers = [n for n, job in enumerate(order) if job in self._where]
+        self._texts = {}
+        return self
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __getitem__(self, k: int) -> Sample:
+        text_key, raw_key, at, size = self._where[self._order[k]]
+        self._file.seek(at)
+        shingles = array("I")
+        shingles.frombytes(self._file.read(size))
+        return Sample(text_key, shingles, raw_key)
+
+    def close(self) -> None:
+        self._file.close()

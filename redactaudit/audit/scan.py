@@ -199,7 +199,7 @@ def fails(result: AuditResult, threshold: str) -> bool:
         return True
     docs = result.documents
     if isinstance(docs, ReportStore):  # counted as documents finished: no report is loaded again
-        return any(Severity(sev).rank >= level.rank for i in range(len(docs)) for (_, sev, _), _n in docs.tally(i))
+        return any(Severity(sev).rank >= level.rank for (_, sev, _), n in docs.counts.items() if n)
     return any(f.severity.rank >= level.rank for f in result.findings)
 
 

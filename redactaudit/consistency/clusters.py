@@ -17,8 +17,10 @@ per shingle below the bound, P - 1 above it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Sequence
 
 from .copies import Sample
 
@@ -38,49 +40,53 @@ class Plan:
         return {d: g for g, members in enumerate(self.groups) for d in members}
 
 
-def plan(samples: list[Sample], *, min_shared: int = MIN_SHARED, min_containment: float = MIN_CONTAINMENT) -> Plan:
+def plan(samples: Sequence[Sample], *, min_shared: int = MIN_SHARED,
+         min_containment: float = MIN_CONTAINMENT) -> Plan:
+    """`samples` may be read from disk as they are asked for: each distinct text's sample is
+    read three times (postings, weights, counts) and none is held."""
     by_key: dict[bytes, int] = {}
     members: list[list[int]] = []
-    reps: list[Sample] = []
-    for d, s in enumerate(samples):
-        g = by_key.setdefault(s.text_key, len(members))
+    for d in range(len(samples)):
+        g = by_key.setdefault(samples[d].text_key, len(members))
         if g == len(members):
             members.append([])
-            reps.append(s)
         members[g].append(d)
+    del by_key
     postings: dict[int, list[int]] = defaultdict(list)
-    for g, s in enumerate(reps):
-        for h in s.shingles:
-            postings[h].append(g)
-    total = [0.0] * len(reps)
-    shared_n: dict[tuple[int, int], int] = defaultdict(int)
-    shared_w: dict[tuple[int, int], float] = defaultdict(float)
-    for gs in postings.values():
-        p = len(gs)
-        if p <= MAX_POSTING:
-            for g in gs:
-                total[g] += 1.0
-            for a in range(p):
-                for b in range(a + 1, p):
-                    shared_n[gs[a], gs[b]] += 1
-                    shared_w[gs[a], gs[b]] += 1.0
-        else:
-            w = MAX_POSTING / p
-            for g in gs:
-                total[g] += w
-            for a in range(p - 1):
-                shared_n[gs[a], gs[a + 1]] += 1
-                shared_w[gs[a], gs[a + 1]] += w
+    sizes = []
+    for g, group in enumerate(members):
+        shingles = samples[group[0]].shingles
+        sizes.append(len(shingles))
+        for h in shingles:
+            postings[h].append(g)  # groups in increasing order
+    weight = {h: 1.0 if len(gs) <= MAX_POSTING else MAX_POSTING / len(gs) for h, gs in postings.items()}
+    total = [sum(weight[h] for h in samples[group[0]].shingles) for group in members]
     edges = []
-    for pair, n in shared_n.items():
-        if n < min_shared:
-            continue
-        g, h = pair
-        containment = shared_w[pair] / max(1e-9, min(total[g], total[h]))
-        if containment >= min_containment - 1e-9:
-            edges.append((g, h, round(min(1.0, containment), 3)))
+    # Each text counts what it shares with the texts after it, one text at a time: memory holds
+    # the postings and one text's counts, never a count for every pair.
+    for g, group in enumerate(members):
+        shared_n: dict[int, int] = defaultdict(int)
+        shared_w: dict[int, float] = defaultdict(float)
+        for sh in samples[group[0]].shingles:
+            gs = postings[sh]
+            if len(gs) <= MAX_POSTING:
+                for h in gs[bisect_right(gs, g):]:
+                    shared_n[h] += 1
+                    shared_w[h] += 1.0
+            else:  # the next text that holds it
+                k = bisect_right(gs, g)
+                if k < len(gs):
+                    h = gs[k]
+                    shared_n[h] += 1
+                    shared_w[h] += weight[sh]
+        for h, n in shared_n.items():
+            if n < min_shared:
+                continue
+            containment = shared_w[h] / max(1e-9, min(total[g], total[h]))
+            if containment >= min_containment - 1e-9:
+                edges.append((g, h, round(min(1.0, containment), 3)))
     edges.sort()
-    parent = list(range(len(reps)))
+    parent = list(range(len(members)))
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -94,10 +100,10 @@ def plan(samples: list[Sample], *, min_shared: int = MIN_SHARED, min_containment
             parent[max(rg, rh)] = min(rg, rh)
     joined: dict[int, list[int]] = defaultdict(list)
     linked = {g for e in edges for g in e[:2]}
-    for g in range(len(reps)):
-        if g in linked or (len(members[g]) > 1 and len(reps[g].shingles) >= min_shared):
+    for g in range(len(members)):
+        if g in linked or (len(members[g]) > 1 and sizes[g] >= min_shared):
             joined[find(g)].append(g)
-    return Plan(tuple(map(tuple, members)), tuple(len(s.shingles) for s in reps), tuple(edges),
+    return Plan(tuple(map(tuple, members)), tuple(sizes), tuple(edges),
                 tuple(tuple(c) for _, c in sorted(joined.items())))
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from dataclasses import replace
+from typing import Callable, Iterator, Sequence
 
 from ..identity import DEFAULT_KEY, fingerprint
 from ..model import Document, Finding, Kind
@@ -30,14 +30,14 @@ from .copies import DIFFER, LEAK, Copy, Evidence, Sample, char_blocks, finding, 
 MAX_PAIRWISE = 16  # distinct texts in a cluster up to which every pair found is aligned
 MAX_COPIES = 16  # copies listed in a document's summary (the first in the scan)
 CACHE = 64  # documents kept loaded while a cluster is compared
+MEMO = 4096  # what a text says against one copy, kept for the next file with that text
 
 Loader = Callable[[int], tuple[Document, Sequence[Finding]]]
 
 
-@dataclass(frozen=True, slots=True)
-class CrossDocument:
-    findings: dict[int, list[Finding]]  # document index -> its findings from its copies
-    copies: dict[int, tuple[list[tuple[int, float]], int]]  # index -> ((copy, containment) listed, how many more)
+# What a document's copies give it: (its index, its findings from them, its copies listed as
+# (index, containment), how many more copies it has).
+Copied = tuple[int, list[Finding], list[tuple[int, float]], int]
 
 
 class _Copies:
@@ -74,26 +74,26 @@ class _Copies:
 
 
 def cross_document_at_scale(samples: list[Sample], load: Loader, key: bytes = DEFAULT_KEY,
-                            path_of: Callable[[int], str] | None = None) -> CrossDocument:
-    """What every document's copies give it. `load(i)` gives document i and its findings (its
-    masks are enough); `path_of(i)` its path without loading it, so that files with the same
-    text are loaded once."""
+                            path_of: Callable[[int], str] | None = None) -> Iterator[Copied]:
+    """What every document's copies give it, one document at a time (none is held for the rest).
+    `load(i)` gives document i and its findings (its masks are enough); `path_of(i)` its path
+    without loading it, so that files with the same text are loaded once."""
     p = plan(samples)
-    copies = _copies_listed(p)
+    neighbours: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for g, h, c in p.edges:
+        neighbours[g].append((h, c))
+        neighbours[h].append((g, c))
     docs = _Copies(load, samples, path_of)
-    found: dict[int, list[Finding]] = {}
     for cluster in p.clusters:
         evidence = _Pairwise(p, cluster, docs) if len(cluster) <= MAX_PAIRWISE else _Star(p, cluster, docs)
         expand = _Findings(p, evidence, docs, key)
         for g in cluster:
             partners = evidence.partners(g)
-            if not partners:
-                continue
             for x in p.groups[g]:
-                got = expand(x, g, partners)
-                if got:
-                    found[x] = got
-    return CrossDocument(found, copies)
+                found = expand(x, g, partners) if partners else []
+                listed, more = _listed(p, g, x, neighbours.get(g, ()))
+                if found or listed:
+                    yield x, found, listed, more
 
 
 class _Findings:
@@ -103,8 +103,8 @@ class _Findings:
 
     def __init__(self, p: Plan, evidence, docs: _Copies, key: bytes):
         self.p, self.evidence, self.docs, self.key = p, evidence, docs, key
-        self._related: dict[tuple[str, int, bool], list] = {}
-        self._made: dict[tuple[str, Evidence, int], Finding] = {}
+        self._related: OrderedDict[tuple[str, int, bool], list] = OrderedDict()
+        self._made: OrderedDict[tuple[str, Evidence, int], Finding] = OrderedDict()
 
     def __call__(self, x: int, g: int, partners: list[int]) -> list[Finding]:
         """Document x's findings against the copies in the partner groups: for each value, the
@@ -129,6 +129,8 @@ class _Findings:
             got = self._related.get((text, m, first))
             if got is None:
                 got = self._related[text, m, first] = self._relate(own, g, m, h, first)
+                if len(self._related) > MEMO:
+                    self._related.popitem(last=False)
             if not got:
                 continue
             seen[h, first] += 1
@@ -144,6 +146,8 @@ class _Findings:
             f = self._made.get((text, ev, m))
             if f is None:
                 f = self._made[text, ev, m] = finding(ev, own, self.docs(m), self.key)
+                if len(self._made) > MEMO:
+                    self._made.popitem(last=False)
             path = own.path
             if f.path != path or len(where) > 1:
                 change = {"related": tuple(where), "why": tuple(why)} if len(where) > 1 else {}
@@ -272,29 +276,19 @@ def _at(blocks, starts: list[int], r1: int, r2: int) -> tuple[int, int] | None:
     return None
 
 
-def _copies_listed(p: Plan) -> dict[int, tuple[list[tuple[int, float]], int]]:
-    """Each document's copies in scan order, the first MAX_COPIES of them, and how many more."""
-    out = {}
-    neighbours: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for g, h, c in p.edges:
-        neighbours[g].append((h, c))
-        neighbours[h].append((g, c))
-    for g, members in enumerate(p.groups):
-        mates = len(members) > 1 and p.sizes[g] >= MIN_SHARED
-        if not mates and g not in neighbours:
-            continue
-        for x in members:
-            pool: list[tuple[int, float]] = []
-            total = 0
-            if mates:
-                pool.extend((e, 1.0) for e in members[:MAX_COPIES + 1] if e != x)
-                total += len(members) - 1
-            for h, c in neighbours.get(g, ()):
-                pool.extend((e, c) for e in p.groups[h][:MAX_COPIES])
-                total += len(p.groups[h])
-            pool.sort()
-            out[x] = (pool[:MAX_COPIES], max(0, total - MAX_COPIES))
-    return out
+def _listed(p: Plan, g: int, x: int, neighbours) -> tuple[list[tuple[int, float]], int]:
+    """Document x's copies in scan order, the first MAX_COPIES of them, and how many more."""
+    members = p.groups[g]
+    pool: list[tuple[int, float]] = []
+    total = 0
+    if len(members) > 1 and p.sizes[g] >= MIN_SHARED:
+        pool.extend((e, 1.0) for e in members[:MAX_COPIES + 1] if e != x)
+        total += len(members) - 1
+    for h, c in neighbours:
+        pool.extend((e, c) for e in p.groups[h][:MAX_COPIES])
+        total += len(p.groups[h])
+    pool.sort()
+    return pool[:MAX_COPIES], max(0, total - MAX_COPIES)
 
 
 def cross_document(docs: list[tuple[Document, list[Finding]]], key: bytes = DEFAULT_KEY
@@ -303,8 +297,7 @@ def cross_document(docs: list[tuple[Document, list[Finding]]], key: bytes = DEFA
     from .clusters import copies_of
 
     samples = [sample_text(d.text) for d, _ in docs]
-    result = cross_document_at_scale(samples, lambda i: docs[i], key)
-    found = {docs[i][0].path: fs for i, fs in result.findings.items()}
+    found = {docs[i][0].path: fs for i, fs, _, _ in cross_document_at_scale(samples, lambda i: docs[i], key) if fs}
     pairs = [(docs[i][0].path, docs[j][0].path, c)
              for i, cs in copies_of(plan(samples)).items() for j, c in cs if i < j]
     return found, sorted(pairs)

@@ -150,18 +150,13 @@ def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
 
 
 def _counted(result: AuditResult, store: ReportStore | None):
-    """`result` as the summary reads it; from a store, its findings as the counts taken when each
-    document finished (one shared stand-in per kind, severity and category, none loaded)."""
+    """`result` as the summary reads it; from a store, its findings as counted when each document
+    finished (one shared stand-in per kind, severity and category: none is loaded)."""
     if store is None:
         return result
     findings: list = []
-    stand_ins: dict = {}
-    for i in range(len(store)):
-        for key, n in store.tally(i):
-            if key not in stand_ins:
-                kind, severity, category = key
-                stand_ins[key] = SimpleNamespace(kind=SimpleNamespace(value=kind),
-                                                 severity=SimpleNamespace(value=severity), category=category)
-            findings.extend([stand_ins[key]] * n)
+    for (kind, severity, category), n in sorted(store.counts.items()):
+        findings.extend([SimpleNamespace(kind=SimpleNamespace(value=kind), severity=SimpleNamespace(value=severity),
+                                         category=category)] * n)
     return SimpleNamespace(documents=store, findings=findings, errors=result.errors, skipped=result.skipped,
                            suppressed=result.suppressed, baselined=result.baselined, stale=result.stale)
