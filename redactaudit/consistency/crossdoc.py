@@ -236,15 +236,24 @@ class _Star:
                 span = _at(blocks[g], starts[g], r1, r2)
                 if span is not None:
                     column.append((g, span[0], span[1], norms[g].text[span[0]:span[1]]))
-            maskers = [c for c in column if mask_run(c[3])]
+            # The texts that mask this stretch, by what they hold there (in scan order): a text
+            # that shows it is compared with the first MAX_RELATED of them (the only ones its
+            # finding can point at), one that masks it with those that mask it otherwise.
+            masks: dict[str, list[tuple]] = defaultdict(list)
+            for c in column:
+                if mask_run(c[3]):
+                    masks[c[3]].append(c)
+            if not masks:
+                continue
             for g, lo, hi, seg in column:
-                for h, olo, ohi, oseg in maskers:
-                    if h == g:
-                        continue
-                    if leak_in(seg, oseg):
-                        self._evidence[g, h].append((LEAK, lo, hi, olo, ohi))
-                    elif mask_run(seg):
+                if seg in masks:
+                    others = (c for oseg, cs in masks.items() if oseg != seg for c in cs[:2 * MAX_RELATED])
+                    for h, olo, ohi, _ in sorted(others)[:2 * MAX_RELATED]:
                         self._evidence[g, h].append((DIFFER, lo, hi, olo, ohi))
+                    continue
+                shown = sorted(c for cs in masks.values() for c in cs[:MAX_RELATED] if c[0] != g and leak_in(seg, c[3]))
+                for h, olo, ohi, _ in shown[:MAX_RELATED]:
+                    self._evidence[g, h].append((LEAK, lo, hi, olo, ohi))
         self._partners: dict[int, list[int]] = defaultdict(list)
         for g, h in self._evidence:
             self._partners[g].append(h)
