@@ -59,30 +59,49 @@ def plan(samples: Sequence[Sample], *, min_shared: int = MIN_SHARED,
         sizes.append(len(shingles))
         for h in shingles:
             postings[h].append(g)  # groups in increasing order
-    weight = {h: 1.0 if len(gs) <= MAX_POSTING else MAX_POSTING / len(gs) for h, gs in postings.items()}
-    total = [sum(weight[h] for h in samples[group[0]].shingles) for group in members]
+    # A text's total weight: 1 a shingle, MAX_POSTING / P for one P texts hold. A shingle of its
+    # own pairs it with nothing; one held by at most MAX_POSTING texts pairs all of them (counted
+    # text by text below, from each text's list of them); one held by more links neighbours.
+    total = [float(n) for n in sizes]
+    rare: list[list[int]] = [[] for _ in members]
+    links: dict[int, dict[int, list]] = defaultdict(dict)  # g -> {next text: [shingles, weight]}
+    for sh, gs in postings.items():
+        p = len(gs)
+        if p == 1:
+            continue
+        if p <= MAX_POSTING:
+            for g in gs:
+                rare[g].append(sh)
+            continue
+        w = MAX_POSTING / p
+        for g in gs:
+            total[g] += w - 1.0
+        for g, h in zip(gs, gs[1:]):
+            got = links[g].get(h)
+            if got is None:
+                links[g][h] = [1, w]
+            else:
+                got[0] += 1
+                got[1] += w
     edges = []
     # Each text counts what it shares with the texts after it, one text at a time: memory holds
     # the postings and one text's counts, never a count for every pair.
-    for g, group in enumerate(members):
-        shared_n: dict[int, int] = defaultdict(int)
-        shared_w: dict[int, float] = defaultdict(float)
-        for sh in samples[group[0]].shingles:
+    for g in range(len(members)):
+        shared: dict[int, list] = {h: list(v) for h, v in links.pop(g, {}).items()}
+        for sh in rare[g]:
             gs = postings[sh]
-            if len(gs) <= MAX_POSTING:
-                for h in gs[bisect_right(gs, g):]:
-                    shared_n[h] += 1
-                    shared_w[h] += 1.0
-            else:  # the next text that holds it
-                k = bisect_right(gs, g)
-                if k < len(gs):
-                    h = gs[k]
-                    shared_n[h] += 1
-                    shared_w[h] += weight[sh]
-        for h, n in shared_n.items():
+            for h in gs[bisect_right(gs, g):]:
+                got = shared.get(h)
+                if got is None:
+                    shared[h] = [1, 1.0]
+                else:
+                    got[0] += 1
+                    got[1] += 1.0
+        rare[g] = []
+        for h, (n, w) in shared.items():
             if n < min_shared:
                 continue
-            containment = shared_w[h] / max(1e-9, min(total[g], total[h]))
+            containment = w / max(1e-9, min(total[g], total[h]))
             if containment >= min_containment - 1e-9:
                 edges.append((g, h, round(min(1.0, containment), 3)))
     edges.sort()

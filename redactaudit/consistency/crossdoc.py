@@ -74,11 +74,12 @@ class _Copies:
 
 
 def cross_document_at_scale(samples: list[Sample], load: Loader, key: bytes = DEFAULT_KEY,
-                            path_of: Callable[[int], str] | None = None) -> Iterator[Copied]:
+                            path_of: Callable[[int], str] | None = None, p: Plan | None = None) -> Iterator[Copied]:
     """What every document's copies give it, one document at a time (none is held for the rest).
     `load(i)` gives document i and its findings (its masks are enough); `path_of(i)` its path
-    without loading it, so that files with the same text are loaded once."""
-    p = plan(samples)
+    without loading it, so that files with the same text are loaded once; `p` the samples' plan,
+    if made already."""
+    p = p or plan(samples)
     neighbours: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for g, h, c in p.edges:
         neighbours[g].append((h, c))
@@ -306,7 +307,7 @@ def cross_document(docs: list[tuple[Document, list[Finding]]], key: bytes = DEFA
     from .clusters import copies_of
 
     samples = [sample_text(d.text) for d, _ in docs]
-    found = {docs[i][0].path: fs for i, fs, _, _ in cross_document_at_scale(samples, lambda i: docs[i], key) if fs}
-    pairs = [(docs[i][0].path, docs[j][0].path, c)
-             for i, cs in copies_of(plan(samples)).items() for j, c in cs if i < j]
+    p = plan(samples)
+    found = {docs[i][0].path: fs for i, fs, _, _ in cross_document_at_scale(samples, lambda i: docs[i], key, p=p) if fs}
+    pairs = [(docs[i][0].path, docs[j][0].path, c) for i, cs in copies_of(p).items() for j, c in cs if i < j]
     return found, sorted(pairs)
