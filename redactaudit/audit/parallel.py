@@ -25,7 +25,7 @@ import signal
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator
 
 from ..config import Config
 from ..engine.packs import Ruleset
@@ -185,39 +185,63 @@ class Pool:
         there.close()
         return _Worker(process, here, deque())
 
-    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, object]]:
-        """(task number, result) for every task, in the order they finish. A scan task whose
-        worker died gives that document's FileError; a prepare task, None (the parent redoes it)."""
-        todo = deque(range(len(tasks)))
-        left = len(tasks)
-        while left:
+    def map(self, tasks: Iterable[Task]) -> Iterator[tuple[int, object]]:
+        """(task number, result) for every task, in the order they finish; tasks are taken from
+        the iterable as workers need them (making one may be the parent's work: comparing copies
+        while the workers prepare what is already compared). A scan task whose worker died gives
+        that document's FileError; a prepare task, None (the parent redoes it)."""
+        source = iter(tasks)
+        made: dict[int, Task] = {}  # tasks handed out and not finished
+        again: deque[int] = deque()  # tasks a dead worker had queued
+        count = 0
+
+        def take() -> int | None:
+            nonlocal count, source
+            if again:
+                return again.popleft()
+            if source is None:
+                return None
+            task = next(source, None)
+            if task is None:
+                source = None
+                return None
+            made[count] = task
+            count += 1
+            return count - 1
+
+        while True:
             for w in self._workers:
-                while todo and len(w.queued) < DEPTH:
-                    i = todo.popleft()
-                    w.conn.send((i, tasks[i]))
+                while len(w.queued) < DEPTH:
+                    i = take()
+                    if i is None:
+                        break
+                    w.conn.send((i, made[i]))
                     w.queued.append(i)
-            mine = bool(todo) and (not self._workers or task_size(tasks[todo[0]]) <= MAX_HERE_BYTES)
-            if mine:
-                i = todo.popleft()
-                left -= 1
-                yield i, self.here(tasks[i])
-            if not self._workers:
+            mine = take()
+            if mine is not None and self._workers and task_size(made[mine]) > MAX_HERE_BYTES:
+                again.appendleft(mine)  # too large to hold the workers up for: wait for one of them
+                mine = None
+            if mine is not None:
+                yield mine, self.here(made.pop(mine))
+            busy = any(w.queued for w in self._workers)
+            if not busy:
+                if mine is None and source is None and not again:
+                    return
                 continue
             handles = {}
             for w in self._workers:
                 handles[w.conn] = handles[w.process.sentinel] = w
-            for ready in wait(list(handles), 0 if mine else None):
+            for ready in wait(list(handles), 0 if mine is not None else None):
                 w = handles[ready]
                 if w not in self._workers:
                     continue  # ended and replaced earlier in this round
                 for i, result in self._receive(w):
-                    left -= 1
+                    made.pop(i, None)
                     yield i, result
                 if w.ended or not w.process.is_alive():
-                    lost = self._replace(w, todo)
+                    lost = self._replace(w, again)
                     if lost is not None:
-                        left -= 1
-                        yield lost, _lost(tasks[lost], w.process.exitcode)
+                        yield lost, _lost(made.pop(lost), w.process.exitcode)
 
     def _receive(self, w: "_Worker") -> Iterator[tuple[int, object]]:
         while not w.ended and w.conn.poll():

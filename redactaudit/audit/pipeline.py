@@ -15,7 +15,7 @@ import tempfile
 from array import array
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from ..config import Config
 from ..consistency.copies import Sample
@@ -76,13 +76,14 @@ def run(entries: Iterable[Document | FileError | Skipped | Job], ruleset: Rulese
         if store is not None:
             store.reorder([numbered[i] for i in order])
             del numbered
-            _compare_copies(store, kept.ordered(order), options.key)
+            # What copies give each document, stored as it comes; with workers, the documents it
+            # changes are prepared again there meanwhile (the JSON lines their findings change).
+            changed: list[int] = []
+            for k, prepared in pool.map(_compare_copies(store, kept.ordered(order), options.key, changed,
+                                                        bool(pool.workers and options.prepare))):
+                if prepared is not None:
+                    store.set_prepared(changed[k], prepared)
             kept.close()
-            if pool.workers and options.prepare:  # the documents their copies changed, prepared again there
-                changed = [i for i in range(len(store)) if store.changed(i)]
-                for k, prepared in pool.map(_Tasks(len(changed), lambda k: ("prepare", *store.blobs(changed[k])))):
-                    if prepared is not None:
-                        store.set_prepared(changed[k], prepared)
             documents = store
         else:
             documents = _compared_in_memory([reports[i] for i in order], [samples.get(i) for i in order], options.key)
@@ -93,15 +94,21 @@ def run(entries: Iterable[Document | FileError | Skipped | Job], ruleset: Rulese
     return AuditResult(documents=documents, errors=tuple(all_errors), skipped=tuple(all_skipped), suppressed=withheld)
 
 
-def _compare_copies(store: ReportStore, samples: "_Samples", key: bytes) -> None:
-    """What the documents' copies give them, written to the store document by document."""
+def _compare_copies(store: ReportStore, samples: "_Samples", key: bytes, changed: list[int], prepare: bool
+                    ) -> Iterator[tuple]:
+    """What the documents' copies give them, written to the store document by document; yields
+    a task to prepare each changed document's report output again (if `prepare`), its store
+    number appended to `changed`."""
     number = samples.numbers  # store numbers of the documents with a sample
     for k, found, listed, more in cross_document_at_scale(samples, lambda k: store.masks(number[k]), key,
                                                           path_of=lambda k: store.path(number[k])):
-        if found:
-            store.add_findings(number[k], found)
         if listed:
             store.add_copies(number[k], [(number[j], c) for j, c in listed], more)
+        if found:
+            store.add_findings(number[k], found)
+            if prepare:
+                changed.append(number[k])
+                yield ("prepare", *store.blobs(number[k]))
 
 
 def _compared_in_memory(reports: list[DocumentReport], samples: list, key: bytes) -> tuple[DocumentReport, ...]:
@@ -115,19 +122,6 @@ def _compared_in_memory(reports: list[DocumentReport], samples: list, key: bytes
             report.consistency, (f.rule for f in extra), [(reports[number[j]].document.path, c) for j, c in listed],
             more))
     return tuple(out)
-
-
-class _Tasks(Sequence):
-    """Tasks made as they are sent (their bytes read from the store then, not all held at once)."""
-
-    def __init__(self, n: int, make):
-        self._n, self._make = n, make
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, k: int):
-        return self._make(k)
 
 
 class _Samples(Sequence):

@@ -10,6 +10,7 @@ the document changed since (its copies gave it findings).
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 import tempfile
 from types import SimpleNamespace
@@ -66,26 +67,31 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
     }
 
 
+_SEP = ",\n    "  # between two findings' lines (an encoded record holds no line break)
+
+
 def prepare(report: DocumentReport, *, show_values: bool) -> tuple:
     """One document's part of the report, as the scan finishes it: (show_values, its entry
-    without the consistency summary its copies may still change, its findings' lines, each
-    line's (start, end, rule), and the values its excerpts mask)."""
+    without the consistency summary its copies may still change, its findings' lines joined,
+    and, pickled, each line's (start, end, rule) and the values its excerpts mask: read only if
+    its copies add findings)."""
     findings = sorted(report.findings, key=lambda f: f.sort_key)
     secrets = _secret_spans(report)
     lines = [_encode(finding_record(f, report.document, secrets, show_values=show_values)) for f in findings]
-    return (show_values, _entry(report, len(lines)), lines, [(f.start, f.end, f.rule) for f in findings],
-            secrets)
+    keys = [(f.start, f.end, f.rule) for f in findings]
+    return show_values, _entry(report, len(lines)), _SEP.join(lines), pickle.dumps((keys, secrets))
 
 
 def with_added(ready: tuple, base: DocumentReport, added: list) -> tuple:
     """A prepared part once the document's copies have added findings: their lines put in order,
     and the lines of the findings whose excerpt window now holds a value it did not (an added
     finding's value is masked in every excerpt) made again; the others are kept."""
-    show_values, entry, lines, keys, secrets = ready
+    show_values, entry, joined, more = ready
+    keys, secrets = pickle.loads(more)
+    lines = joined.split(_SEP) if joined else []
     doc = base.document
     merged = _secret_spans(DocumentReport(doc, base.findings + tuple(added), base.consistency, base.withheld))
     fresh = [] if show_values else sorted(set(merged) - set(secrets))
-    lines = list(lines)
     if fresh:
         findings = sorted(base.findings, key=lambda f: f.sort_key)
         for k, (start, end, _) in enumerate(keys):
@@ -93,7 +99,8 @@ def with_added(ready: tuple, base: DocumentReport, added: list) -> tuple:
                 lines[k] = _encode(finding_record(findings[k], doc, merged, show_values=show_values))
     both = sorted([*zip(keys, lines), *(((f.start, f.end, f.rule), _encode(finding_record(
         f, doc, merged, show_values=show_values))) for f in added)], key=lambda kv: kv[0])
-    return show_values, dict(entry, findings=len(both)), [line for _, line in both], [k for k, _ in both], merged
+    return (show_values, dict(entry, findings=len(both)), _SEP.join(line for _, line in both),
+            pickle.dumps(([k for k, _ in both], merged)))
 
 
 def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
@@ -121,13 +128,13 @@ def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
                 if store.changed(i) and not store.prepared_after_copies(i):
                     ready = with_added(ready, store.base(i), store.added(i))
                 consistency = store.summary(i)
-            entry, lines = ready[1], ready[2]
+            entry, joined = ready[1], ready[2]
             if consistency:
                 entry = dict(entry, consistency=_consistency(consistency))
             out.write(("[\n    " if n == 0 else ",\n    ") + _encode(entry))
-            if lines:
-                lines_file.write(("    " if written == 0 else ",\n    ") + ",\n    ".join(lines))
-                written += len(lines)
+            if joined:
+                lines_file.write(("    " if written == 0 else _SEP) + joined)
+                written += entry["findings"]
         out.write("\n  ],\n" if order else "[],\n")
         out.write('  "findings": ')
         if written:
