@@ -48,7 +48,7 @@ class FailOn(str, Enum):
 
 def _jobs_option() -> Optional[int]:
     return typer.Option(None, "--jobs", "-j", min=1, metavar="N",
-                        help="Processes that scan documents [default: the machine's cores; 1: this process].")
+                        help="Processes that scan documents (default: the machine's cores; 1: this process only).")
 
 
 def _die(message: str) -> "typer.Exit":
