@@ -68,7 +68,7 @@ def corpus(n: int, dup_rate: float, seed: int = 11) -> list[tuple[Document, list
             while end < len(d.text) and d.text[end] == "*":
                 end += 1
             masks.append(Finding("placeholders.asterisk", Kind.PLACEHOLDER, "person", Severity.INFO, d.path,
-                                 pos, end, 1, pos + 1, 1, end + 1, d.text[pos:end], "", style="asterisk",
+                                 pos, end, 1, pos + 1, 1, end + 1, d.text[pos:end], "", "", style="asterisk",
                                  width=end - pos))
             pos = d.text.find("*", end)
         out.append((d, masks))

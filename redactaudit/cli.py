@@ -22,9 +22,10 @@ from . import __version__
 from .audit import (DOCUMENT_BUDGET, RedactError, RedactOptions, ScanOptions, ScanRequest, UsageError,
                     baseline_create as create_baseline, baseline_update as update_baseline,
                     packs_check as check_packs, packs_listing, redact as run_redact, run_scan, setup)
+from .audit.parallel import default_jobs
 from .audit.redaction import default_log_path
 from .documents import DEFAULT_MAX_BYTES
-from .fsutil import BACKUP_DIR, atomic_write_text
+from .fsutil import BACKUP_DIR, atomic_write_bytes, atomic_write_text
 from .identity import hash_key
 from .policy import PolicyError, load_policy
 from . import helptext
@@ -94,6 +95,8 @@ _EXCLUDE = typer.Option([], "--exclude", metavar="GLOB", show_default=False,
                         help="Leave out files matching GLOB; repeatable [default: none].")
 _ENCODING = typer.Option(None, "--encoding", metavar="NAME", show_default=False,
                          help="Decode every file as NAME [default: detected per file].")
+_JOBS = typer.Option(None, "--jobs", "-j", min=1, metavar="N", show_default=False,
+                     help="Processes that scan documents; 1: this process only [default: the machine's cores].")
 _COLOR = typer.Option(Color.auto, "--color", metavar="WHEN", show_default=False,
                       help="Colour: auto, always or never [default: auto: on a terminal, unless NO_COLOR is set].")
 
@@ -144,9 +147,11 @@ def scan(
     timeout: float = typer.Option(DOCUMENT_BUDGET, "--timeout", metavar="SECONDS",
                                   help="Time all rules may spend on one document; past it the document is an "
                                        "error."),
+    jobs: Optional[int] = _JOBS,
 ) -> None:
     options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding, max_bytes=max_bytes,
-                          skip_unreadable=skip_unreadable, timeout=timeout, key=hash_key())
+                          skip_unreadable=skip_unreadable, timeout=timeout, key=hash_key(), jobs=jobs or default_jobs(),
+                          prepare=("json", show_values) if format.value == "json" else ())
     request = ScanRequest(paths=tuple(paths), options=options, config=config, packs=tuple(map(str, pack)),
                           baseline=baseline, changed_since=changed_since, staged=staged,
                           fail_on=fail_on.value if fail_on else None)
@@ -171,14 +176,28 @@ def scan(
         color=_color(color, sys.stdout) if output is None else color is Color.always,
         width=shutil.get_terminal_size((100, 24)).columns if output is None else None,
         rules=outcome.rules, base_dir=os.getcwd())
-    buf = io.StringIO()
-    render(format.value, outcome.result, buf, render_options)
-    if output is None:
-        sys.stdout.write(buf.getvalue())
-        sys.stdout.flush()
-    else:
-        _write(output, buf.getvalue())
+    _render_to(output, lambda out: render(format.value, outcome.result, out, render_options))
     raise typer.Exit(1 if outcome.failed else 0)
+
+
+def _render_to(output: Optional[Path], write) -> None:
+    """A report written as it is made (a large scan's report is never held whole in memory):
+    to standard output, or to a file replaced in one step when it is complete."""
+    if output is None:
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+
+    def fill(handle) -> None:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+        write(text)
+        text.flush()
+        text.detach()
+
+    try:
+        atomic_write_bytes(output, fill)
+    except OSError as exc:
+        raise _die(f"cannot write {output}: {exc.strerror or exc}")
 
 
 @app.command(help=helptext.REDACT, no_args_is_help=True)
@@ -220,6 +239,7 @@ def redact(
                                        f"(64 MiB)]."),
     show_values: bool = typer.Option(False, "--show-values",
                                      help="Show original values in --diff and --report [default: masked]."),
+    jobs: Optional[int] = _JOBS,
 ) -> None:
     if "-" in paths:
         raise _die("redact works on files; '-' (standard input) is for scan")
@@ -237,7 +257,7 @@ def redact(
     options = RedactOptions(out=out, in_place=in_place, backup=not no_backup, dry_run=dry_run, backup_dir=backup_dir,
                             as_text=as_text)
     scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
-                               max_bytes=max_bytes)
+                               max_bytes=max_bytes, jobs=jobs or default_jobs(), worker_packs=())
     log_path = log if log is not None else default_log_path(options)
     from .reporting import redaction
 
@@ -303,9 +323,10 @@ def baseline_create(
     output: Path = typer.Option(Path(".redactaudit-baseline.json"), "--output", "-o", metavar="FILE",
                                 help="Write the baseline to FILE."),
     config: Optional[Path] = _CONFIG,
+    jobs: Optional[int] = _JOBS,
 ) -> None:
     try:
-        count = create_baseline(paths, config, output)
+        count = create_baseline(paths, config, output, jobs=jobs or default_jobs())
     except UsageError as exc:
         raise _die(str(exc))
     typer.echo(f"{output}: {count} findings accepted", err=True)
@@ -318,9 +339,10 @@ def baseline_update(
     baseline: Path = typer.Option(Path(".redactaudit-baseline.json"), "--baseline", "-b", metavar="FILE",
                                   help="The baseline to rewrite."),
     config: Optional[Path] = _CONFIG,
+    jobs: Optional[int] = _JOBS,
 ) -> None:
     try:
-        change = update_baseline(paths, config, baseline)
+        change = update_baseline(paths, config, baseline, jobs=jobs or default_jobs())
     except UsageError as exc:
         raise _die(str(exc))
     typer.echo(f"{baseline}: {change.added} added, {change.removed} stale removed, {change.kept} kept", err=True)

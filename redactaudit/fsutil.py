@@ -56,9 +56,11 @@ def _link(fd: int, name: str) -> None:
         os.close(folder)
 
 
-def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace `path` with `data` in one step. The file keeps its permission bits; a new file gets
-    `mode` (a copy's source mode) or what the umask allows, never mkstemp's private 0600."""
+def atomic_write_bytes(path: Path, data, mode: int | None = None) -> None:
+    """Replace `path` with `data` in one step: bytes, or a function that writes them into the
+    binary file it is given (a report written as it is made). The file keeps its permission bits;
+    a new file gets `mode` (a copy's source mode) or what the umask allows, never mkstemp's
+    private 0600."""
     path = Path(path)
     if mode is None:
         try:
@@ -93,8 +95,11 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
         raise
 
 
-def _fill(handle, data: bytes, mode: int) -> None:
-    handle.write(data)
+def _fill(handle, data, mode: int) -> None:
+    if callable(data):
+        data(handle)
+    else:
+        handle.write(data)
     handle.flush()
     os.fchmod(handle.fileno(), mode)
     os.fsync(handle.fileno())

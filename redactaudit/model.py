@@ -117,6 +117,12 @@ class Document:
             object.__setattr__(self, "source_lines", own)
             object.__setattr__(self, "lines", own)
 
+    def __reduce__(self):
+        # Pickled as its own fields (a worker's input or result); the line indexes and the
+        # locator (a closure) are made again on the other side, as they were made here.
+        return Document, (self.path, self.text, self.encoding, self.newline, self.bom, self.format,
+                          self.encoding_confidence, self.extracted, self.raw)
+
     @property
     def source_text(self) -> str:
         """What the person edits: the HTML or Markdown source, else the text itself."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from redactaudit.audit import ScanOptions, audit
 from redactaudit.config import Config
-from redactaudit.consistency.copies import near_duplicates, normalize
+from redactaudit.consistency.clusters import near_duplicates
+from redactaudit.consistency.copies import normalize
 from redactaudit.model import Kind, Severity
 from tests.conftest import make_doc
 from redactaudit.audit import scan_document

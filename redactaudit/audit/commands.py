@@ -26,11 +26,12 @@ def _write(path: Path, text: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def baseline_create(paths: Iterable[str], config_path: Path | None, output: Path) -> int:
+def baseline_create(paths: Iterable[str], config_path: Path | None, output: Path, jobs: int = 1) -> int:
     """Record every current finding as accepted; returns how many."""
     key = hash_key()
     config, ruleset = setup(paths, config_path)
-    record = baselines.create(audit(list(paths), ruleset, config, ScanOptions(key=key)), key)
+    options = ScanOptions(key=key, jobs=jobs, worker_packs=())
+    record = baselines.create(audit(list(paths), ruleset, config, options), key)
     _write(output, baselines.dumps(record))
     return sum(e["count"] for e in record["entries"])
 
@@ -42,7 +43,7 @@ class BaselineUpdate:
     kept: int
 
 
-def baseline_update(paths: Iterable[str], config_path: Path | None, baseline: Path) -> BaselineUpdate:
+def baseline_update(paths: Iterable[str], config_path: Path | None, baseline: Path, jobs: int = 1) -> BaselineUpdate:
     """Rewrite a baseline from the current findings (in today's format): new ones are accepted,
     stale ones dropped. A baseline of the first format is rewritten with today's fingerprints."""
     key = hash_key()
@@ -51,7 +52,7 @@ def baseline_update(paths: Iterable[str], config_path: Path | None, baseline: Pa
     except baselines.BaselineError as exc:
         raise UsageError(str(exc)) from None
     config, ruleset = setup(paths, config_path)
-    result = audit(list(paths), ruleset, config, ScanOptions(key=key))
+    result = audit(list(paths), ruleset, config, ScanOptions(key=key, jobs=jobs, worker_packs=()))
     record = baselines.create(result, key)
     added, removed, kept = baselines.compare(result, old, key)
     _write(baseline, baselines.dumps(record))

@@ -10,25 +10,26 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .. import baseline as baselines
 from .. import gitfiles
 from ..allowlist import filter_findings, path_allowed
 from ..config import Config, ConfigError, find_config, load_config
-from ..consistency import check_document, cross_document
 from ..documents import DEFAULT_MAX_BYTES, load_bytes, load_file, path_matches
 from ..engine.detect import detect
 from ..engine.gazetteer import WordLists
 from ..engine.packs import PackError, Ruleset, build_ruleset, builtin_packs, load_pack_file
 from ..identity import hash_key
 from ..reporting import RuleInfo
-from ..model import AuditResult, Document, DocumentReport, FileError, Finding, Severity, Skipped
+from ..model import AuditResult, Document, DocumentReport, FileError, Severity, Skipped
+from ..store import ReportStore
+from .parallel import MIN_PARALLEL_BYTES
 from .walk import walk
 
-# Told after each document: (the document, or None when the copies are compared next; done; total;
-# findings so far). The command line shows it on a terminal; nothing here prints.
-Progress = Callable[[Document | None, int, int, int], None]
+# Told after each document: (its size in bytes, or None when the copies are compared next; done;
+# total; findings so far). The command line shows it on a terminal; nothing here prints.
+Progress = Callable[[int | None, int, int, int], None]
 
 DOCUMENT_BUDGET = 60.0  # seconds all rules and allowlist regexes together may spend on one document
 
@@ -48,6 +49,12 @@ class ScanOptions:
     cross_document: bool = True
     skip_unreadable: bool = False  # files not read, not decoded or not fully checked: notes, not errors
     key: bytes = field(default_factory=hash_key)  # of the findings' fingerprints (REDACTAUDIT_KEY)
+    jobs: int = 1  # processes that scan documents (audit.parallel); 1: this one
+    parallel_from: int = MIN_PARALLEL_BYTES  # less input than this (bytes) is scanned in this process
+    # The extra packs the Ruleset passed along was built with (load_ruleset(config, worker_packs)),
+    # so worker processes can build the same rules; None: not known, scan in this process.
+    worker_packs: tuple[str, ...] | None = None
+    prepare: tuple = ()  # (format, show_values): what the report format prepares as documents finish
 
 
 def load_config_file(path: Path | None) -> Config:
@@ -104,41 +111,56 @@ def load_documents(inputs: Iterable[str], options: ScanOptions, config: Config,
     docs: list[Document] = []
     errors: list[FileError] = []
     skipped: list[Skipped] = []
-
-    def take(item: Document | FileError | Skipped) -> None:
+    for item in scan_inputs(inputs, options, config, stdin, contents):
+        if isinstance(item, tuple):
+            item = load_input(item, options)
         if isinstance(item, Document):
             docs.append(item)
         elif isinstance(item, FileError):
             errors.append(item)
         else:
             skipped.append(item)
+    return docs, errors, skipped
 
+
+def load_input(item: tuple, options: ScanOptions) -> Document | FileError | Skipped:
+    """Read and decode one input of scan_inputs: ("file", path, display) or ("bytes", display, data)."""
+    if item[0] == "file":
+        return load_file(Path(item[1]), item[2], encoding=options.encoding, max_bytes=options.max_bytes,
+                         timeout=options.timeout)
+    return load_bytes(item[1], item[2], options.encoding, options.timeout)
+
+
+def scan_inputs(inputs: Iterable[str], options: ScanOptions, config: Config, stdin: bytes | None = None,
+                contents: Iterable[tuple[str, bytes | str]] = ()
+                ) -> Iterator[tuple | FileError | Skipped]:
+    """What a scan reads, in order, not yet read: ("bytes", display, data) or ("file", path,
+    display) for load_input (here or in a worker), or a FileError or Skipped for an input that
+    gives no document."""
     if stdin is not None:
-        take(load_bytes("<stdin>", stdin, options.encoding, options.timeout))
+        yield "bytes", "<stdin>", stdin
     include = options.include or config.include
     exclude = options.exclude + config.exclude
     for display, data in contents:
         if (exclude and path_matches(display, exclude)) or (include and not path_matches(display, include)):
             continue
         if isinstance(data, str):
-            skipped.append(Skipped(display, data))
+            yield Skipped(display, data)
         elif path_allowed(display, config):
-            skipped.append(Skipped(display, "allowlisted path"))
+            yield Skipped(display, "allowlisted path")
         elif len(data) > options.max_bytes:
-            errors.append(FileError(display, f"larger than --max-bytes {options.max_bytes} ({len(data)} bytes); "
-                                             "not scanned"))
+            yield FileError(display, f"larger than --max-bytes {options.max_bytes} ({len(data)} bytes); not scanned")
         else:
-            take(load_bytes(display, data, options.encoding, options.timeout))
+            yield "bytes", display, data
     for entry in walk(inputs, include, exclude):
         if not isinstance(entry, tuple):
-            take(entry)
+            yield entry
             continue
         path, display = entry
         if path_allowed(display, config):
-            skipped.append(Skipped(display, "allowlisted path"))
+            yield Skipped(display, "allowlisted path")
             continue
-        take(load_file(path, display, encoding=options.encoding, max_bytes=options.max_bytes, timeout=options.timeout))
-    return docs, errors, skipped
+        yield "file", str(path), display
 
 
 def public_figures(config: Config) -> frozenset[str]:
@@ -148,8 +170,13 @@ def public_figures(config: Config) -> frozenset[str]:
 def audit(inputs: Iterable[str], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
           stdin: bytes | None = None, contents: Iterable[tuple[str, bytes | str]] = (),
           progress: Progress | None = None) -> AuditResult:
-    docs, errors, skipped = load_documents(inputs, options, config, stdin, contents)
-    result = audit_documents(docs, ruleset, config, options, errors, skipped, progress)
+    """Read, scan and compare every input (in `options.jobs` processes when the options say how
+    the rules were built); the reports are kept on disk as they finish. `progress` is told after
+    each document and before the copies are compared."""
+    from .pipeline import run
+
+    result = run(scan_inputs(inputs, options, config, stdin, contents), ruleset, config, options, on_disk=True,
+                 progress=progress)
     return unreadable_as_notes(result) if options.skip_unreadable else result
 
 
@@ -163,42 +190,12 @@ def unreadable_as_notes(result: AuditResult) -> AuditResult:
 def audit_documents(docs: list[Document], ruleset: Ruleset, config: Config, options: ScanOptions = ScanOptions(),
                     errors: list[FileError] | None = None, skipped: list[Skipped] | None = None,
                     progress: Progress | None = None) -> AuditResult:
-    """Detect, filter and run the consistency checks (within and across documents) on decoded texts.
-    `progress(document, done, total, findings so far)` is called after each document (None: the
-    comparison of copies starts)."""
-    errors = list(errors or [])
-    skipped = list(skipped or [])
-    figures = public_figures(config)
-    scanned: list[tuple[Document, list[Finding], dict, tuple[Finding, ...]]] = []
-    suppressed = found = 0
-    for document in docs:
-        report, withheld = scan_document(document, ruleset, config, options, errors, figures)
-        findings, summary = check_document(document, list(report.findings), options.key)
-        scanned.append((document, findings, summary, report.withheld))
-        suppressed += withheld
-        if progress is not None:
-            found += len(findings)
-            progress(document, len(scanned), len(docs), found)
-    if progress is not None:
-        progress(None, len(scanned), len(docs), found)
-    copies, pairs = cross_document([(d, f) for d, f, _, _ in scanned], options.key) if options.cross_document \
-        else ({}, [])
-    twins: dict[str, list[tuple[str, float]]] = {}
-    for a, b, c in pairs:
-        twins.setdefault(a, []).append((b, c))
-        twins.setdefault(b, []).append((a, c))
-    reports = []
-    for document, findings, summary, withheld in scanned:
-        extra = copies.get(document.path, [])
-        if extra:
-            findings = sorted(findings + extra, key=lambda f: f.sort_key)
-            summary = dict(summary, failed_checks=sorted(set(summary["failed_checks"]) | {f.rule for f in extra}))
-        if document.path in twins:
-            summary = dict(summary, copies=[{"path": p, "containment": c} for p, c in twins[document.path]])
-        reports.append(DocumentReport(document=document, findings=tuple(findings), consistency=summary,
-                                      withheld=withheld))
-    return AuditResult(documents=tuple(reports), errors=tuple(errors), skipped=tuple(skipped),
-                       suppressed=suppressed)
+    """Detect, filter and run the consistency checks (within and across documents) on decoded
+    texts, kept in memory."""
+    from .pipeline import run
+
+    return run(docs, ruleset, config, options, on_disk=False, errors=errors or (), skipped=skipped or (),
+               progress=progress)
 
 
 def fails(result: AuditResult, threshold: str) -> bool:
@@ -208,7 +205,12 @@ def fails(result: AuditResult, threshold: str) -> bool:
     if threshold == "never":
         return False
     level = Severity.parse(threshold)
-    return bool(result.errors) or any(f.severity.rank >= level.rank for f in result.findings)
+    if result.errors:
+        return True
+    docs = result.documents
+    if isinstance(docs, ReportStore):  # counted as documents finished: no report is loaded again
+        return any(Severity(sev).rank >= level.rank for (_, sev, _), n in docs.counts.items() if n)
+    return any(f.severity.rank >= level.rank for f in result.findings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +255,8 @@ def run_scan(request: ScanRequest, read_stdin=None, progress: Progress | None = 
     if not request.options.timeout > 0:
         raise UsageError("--timeout must be a positive number of seconds")
     config, ruleset = setup(request.paths, request.config, request.packs)
-    options = replace(request.options, skip_unreadable=request.options.skip_unreadable or config.skip_unreadable)
+    options = replace(request.options, skip_unreadable=request.options.skip_unreadable or config.skip_unreadable,
+                      worker_packs=request.packs)
     try:
         accepted = baselines.load(request.baseline, options.key) if request.baseline is not None else None
     except baselines.BaselineError as exc:

@@ -1,27 +1,29 @@
-"""Masks that leak across copies: where one copy of a text masks what another shows.
+"""Two copies of a text: folded for comparison, sampled for the index, aligned, compared.
 
-In: documents with their findings. Out: findings per path (a value in clear that another copy
-masks, copies that mask one value differently) and the pairs of copies found. Copies are found
-through a sample of shingles and an inverted index (never all pairs), aligned sentence by
-sentence, then character by character where sentences differ.
+In: texts (and, to compare two copies, their documents and findings). Out: a Normalized text with
+its map back to the original, a Sample (what the index of copies needs from a document), the
+aligned blocks of two folded texts, and the findings one pair of copies gives (a value in clear
+that the other copy masks; copies that mask one value differently). Which copies are compared is
+decided in `clusters` and `crossdoc`.
 """
 
 from __future__ import annotations
 
 import bisect
 import difflib
+import hashlib
 import re
 import unicodedata
+import zlib
 from array import array
-from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 import regex
+from rapidfuzz.distance import Indel
 
-from ..identity import DEFAULT_KEY
 from ..model import Document, Finding, Kind, Location, Reason, Severity
 from ..vocabulary import MASK_CHARS, partial_shape
-from .common import MASKY, MAX_RELATED, inconsistency, location, mask_run
+from .common import MASKY, inconsistency, mask_run
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
@@ -115,9 +117,98 @@ def _normalize_slowly(text: str) -> Normalized:
     return Normalized("".join(chars), offsets, tuple(breaks))
 
 
-def _char_opcodes(na: Normalized, nb: Normalized) -> list[tuple[str, int, int, int, int]]:
-    """Character-level differences, found sentence by sentence: SequenceMatcher over sentences
-    is cheap, and only sentences that differ are compared character by character."""
+SHINGLE = 8
+
+# Shingles start where one of these characters stands: common in Chinese and English prose, so
+# every text has anchors, and chosen by content alone, so two copies anchor at the same words.
+_SHINGLES = re.compile(f"(?=([的是在和了要对为以于与及将把被不有这中上个国一地出会年作发市县区人e].{{{SHINGLE - 1}}}))", re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """What the index of copies needs from one document: a key its exact duplicates share (a hash
+    of the folded text) and a content-defined sample of its 8-character shingles, those starting
+    at an anchor character (the same shingles in every copy, about one position in twenty),
+    hashed with a hash every process computes alike (workers sample, the parent pairs)."""
+
+    text_key: bytes
+    shingles: "array[int]"  # sorted, distinct, 32-bit
+    raw_key: bytes = b""  # a hash of the text itself: copies of one file share it
+
+
+def sample_text(text: str) -> Sample:
+    folded = folded_text(text)
+    # CRC-32: computed alike in every process (str's own hash is not), 3x faster than a digest; a
+    # rare collision counts one shingle as shared, which no pairing threshold notices.
+    hashes = set(map(zlib.crc32, map(str.encode, set(_SHINGLES.findall(folded)))))
+    blake = hashlib.blake2b
+    return Sample(blake(folded.encode("utf-8"), digest_size=16).digest(), array("I", sorted(hashes)),
+                  blake(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+
+
+Block = tuple[str, int, int, int, int]  # (tag, a1, a2, b1, b2), as difflib's opcodes
+
+
+def _blocks(a, b) -> list[Block]:
+    """Equal runs and the gaps between them (replace, delete, insert), as difflib's get_opcodes
+    gives them, from the longest common subsequence (rapidfuzz's Indel, compiled)."""
+    out: list[Block] = []
+    i = j = 0
+    for m in Indel.opcodes(a, b).as_matching_blocks():
+        x, y, n = m.a, m.b, m.size
+        if i < x or j < y:
+            out.append(("replace" if i < x and j < y else "delete" if i < x else "insert", i, x, j, y))
+        if n:
+            out.append(("equal", x, x + n, y, y + n))
+        i, j = x + n, y + n
+    if i < len(a) or j < len(b):
+        out.append(("replace" if i < len(a) and j < len(b) else "delete" if i < len(a) else "insert",
+                    i, len(a), j, len(b)))
+    return out
+
+
+SHORT = 64  # a stretch between anchors this short is aligned by difflib
+ANCHOR = 8  # a run the longest common subsequence matches that is at least this long is trusted
+
+
+def _char_level(a: str, b: str) -> list[Block]:
+    """Two sentences that differ, character by character. Runs of at least ANCHOR characters
+    of their longest common subsequence (rapidfuzz's Indel, compiled) are anchors; what lies
+    between two anchors is aligned by difflib's longest contiguous blocks when short (the usual
+    case: a mask against a value), by Indel when long. A longest common subsequence alone may
+    pair scattered letters (`person1` against `**`, taking the `s` of `person1` for the next
+    word's), which contiguous blocks never do."""
+    out: list[Block] = []
+    pa = pb = 0
+    anchors = [(m.a, m.b, m.size) for m in Indel.opcodes(a, b).as_matching_blocks() if m.size >= ANCHOR]
+    anchors.append((len(a), len(b), 0))
+    for k, (x, y, n) in enumerate(anchors):
+        if n:  # grown over equal characters on either side, as difflib's longest blocks would be
+            while x > pa and y > pb and a[x - 1] == b[y - 1]:
+                x, y, n = x - 1, y - 1, n + 1
+            nx, ny = anchors[k + 1][:2]
+            while x + n < nx and y + n < ny and a[x + n] == b[y + n]:
+                n += 1
+        ra, rb = a[pa:x], b[pb:y]
+        if ra or rb:
+            inner = difflib.SequenceMatcher(None, ra, rb, autojunk=False).get_opcodes() \
+                if len(ra) <= SHORT and len(rb) <= SHORT else _blocks(ra, rb)
+            out.extend((t, pa + x1, pa + x2, pb + y1, pb + y2) for t, x1, x2, y1, y2 in inner)
+        if n:
+            out.append(("equal", x, x + n, y, y + n))
+        pa, pb = x + n, y + n
+    merged: list[Block] = []
+    for blk in out:
+        if merged and blk[0] == "equal" and merged[-1][0] == "equal":
+            merged[-1] = ("equal", merged[-1][1], blk[2], merged[-1][3], blk[4])
+        else:
+            merged.append(blk)
+    return merged
+
+
+def char_blocks(na: Normalized, nb: Normalized) -> list[Block]:
+    """The character-level alignment of two folded texts, covering both: sentences are aligned
+    first (cheap), then only sentences that differ are aligned character by character."""
     sa, sb = na.sentences(), nb.sentences()
     starts_a = [0]
     for x in sa:
@@ -125,144 +216,118 @@ def _char_opcodes(na: Normalized, nb: Normalized) -> list[tuple[str, int, int, i
     starts_b = [0]
     for x in sb:
         starts_b.append(starts_b[-1] + len(x))
-    out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, sa, sb, autojunk=False).get_opcodes():
+    out: list[Block] = []
+    for tag, i1, i2, j1, j2 in _blocks(sa, sb):
+        a0, a1, b0, b1 = starts_a[i1], starts_a[i2], starts_b[j1], starts_b[j2]
+        if tag != "replace":
+            out.append((tag, a0, a1, b0, b1))
+            continue
+        out.extend((t, a0 + x1, a0 + x2, b0 + y1, b0 + y2)
+                   for t, x1, x2, y1, y2 in _char_level(na.text[a0:a1], nb.text[b0:b1]))
+    return out
+
+
+# What one pair of copies says, in folded offsets: (rule, span in the copy that gets the finding,
+# span in the other copy). LEAK: a value in clear here, a mask there. DIFFER: masks in both, which
+# may differ in style (decided with the documents' own mask findings).
+LEAK = "consistency.cross-document"
+DIFFER = "consistency.copies-differ"
+Evidence = tuple[str, int, int, int, int]  # (rule, lo, hi, olo, ohi)
+
+
+def leak_in(seg_own: str, seg_other: str) -> bool:
+    """A short value in clear where the other copy has a mask."""
+    return bool(mask_run(seg_other)) and not mask_run(seg_own) and not MASKY.search(seg_own) and len(seg_own) <= 12
+
+
+def pair_evidence(na: Normalized, nb: Normalized) -> tuple[list[Evidence], list[Evidence]]:
+    """(what copy a shows against b, what b shows against a): leaks in each, and the masks both
+    hold in one place (reported in a, the copy first in the scan, as a pair's findings always were)."""
+    in_a: list[Evidence] = []
+    in_b: list[Evidence] = []
+    for tag, i1, i2, j1, j2 in char_blocks(na, nb):
         if tag != "replace":
             continue
-        a0, a1, b0, b1 = starts_a[i1], starts_a[i2], starts_b[j1], starts_b[j2]
-        inner = difflib.SequenceMatcher(None, na.text[a0:a1], nb.text[b0:b1], autojunk=False)
-        for t, x1, x2, y1, y2 in inner.get_opcodes():
-            if t == "replace":
-                out.append((t, a0 + x1, a0 + x2, b0 + y1, b0 + y2))
-    return out
-
-
-SHINGLE = 8
-MAX_POSTING = 64  # a shingle in more documents than this is boilerplate, not evidence
-
-
-# Shingles start where one of these characters stands: common in Chinese and English prose, so
-# every text has anchors, and chosen by content alone, so two copies anchor at the same words.
-_SHINGLES = re.compile(f"(?=([的是在和了要对为以于与及将把被不有这中上个国一地出会年作发市县区人e].{{{SHINGLE - 1}}}))", re.S)
-
-
-def _sampled_shingles(norm: str) -> set[int]:
-    """A content-defined sample of the 8-character shingles, those starting at an anchor
-    character: the same shingles in every copy, about one position in twenty. (Python's string
-    hash differs between runs, but only as a set key: which documents pair does not change.)"""
-    return set(map(hash, _SHINGLES.findall(norm)))
-
-
-def near_duplicates(normalized: list[str], *, min_shared: int = 5, min_containment: float = 0.8
-                    ) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, containment) of documents that are copies of each other, or one of part of the
-    other. Each document contributes a consistent sample of its 8-character shingles; pairs come
-    from shared samples through an inverted index (never all pairs), so the work grows with the
-    corpus, not with its square."""
-    samples = [_sampled_shingles(n) for n in normalized]
-    postings: dict[int, list[int]] = defaultdict(list)
-    for doc, shingles in enumerate(samples):
-        for h in shingles:
-            postings[h].append(doc)
-    shared: Counter = Counter()
-    informative = [0] * len(samples)  # shingles rare enough to be evidence, per document
-    for docs in postings.values():
-        if len(docs) <= MAX_POSTING:
-            for d in docs:
-                informative[d] += 1
-            for a in range(len(docs)):
-                for b in range(a + 1, len(docs)):
-                    shared[(docs[a], docs[b])] += 1
-    pairs = []
-    for (i, j), n in shared.items():
-        if n < min_shared:
-            continue
-        containment = n / max(1, min(informative[i], informative[j]))
-        if containment >= min_containment:
-            pairs.append((i, j, round(containment, 3)))
-    return sorted(pairs)
-
-
-
-
-def align_pair(a: Document, na: Normalized, fa: list[Finding], b: Document, nb: Normalized,
-               fb: list[Finding], key: bytes) -> list[Finding]:
-    """Where one copy has a mask and the other has the value, the value is a leak (reported in the
-    copy that has it, pointing at the mask in the other); masks that differ in style are noted."""
-    out = []
-    ia, ib = a.lines, b.lines
-    for tag, i1, i2, j1, j2 in _char_opcodes(na, nb):
         sa, sb = na.text[i1:i2], nb.text[j1:j2]
-        for (doc, norm, idx, own, seg_own, lo, hi), (odoc, onorm, oidx, other, seg_other, olo, ohi) in (
-                ((a, na, ia, fa, sa, i1, i2), (b, nb, ib, fb, sb, j1, j2)),
-                ((b, nb, ib, fb, sb, j1, j2), (a, na, ia, fa, sa, i1, i2))):
-            if not mask_run(seg_other) or mask_run(seg_own) or MASKY.search(seg_own):
-                continue
-            if len(seg_own) > 12:
-                continue
-            start, end = norm.offsets[lo], norm.offsets[hi - 1] + 1
-            ostart, oend = onorm.offsets[olo], onorm.offsets[ohi - 1] + 1
-            line, col = idx.position(start)
-            end_line, end_col = idx.end_position(end)
-            oline, ocol = oidx.position(ostart)
-            masks = [f for f in other if f.kind is Kind.PLACEHOLDER and f.start < oend and ostart < f.end]
-            category = masks[0].category if masks else "unknown"
-            anchor = Finding(rule="consistency.cross-document", kind=Kind.INCONSISTENCY, category=category,
-                             severity=Severity.ERROR, path=doc.path, start=start, end=end, line=line,
-                             column=col, end_line=end_line, end_column=end_col, text=doc.text[start:end],
-                             message="", fingerprint="")
-            out.append(inconsistency(
-                "consistency.cross-document", anchor, category, Severity.ERROR,
-                f"另一副本遮蔽了此处 / another copy ({odoc.path}) masks this value; here it is in clear",
-                (Location(odoc.path, ostart, oend, oline, ocol, "the mask in the other copy"),),
-                (Reason("aligned", odoc.path),), key, 0.9))
+        if leak_in(sa, sb):
+            in_a.append((LEAK, i1, i2, j1, j2))
+        if leak_in(sb, sa):
+            in_b.append((LEAK, j1, j2, i1, i2))
         if mask_run(sa) and mask_run(sb):
-            fa_masks = [f for f in fa if f.kind is Kind.PLACEHOLDER and f.start < na.offsets[i2 - 1] + 1
-                        and na.offsets[i1] < f.end]
-            fb_masks = [f for f in fb if f.kind is Kind.PLACEHOLDER and f.start < nb.offsets[j2 - 1] + 1
-                        and nb.offsets[j1] < f.end]
-            if fa_masks and fb_masks and fa_masks[0].style != fb_masks[0].style:
-                m = fa_masks[0]
-                out.append(inconsistency(
-                    "consistency.copies-differ", m, m.category, Severity.INFO,
-                    f"两个副本的遮蔽方式不同 / the copies mask this differently ({_as_shown(m)} here, "
-                    f"{_as_shown(fb_masks[0])} in {b.path})",
-                    (location(fb_masks[0], "the other copy's mask"),), (Reason("aligned", b.path),), key, 0.8))
-    return out
+            in_a.append((DIFFER, i1, i2, j1, j2))
+    return in_a, in_b
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """What comparing needs of one document: its path, its text (a Document, shared by the files
+    that hold the same text), its folded text and its masks (their spans, styles, categories)."""
+
+    index: int  # its place in the scan
+    path: str
+    document: Document
+    norm: Normalized
+    masks: tuple[Finding, ...]  # its placeholder findings (or those of a file with the same text)
+
+    def span(self, lo: int, hi: int) -> tuple[int, int]:
+        return self.norm.offsets[lo], self.norm.offsets[hi - 1] + 1
+
+    def masks_in(self, start: int, end: int) -> list[Finding]:
+        return [f for f in self.masks if f.start < end and start < f.end]
+
+
+def related(ev: Evidence, own: Copy, other: Copy) -> tuple[tuple[str, int, int], Location, Reason] | None:
+    """What one piece of evidence adds to a finding in `own`: the finding's (rule, start, end),
+    the other copy's mask it points at, and why; None for masks that do not differ in style."""
+    rule, lo, hi, olo, ohi = ev
+    why = Reason("aligned", other.path)
+    if rule == DIFFER:
+        fa_masks, fb_masks = own.masks_in(*own.span(lo, hi)), other.masks_in(*other.span(olo, ohi))
+        if not (fa_masks and fb_masks and fa_masks[0].style != fb_masks[0].style):
+            return None
+        return (DIFFER, fa_masks[0].start, fa_masks[0].end), _mask_at(fb_masks[0], other), why
+    ostart, oend = other.span(olo, ohi)
+    oline, ocol = other.document.lines.position(ostart)
+    return (LEAK, *own.span(lo, hi)), Location(other.path, ostart, oend, oline, ocol,
+                                               "the mask in the other copy"), why
+
+
+def _mask_at(mask: Finding, other: Copy) -> Location:
+    return Location(other.path, mask.start, mask.end, mask.line, mask.column, "the other copy's mask")
+
+
+def finding(ev: Evidence, own: Copy, other: Copy, key: bytes) -> Finding | None:
+    """The finding one piece of evidence gives in `own`, pointing at `other`: a leak, or masks
+    that differ in style (None when they do not)."""
+    rule, lo, hi, olo, ohi = ev
+    a, b = own.document, other.document
+    if rule == DIFFER:
+        fa_masks, fb_masks = own.masks_in(*own.span(lo, hi)), other.masks_in(*other.span(olo, ohi))
+        if not (fa_masks and fb_masks and fa_masks[0].style != fb_masks[0].style):
+            return None
+        m = fa_masks[0] if fa_masks[0].path == own.path else replace(fa_masks[0], path=own.path)
+        return inconsistency(
+            DIFFER, m, m.category, Severity.INFO,
+            f"两个副本的遮蔽方式不同 / the copies mask this differently ({_as_shown(m)} here, "
+            f"{_as_shown(fb_masks[0])} in {other.path})",
+            (_mask_at(fb_masks[0], other),), (Reason("aligned", other.path),), key, 0.8)
+    start, end = own.span(lo, hi)
+    ostart, oend = other.span(olo, ohi)
+    line, col = a.lines.position(start)
+    end_line, end_col = a.lines.end_position(end)
+    oline, ocol = b.lines.position(ostart)
+    masks = other.masks_in(ostart, oend)
+    category = masks[0].category if masks else "unknown"
+    anchor = Finding(rule=LEAK, kind=Kind.INCONSISTENCY, category=category, severity=Severity.ERROR, path=own.path,
+                     start=start, end=end, line=line, column=col, end_line=end_line, end_column=end_col,
+                     text=a.text[start:end], message="", fingerprint="")
+    return inconsistency(
+        LEAK, anchor, category, Severity.ERROR,
+        f"另一副本遮蔽了此处 / another copy ({other.path}) masks this value; here it is in clear",
+        (Location(other.path, ostart, oend, oline, ocol, "the mask in the other copy"),),
+        (Reason("aligned", other.path),), key, 0.9)
 
 
 def _as_shown(mask: Finding) -> str:
     """A mask as a message may quote it: what a partial mask keeps is a value, shown as '#'."""
     return partial_shape(mask.text) if mask.style == "partial" else mask.text
-
-
-def cross_document(docs: list[tuple[Document, list[Finding]]], key: bytes = DEFAULT_KEY
-                   ) -> tuple[dict[str, list[Finding]], list[tuple[str, str, float]]]:
-    """Findings per path from aligning near-duplicate documents, and the pairs that were aligned."""
-    pairs = near_duplicates([folded_text(d.text) for d, _ in docs])
-    normalized: dict[int, Normalized] = {}  # the offset map only for documents that have a copy
-    found: dict[str, list[Finding]] = defaultdict(list)
-    for i, j, containment in pairs:
-        for k in (i, j):
-            if k not in normalized:
-                normalized[k] = normalize(docs[k][0].text)
-        if normalized[i].text == normalized[j].text:
-            continue  # the same text up to wraps, punctuation width and encoding: nothing to align
-        (a, fa), (b, fb) = docs[i], docs[j]
-        for f in align_pair(a, normalized[i], fa, b, normalized[j], fb, key):
-            found[f.path].append(f)
-    return {path: _merge_same_span(fs) for path, fs in found.items()}, \
-        [(docs[i][0].path, docs[j][0].path, c) for i, j, c in pairs]
-
-
-def _merge_same_span(findings: list[Finding]) -> list[Finding]:
-    """One finding per value, pointing at the masks of every copy that hides it."""
-    merged: dict[tuple[str, int, int], Finding] = {}
-    for f in findings:
-        key = (f.rule, f.start, f.end)
-        if key in merged:
-            old = merged[key]
-            merged[key] = replace(old, related=(old.related + f.related)[:MAX_RELATED], why=old.why + f.why)
-        else:
-            merged[key] = f
-    return list(merged.values())

@@ -8,7 +8,7 @@ registry below is the one list of formats, and the command line's choices come f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, TextIO
 
 from ..model import AuditResult
@@ -83,11 +83,12 @@ class Format:
     name: str
     help: str
     render: Render
+    streams: bool = False  # reads a scan's reports kept on disk one at a time (else loaded once, whole)
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("terminal", "findings per file and a summary, for a person", _terminal),
-    Format("json", "every finding, document and error; deterministic", _json),
+    Format("json", "every finding, document and error; deterministic", _json, streams=True),
     Format("sarif", "SARIF 2.1.0 for code scanning", _sarif),
     Format("github", "GitHub Actions annotations", _github),
     Format("markdown", "a summary for a pull request or job summary", _markdown),
@@ -98,7 +99,11 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
 def render(name: str, result: AuditResult, out: TextIO, options: ReportOptions) -> None:
     if name not in FORMATS:
         raise ValueError(f"unknown format {name!r} (one of {', '.join(FORMATS)})")
-    FORMATS[name].render(result, out, options)
+    chosen = FORMATS[name]
+    if not chosen.streams and not isinstance(result.documents, tuple):
+        # Reports kept on disk (a large scan): loaded once here, not once per pass of the format.
+        result = replace(result, documents=tuple(result.documents))
+    chosen.render(result, out, options)
 
 
 __all__ = ["FORMATS", "Format", "ReportOptions", "RuleInfo", "render"]

@@ -1,39 +1,65 @@
-"""JSON report: deterministic (sorted findings, sorted keys where order is free, no timestamps)."""
+"""JSON report: deterministic (sorted findings, sorted keys where order is free, no timestamps).
+
+Written as it goes, one document at a time: each document's entry, then its findings kept in a
+temporary file until the documents are listed, so memory does not grow with the number of
+documents. A scan that knows the report is JSON prepares each document's part as the document
+finishes (`prepare`, in the worker that scanned it); the report then only writes it out, unless
+the document changed since (its copies gave it findings).
+"""
 
 from __future__ import annotations
 
 import json
+import pickle
+import shutil
+import tempfile
+from types import SimpleNamespace
 from typing import TextIO
 
-from ..model import AuditResult
+from ..model import AuditResult, DocumentReport
+from ..store import ReportStore
 from . import ReportOptions
-from .common import _secret_spans, finding_record, printable, shown_path, summary, tool_info
+from .common import EXCERPT_RADIUS, _secret_spans, finding_record, printable, shown_path, summary, tool_info
 
 SCHEMA_VERSION = 1
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per finding
+
+
+def _entry(report: DocumentReport, count: int) -> dict:
+    doc = report.document
+    entry = {"path": shown_path(doc.path), "encoding": doc.encoding, "newline": doc.newline, "bom": doc.bom,
+             "chars": len(doc.text), "findings": count}
+    if doc.format != "text":
+        entry["format"] = doc.format
+        notes = getattr(doc.extracted, "notes", ())
+        if notes:  # what extraction could not read in a file it read (pages without text)
+            entry["notes"] = [printable(n) for n in notes]
+    if doc.encoding_confidence is not None:
+        entry["encoding_confidence"] = doc.encoding_confidence
+    return entry
+
+
+def _consistency(consistency: dict) -> dict:
+    if "copies" in consistency:
+        return dict(consistency, copies=[dict(c, path=shown_path(c["path"])) for c in consistency["copies"]])
+    return consistency
+
+
+def _records(report: DocumentReport, show_values: bool) -> list[dict]:
+    secrets = _secret_spans(report)
+    return [finding_record(f, report.document, secrets, show_values=show_values)
+            for f in sorted(report.findings, key=lambda f: f.sort_key)]
 
 
 def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None = None,
           failed: bool | None = None) -> dict:
+    """The whole report as one dict (in memory: for small results and tests; `render` streams)."""
     documents, findings = [], []
     for report in sorted(result.documents, key=lambda r: r.document.path):
-        doc = report.document
-        secrets = _secret_spans(report)
-        records = [finding_record(f, doc, secrets, show_values=show_values)
-                   for f in sorted(report.findings, key=lambda f: f.sort_key)]
-        entry = {"path": shown_path(doc.path), "encoding": doc.encoding, "newline": doc.newline, "bom": doc.bom,
-                 "chars": len(doc.text), "findings": len(records)}
-        if doc.format != "text":
-            entry["format"] = doc.format
-            notes = getattr(doc.extracted, "notes", ())
-            if notes:  # what extraction could not read in a file it read (pages without text)
-                entry["notes"] = [printable(n) for n in notes]
-        if doc.encoding_confidence is not None:
-            entry["encoding_confidence"] = doc.encoding_confidence
+        records = _records(report, show_values)
+        entry = _entry(report, len(records))
         if report.consistency:
-            entry["consistency"] = report.consistency
-            if "copies" in report.consistency:
-                entry["consistency"] = dict(report.consistency, copies=[
-                    dict(c, path=shown_path(c["path"])) for c in report.consistency["copies"]])
+            entry["consistency"] = _consistency(report.consistency)
         documents.append(entry)
         findings.extend(records)
     return {
@@ -49,21 +75,103 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
     }
 
 
+_SEP = ",\n    "  # between two findings' lines (an encoded record holds no line break)
+
+
+def prepare(report: DocumentReport, *, show_values: bool) -> tuple:
+    """One document's part of the report, as the scan finishes it: (show_values, its entry
+    without the consistency summary its copies may still change, its findings' lines joined,
+    and, pickled, each line's (start, end, rule) and the values its excerpts mask: read only if
+    its copies add findings)."""
+    findings = sorted(report.findings, key=lambda f: f.sort_key)
+    secrets = _secret_spans(report)
+    lines = [_encode(finding_record(f, report.document, secrets, show_values=show_values)) for f in findings]
+    keys = [(f.start, f.end, f.rule) for f in findings]
+    return show_values, _entry(report, len(lines)), _SEP.join(lines), pickle.dumps((keys, secrets))
+
+
+def with_added(ready: tuple, base: DocumentReport, added: list) -> tuple:
+    """A prepared part once the document's copies have added findings: their lines put in order,
+    and the lines of the findings whose excerpt window now holds a value it did not (an added
+    finding's value is masked in every excerpt) made again; the others are kept."""
+    show_values, entry, joined, more = ready
+    keys, secrets = pickle.loads(more)
+    lines = joined.split(_SEP) if joined else []
+    doc = base.document
+    merged = _secret_spans(DocumentReport(doc, base.findings + tuple(added), base.consistency, base.withheld))
+    fresh = [] if show_values else sorted(set(merged) - set(secrets))
+    if fresh:
+        findings = sorted(base.findings, key=lambda f: f.sort_key)
+        for k, (start, end, _) in enumerate(keys):
+            if any(s < end + EXCERPT_RADIUS and e > start - EXCERPT_RADIUS for s, e, _ in fresh):
+                lines[k] = _encode(finding_record(findings[k], doc, merged, show_values=show_values))
+    both = sorted([*zip(keys, lines), *(((f.start, f.end, f.rule), _encode(finding_record(
+        f, doc, merged, show_values=show_values))) for f in added)], key=lambda kv: kv[0])
+    return (show_values, dict(entry, findings=len(both)), _SEP.join(line for _, line in both),
+            pickle.dumps(([k for k, _ in both], merged)))
+
+
 def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
     # One finding per line: readable, diffable, and written by json's C encoder (indent= is pure
     # Python and costs more than the scan on large corpora).
-    report = build(result, show_values=options.show_values, fail_on=options.fail_on, failed=options.failed)
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per finding
+    docs = result.documents
+    store = docs if isinstance(docs, ReportStore) else None
+    if store is not None:
+        order = sorted(range(len(store)), key=store.path)
+    else:
+        order = sorted(range(len(docs)), key=lambda i: docs[i].document.path)
     out.write("{\n")
-    keys = list(report)
-    for n, key in enumerate(keys):
-        value = report[key]
-        out.write(f"  {json.dumps(key)}: ")
-        if isinstance(value, list) and value:
+    out.write(f'  "schema_version": {_encode(SCHEMA_VERSION)},\n')
+    out.write(f'  "tool": {_encode(tool_info())},\n')
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as lines_file:
+        written = 0
+        out.write('  "documents": ')
+        for n, i in enumerate(order):
+            ready = store.prepared(i) if store is not None else None
+            if ready is None or ready[0] != options.show_values:
+                report = store[i] if store is not None else docs[i]
+                ready = prepare(report, show_values=options.show_values)
+                consistency = report.consistency
+            else:
+                if store.changed(i) and not store.prepared_after_copies(i):
+                    ready = with_added(ready, store.base(i), store.added(i))
+                consistency = store.summary(i)
+            entry, joined = ready[1], ready[2]
+            if consistency:
+                entry = dict(entry, consistency=_consistency(consistency))
+            out.write(("[\n    " if n == 0 else ",\n    ") + _encode(entry))
+            if joined:
+                lines_file.write(("    " if written == 0 else _SEP) + joined)
+                written += entry["findings"]
+        out.write("\n  ],\n" if order else "[],\n")
+        out.write('  "findings": ')
+        if written:
             out.write("[\n")
-            out.write(",\n".join("    " + encode(item) for item in value))
-            out.write("\n  ]")
+            lines_file.seek(0)
+            shutil.copyfileobj(lines_file, out)
+            out.write("\n  ],\n")
         else:
-            out.write(encode(value))
-        out.write(",\n" if n < len(keys) - 1 else "\n")
+            out.write("[],\n")
+    errors = [{"path": shown_path(e.path), "message": printable(e.message)}
+              for e in sorted(result.errors, key=lambda e: e.path)]
+    skipped = [{"path": shown_path(s.path), "reason": printable(s.reason)}
+               for s in sorted(result.skipped, key=lambda s: s.path)]
+    for key, value in (("errors", errors), ("skipped", skipped)):
+        out.write(f"  {json.dumps(key)}: ")
+        out.write("[\n" + ",\n".join("    " + _encode(item) for item in value) + "\n  ]" if value else "[]")
+        out.write(",\n")
+    out.write(f'  "summary": {_encode(summary(_counted(result, store), options.fail_on, options.failed))}\n')
     out.write("}\n")
+
+
+def _counted(result: AuditResult, store: ReportStore | None):
+    """`result` as the summary reads it; from a store, its findings as counted when each document
+    finished (one shared stand-in per kind, severity and category: none is loaded)."""
+    if store is None:
+        return result
+    findings: list = []
+    for (kind, severity, category), n in sorted(store.counts.items()):
+        findings.extend([SimpleNamespace(kind=SimpleNamespace(value=kind), severity=SimpleNamespace(value=severity),
+                                         category=category)] * n)
+    return SimpleNamespace(documents=store, findings=findings, errors=result.errors, skipped=result.skipped,
+                           suppressed=result.suppressed, baselined=result.baselined, stale=result.stale)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from typing import Callable, TextIO
 
-from ..model import Document
 
 
 class ProgressLine:
@@ -24,18 +23,19 @@ class ProgressLine:
         self.bytes = 0
         self.drawn = False
 
-    def __call__(self, document: Document | None, done: int, total: int, findings: int) -> None:
-        if document is not None:
-            self.bytes += len(document.text.encode("utf-8", "surrogatepass"))
+    def __call__(self, size: int | None, done: int, total: int, findings: int) -> None:
+        """After an input of `size` bytes; None: the copies are compared next."""
+        if size is not None:
+            self.bytes += size
         now = self.clock()
         elapsed = now - self.started
-        if document is not None and (elapsed < self.delay or now - self.last < self.every) and done != total:
+        if size is not None and (elapsed < self.delay or now - self.last < self.every) and done != total:
             return
         if elapsed < self.delay:
             return
         self.last = now
         rate = self.bytes / 1e6 / elapsed if elapsed > 0 else 0.0
-        if document is None:
+        if size is None:
             line = f"comparing copies of {total:,} files · {findings:,} findings so far"
         else:
             line = f"scanning {done:,}/{total:,} files · {rate:.1f} MB/s · {findings:,} findings"

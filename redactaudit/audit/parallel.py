@@ -1,0 +1,329 @@
+"""Documents scanned in worker processes: every core, one document's crash its own error.
+
+In: inputs to read (a file's path, bytes read elsewhere, or a decoded Document), a WorkerSetup
+(config, extra packs, options: what each worker builds its rules from), a number of jobs. Out:
+one Scanned per input, in any order, with its input's number: the document's report pickled
+(findings after the allowlists and the document's own checks), its consistency summary, the
+sample the index of copies needs, and what the report format asked to prepare. What needs every
+document (copies, the baseline, the verdict, the report) is the parent's.
+
+Workers are started with `spawn` (no state inherited: the same on Linux, macOS and Windows), build
+their Ruleset once, and scan one document at a time, a few queued ahead. A document that raises
+is that document's error; a worker that dies (a crash in compiled code, the OOM killer) takes only
+the document it was scanning with it: that document is listed under errors (the run fails
+closed) and a new worker takes the rest. Small inputs are scanned in this process: a pool costs
+a Python start and a rule build per worker.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import signal
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Iterable, Iterator
+
+from ..config import Config
+from ..engine.packs import Ruleset
+from ..model import Document, DocumentReport, FileError, Skipped
+from ..store import Tally, dump_report, load_findings, load_report, tally
+
+# An input: ("file", path, display) | ("bytes", display, data) | ("document", Document)
+Job = tuple
+Task = tuple  # ("scan", Job) | ("prepare", report, added findings, prepared output), bytes as stored
+DEPTH = 3  # tasks queued per worker, so none waits for the parent between documents
+MIN_PARALLEL_BYTES = 1 << 20  # below this much input a pool's start costs more than it saves
+MAX_HERE_BYTES = 1 << 20  # the parent takes no larger task while it has workers to feed
+CRASH_ENV = "REDACTAUDIT_TEST_CRASH"  # tests: a worker dies when it starts on a document ending so
+
+
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """One input's scan as a worker returns it. `outcome` is what became of an input that gave no
+    document (not read, not decoded, a binary file); otherwise the report is in `report`,
+    pickled: the parent stores it as it is, never unpickling what it only passes on."""
+
+    path: str = ""
+    outcome: FileError | Skipped | None = None
+    errors: tuple[FileError, ...] = ()  # found while scanning (a rule out of time)
+    withheld: int = 0
+    sample: object = None  # consistency.copies.Sample, or None when copies are not compared
+    summary: dict | None = None  # the document's consistency summary
+    tally: Tally = ()
+    report: bytes | DocumentReport = b""  # the report itself when scanned here and kept in memory
+    prepared: bytes = b""  # pickled: what the report format asked for prepared from the report
+    size: int = 0  # the input's bytes (for progress)
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def job_path(job: Job) -> str:
+    return job[2] if job[0] == "file" else job[1] if job[0] == "bytes" else job[1].path
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSetup:
+    """What a worker builds its scanner from (the parent's Ruleset is not sent: compiled automata
+    do not pickle, and rebuilding from the same config and packs gives the same rules)."""
+
+    config: Config
+    packs: tuple[str, ...]
+    options: object  # audit.scan.ScanOptions
+    gc_threshold: tuple[int, ...] = (700, 10, 10)
+
+
+class Scanner:
+    """Does one task at a time with rules built once, the same in a worker and in this process:
+    ("scan", input) gives a Scanned; ("prepare", report, added, prepared) gives a document's
+    prepared report output again once its copies have added findings (bytes)."""
+
+    def __init__(self, setup: WorkerSetup, ruleset: Ruleset | None = None, pickled: bool = True):
+        from .scan import load_ruleset, public_figures
+
+        self.setup, self.pickled = setup, pickled
+        self.ruleset = ruleset if ruleset is not None else load_ruleset(setup.config, setup.packs)
+        self.figures = public_figures(setup.config)
+
+    def __call__(self, task: Task):
+        if task[0] == "prepare":
+            return self._prepare(*task[1:])
+        job = task[1]
+        try:
+            return self._scan(job)
+        except Exception as exc:  # noqa: BLE001 - a document that breaks the scanner fails alone, and closed
+            if os.environ.get("REDACTAUDIT_DEBUG"):
+                raise
+            return Scanned(path=job_path(job), outcome=FileError(
+                job_path(job), f"internal error while scanning: {type(exc).__name__}: {exc}; not fully checked"))
+
+    def _scan(self, job: Job) -> Scanned:
+        from ..consistency import check_document
+        from ..consistency.copies import sample_text
+        from .scan import load_input, scan_document
+
+        options = self.setup.options
+        document = job[1] if job[0] == "document" else load_input(job, options)
+        if not isinstance(document, Document):
+            return Scanned(path=document.path, outcome=document)
+        errors: list[FileError] = []
+        report, withheld = scan_document(document, self.ruleset, self.setup.config, options, errors, self.figures)
+        findings, summary = check_document(document, list(report.findings), options.key)
+        report = DocumentReport(document=document, findings=tuple(findings), consistency=summary,
+                                withheld=report.withheld)
+        prepared = b""
+        if options.prepare and options.prepare[0] == "json":
+            from ..reporting import json_report
+
+            prepared = pickle.dumps(json_report.prepare(report, show_values=options.prepare[1]),
+                                    pickle.HIGHEST_PROTOCOL)
+        size = len(document.raw) if document.raw is not None else len(document.text.encode("utf-8", "surrogatepass"))
+        return Scanned(path=document.path, errors=tuple(errors), withheld=withheld, size=size,
+                       sample=sample_text(document.text) if options.cross_document else None,
+                       summary=summary, tally=tally(findings),
+                       report=dump_report(report) if self.pickled else report,
+                       prepared=prepared)
+
+    def _prepare(self, report: bytes, added: bytes, prepared: bytes) -> bytes:
+        from ..reporting import json_report
+
+        ready = json_report.with_added(pickle.loads(prepared), load_report(report), load_findings(added))
+        return pickle.dumps(ready, pickle.HIGHEST_PROTOCOL)
+
+
+def task_size(task: Task) -> int:
+    if task[0] == "prepare":
+        return len(task[1])
+    job = task[1]
+    if job[0] == "file":
+        try:
+            return os.stat(job[1]).st_size
+        except OSError:
+            return 0
+    return len(job[2]) if job[0] == "bytes" else len(job[1].text)
+
+
+class Pool:
+    """This process and up to n - 1 worker processes (started for inputs large enough to be worth
+    it), each worker fed a few tasks ahead through its own pipe, so the parent always knows which
+    task a worker was on when it died. The parent takes a small task itself whenever every
+    worker has its queue full."""
+
+    def __init__(self, n: int, setup: WorkerSetup, ruleset: Ruleset, pickled: bool = True):
+        self._n, self._setup, self._ruleset, self._pickled = n, setup, ruleset, pickled
+        self._here: Scanner | None = None
+        self._ctx = multiprocessing.get_context("spawn")
+        self._workers: list[_Worker] = []
+
+    @property
+    def workers(self) -> int:
+        return len(self._workers)
+
+    def here(self, task: Task):
+        self._here = self._here or Scanner(self._setup, self._ruleset, self._pickled)
+        return self._here(task)
+
+    def start(self, tasks: list[Task]) -> None:
+        """Start the workers if these tasks are worth it."""
+        least = self._setup.options.parallel_from
+        if self._workers or self._n <= 1 or len(tasks) < 2 or (least and sum(map(task_size, tasks)) < least):
+            return
+        self._workers = [self._start() for _ in range(min(self._n - 1, len(tasks) - 1))]
+
+    def _start(self) -> "_Worker":
+        here, there = self._ctx.Pipe()
+        process = self._ctx.Process(target=serve, args=(there, self._setup), daemon=True,
+                                    name="redactaudit-worker")
+        process.start()
+        there.close()
+        return _Worker(process, here, deque())
+
+    def map(self, tasks: Iterable[Task]) -> Iterator[tuple[int, object]]:
+        """(task number, result) for every task, in the order they finish; tasks are taken from
+        the iterable as workers need them (making one may be the parent's work: comparing copies
+        while the workers prepare what is already compared). A scan task whose worker died gives
+        that document's FileError; a prepare task, None (the parent redoes it)."""
+        source = iter(tasks)
+        made: dict[int, Task] = {}  # tasks handed out and not finished
+        again: deque[int] = deque()  # tasks a dead worker had queued
+        count = 0
+
+        def take() -> int | None:
+            nonlocal count, source
+            if again:
+                return again.popleft()
+            if source is None:
+                return None
+            task = next(source, None)
+            if task is None:
+                source = None
+                return None
+            made[count] = task
+            count += 1
+            return count - 1
+
+        while True:
+            for w in self._workers:
+                while len(w.queued) < DEPTH:
+                    i = take()
+                    if i is None:
+                        break
+                    w.conn.send((i, made[i]))
+                    w.queued.append(i)
+            mine = take()
+            if mine is not None and self._workers and task_size(made[mine]) > MAX_HERE_BYTES:
+                again.appendleft(mine)  # too large to hold the workers up for: wait for one of them
+                mine = None
+            if mine is not None:
+                yield mine, self.here(made.pop(mine))
+            busy = any(w.queued for w in self._workers)
+            if not busy:
+                if mine is None and source is None and not again:
+                    return
+                continue
+            handles = {}
+            for w in self._workers:
+                handles[w.conn] = handles[w.process.sentinel] = w
+            for ready in wait(list(handles), 0 if mine is not None else None):
+                w = handles[ready]
+                if w not in self._workers:
+                    continue  # ended and replaced earlier in this round
+                for i, result in self._receive(w):
+                    made.pop(i, None)
+                    yield i, result
+                if w.ended or not w.process.is_alive():
+                    lost = self._replace(w, again)
+                    if lost is not None:
+                        yield lost, _lost(made.pop(lost), w.process.exitcode)
+
+    def _receive(self, w: "_Worker") -> Iterator[tuple[int, object]]:
+        while not w.ended and w.conn.poll():
+            try:
+                message = w.conn.recv()
+            except (EOFError, OSError):
+                w.ended = True
+                return
+            if message == "ready":
+                w.ready = True
+                continue
+            i, result = message
+            w.queued.remove(i)
+            yield i, result
+
+    def _replace(self, w: "_Worker", todo: deque) -> int | None:
+        """A worker ended: the task it was on is lost (returned), the ones queued behind it go back
+        to the queue, and a new worker takes its place. A worker that ended before it was ready is
+        not replaced (workers cannot start here: the parent does what is left)."""
+        w.process.join()
+        w.conn.close()
+        if not w.ready:
+            self._workers.remove(w)
+            todo.extendleft(reversed(w.queued))
+            return None
+        lost = w.queued.popleft() if w.queued else None
+        todo.extendleft(reversed(w.queued))
+        self._workers[self._workers.index(w)] = self._start()
+        return lost
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for w in self._workers:
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+        for w in self._workers:
+            w.process.join(timeout=5)
+            if w.process.is_alive():
+                w.process.terminate()
+                w.process.join()
+            w.conn.close()
+        self._workers = []
+
+
+def _lost(task: Task, code: int | None):
+    if task[0] == "prepare":
+        return None
+    path = job_path(task[1])
+    return Scanned(path=path, outcome=FileError(
+        path, f"the worker process scanning it ended (exit code {code}); not scanned"))
+
+
+@dataclass(slots=True, eq=False)
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: object
+    queued: deque
+    ready: bool = False
+    ended: bool = False  # its pipe closed
+
+
+def serve(conn, setup: WorkerSetup) -> None:
+    """A worker's life: build the rules, then do the tasks that come until told to stop (None)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends its workers
+    gc.set_threshold(*setup.gc_threshold)
+    crash = os.environ.get(CRASH_ENV)
+    scanner = Scanner(setup)
+    conn.send("ready")
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        i, task = message
+        if crash and task[0] == "scan" and job_path(task[1]).endswith(crash):
+            os._exit(70)
+        conn.send((i, scanner(task)))

@@ -1,0 +1,142 @@
+"""Every core (issue 14): documents scanned in worker processes give the very report one process
+gives, in every format; a worker that dies on a document fails that document only, and closed;
+small inputs never start a pool; the JSON report written as documents finish is the report
+made at once."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from redactaudit.audit import ScanOptions, audit, load_ruleset
+from redactaudit.audit import parallel
+from redactaudit.audit.scan import fails, rule_infos
+from redactaudit.cli import app
+from redactaudit.config import Config
+from redactaudit.model import Kind
+from redactaudit.reporting import FORMATS, ReportOptions, render
+from typer.testing import CliRunner
+
+NAMES = ["陈立新", "刘建华", "王海峰", "赵晓军", "孙丽娟", "周志强"]
+SPEECH = ("关于{place}乡村振兴工作的通报\n刚才，**同志通报了情况，{name}同志作了具体部署。值班员{name2}，手机139{n:08d}。\n"
+          "过去一年，全区新建高标准农田{k}万亩，带动农户增收，处分***人。联系人：{name3}。\n")
+
+
+def make_folder(root: Path, docs: int = 24) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(docs):
+        text = SPEECH.format(place="XX县" if i % 3 else "平果市", name=NAMES[i % 6], name2=NAMES[(i + 1) % 6],
+                             name3=NAMES[(i + 2) % 6], n=i * 7919, k=i + 3) * (1 + i % 4)
+        (root / f"d{i:02d}.txt").write_text(text, encoding="utf-8")
+        if i % 5 == 0:  # a copy that masks what the original shows, and one in GBK with CRLF
+            (root / f"d{i:02d}_masked.txt").write_text(text.replace(NAMES[i % 6], "某某"), encoding="utf-8")
+            (root / f"d{i:02d}_gbk.txt").write_bytes(text.replace("\n", "\r\n").encode("gbk"))
+    (root / "binary.dat").write_bytes(b"\x00\xff\x13\x00garbage\x80\x81\xfe" * 50)  # no known format: an error
+    (root / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # not read: an error
+    (root / "empty.txt").write_bytes(b"")
+    return root
+
+
+def scan(folder: Path, jobs: int, show_values: bool = False):
+    ruleset = load_ruleset(Config())
+    options = ScanOptions(jobs=jobs, worker_packs=(), parallel_from=0, prepare=("json", show_values))
+    return audit([str(folder)], ruleset, Config(), options), rule_infos(ruleset)
+
+
+def reports(result, rules, show_values: bool) -> dict[str, str]:
+    out = {}
+    failed = fails(result, "error")
+    for name in FORMATS:
+        buf = io.StringIO()
+        render(name, result, buf, ReportOptions(show_values=show_values, fail_on="error", failed=failed, color=False,
+                                                rules=rules))
+        out[name] = buf.getvalue()
+    return out
+
+
+@pytest.mark.parametrize("show_values", [False, True])
+def test_jobs_give_the_same_report_in_every_format(tmp_path, show_values):
+    folder = make_folder(tmp_path / "docs")
+    one, rules = scan(folder, 1, show_values)
+    three, _ = scan(folder, 3, show_values)
+    first = reports(one, rules, show_values)
+    assert reports(three, rules, show_values) == first
+    # The JSON written as documents finish (prepared in the workers, patched where copies added
+    # findings) is the report made from the documents at once.
+    in_memory = replace(three, documents=tuple(three.documents))
+    assert reports(in_memory, rules, show_values)["json"] == first["json"]
+    report = json.loads(first["json"])
+    assert any(f["rule"] == "consistency.cross-document" for f in report["findings"])
+    assert [e["path"].rsplit("/", 1)[1] for e in report["errors"]] == ["binary.dat", "image.png"]
+    assert report["skipped"] == []
+
+
+def test_a_worker_that_dies_on_a_document_fails_that_document_only(tmp_path, monkeypatch):
+    folder = make_folder(tmp_path / "docs", docs=12)
+    expected, _ = scan(folder, 1)
+    monkeypatch.setenv(parallel.CRASH_ENV, "d07.txt")
+    monkeypatch.setattr(parallel, "MAX_HERE_BYTES", -1)  # every document to the worker, none to this process
+    result, _ = scan(folder, 2)
+    (error,) = [e for e in result.errors if e.path.endswith("d07.txt")]
+    assert error.message == "the worker process scanning it ended (exit code 70); not scanned"
+    assert [r.document.path for r in result.documents] == [
+        r.document.path for r in expected.documents if not r.document.path.endswith("d07.txt")]
+    assert fails(result, "never") is False and fails(replace(result, documents=()), "error") is True
+
+
+def test_a_document_that_breaks_the_scanner_is_its_own_error(tmp_path, monkeypatch):
+    folder = make_folder(tmp_path / "docs", docs=3)
+    from redactaudit.audit import scan as scan_module
+
+    real = scan_module.scan_document
+
+    def breaks(document, *args, **kwargs):
+        if document.path.endswith("d01.txt"):
+            raise ValueError("boom")
+        return real(document, *args, **kwargs)
+
+    monkeypatch.setattr(scan_module, "scan_document", breaks)
+    result, _ = scan(folder, 1)
+    assert [(Path(e.path).name, e.message) for e in result.errors if "boom" in e.message] == [
+        ("d01.txt", "internal error while scanning: ValueError: boom; not fully checked")]
+    assert "d01.txt" not in {Path(r.document.path).name for r in result.documents}
+
+
+def test_small_inputs_never_start_a_pool(tmp_path, monkeypatch):
+    folder = make_folder(tmp_path / "docs", docs=6)
+
+    def no_pool(self):
+        raise AssertionError("a worker was started for a few small files")
+
+    monkeypatch.setattr(parallel.Pool, "_start", no_pool)
+    ruleset = load_ruleset(Config())
+    result = audit([str(folder)], ruleset, Config(), ScanOptions(jobs=8, worker_packs=()))
+    assert len(result.documents) > 6
+
+
+def test_without_the_rules_recipe_the_scan_stays_in_this_process(tmp_path, monkeypatch):
+    """A Ruleset built some other way (worker_packs None) cannot be rebuilt in a worker."""
+    folder = make_folder(tmp_path / "docs", docs=6)
+    monkeypatch.setattr(parallel.Pool, "_start", lambda self: (_ for _ in ()).throw(AssertionError("started")))
+    result = audit([str(folder)], load_ruleset(Config()), Config(), ScanOptions(jobs=4, parallel_from=0))
+    assert any(f.kind is Kind.LEAK for f in result.findings)
+
+
+def test_jobs_on_the_command_line(tmp_path):
+    folder = make_folder(tmp_path / "docs", docs=4)
+    runner = CliRunner()
+    one = runner.invoke(app, ["scan", str(folder), "-f", "json", "--jobs", "1"], catch_exceptions=False)
+    two = runner.invoke(app, ["scan", str(folder), "-f", "json", "-j", "2"], catch_exceptions=False)
+    assert one.exit_code == two.exit_code == 1 and one.stdout == two.stdout
+    assert runner.invoke(app, ["scan", str(folder), "--jobs", "0"]).exit_code == 2
+    base = tmp_path / "b.json"
+    assert runner.invoke(app, ["baseline", "create", str(folder), "-o", str(base), "--jobs", "2"]).exit_code == 0
+    assert runner.invoke(app, ["baseline", "update", str(folder), "-b", str(base), "-j", "2"]).exit_code == 0
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["redact", str(folder), "--out", str(out), "--jobs", "2"], catch_exceptions=False)
+    assert res.exit_code == 1  # the binary file is not written
+    assert (out / "d00.txt").exists()
