@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 import io
 import os
+import random
 import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from redactaudit.audit import RedactOptions, audit_documents, load_ruleset, redact
@@ -28,7 +29,9 @@ from redactaudit.reporting import FORMATS, ReportOptions, render
 from redactaudit.reporting.redaction import journal_line, render_diff, render_summary, write_log
 
 EXAMPLES = {"scan": 300, "redact": 60, "copies": 30, "values": 100}
-settings.register_profile("ci", max_examples=100, deadline=None,
+# CI runs the same examples every time (a red gate must mean a change broke something, not that
+# the dice found an old bug); HYPOTHESIS_PROFILE=long explores with fresh random examples.
+settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 settings.register_profile("long", max_examples=1000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -126,6 +129,8 @@ COPY_MASKS = ["XXX", "[NAME]", "[REDACTED]", "█████", "**", "某某", 
 @settings(max_examples=EXAMPLES["copies"] * SCALE)
 @given(case=st.tuples(st.lists(st.one_of(st.sampled_from(ENGLISH), bits), min_size=3, max_size=12),
                       planted, st.randoms(use_true_random=False)))
+# Found by the long profile: the alignment read the P of PERSON-2 as a value in clear.
+@example(case=(["Your case has been assigned to Linda Brown, ", "43件", ENGLISH[0]], ["刘建华"], random.Random(0)))
 def test_a_document_and_its_masked_copy_redact_to_a_fixed_point(case):
     """Two copies, values in clear in one and masked in the other (the cross-document check)."""
     ruleset = rules()
