@@ -240,6 +240,19 @@ def leak_in(seg_own: str, seg_other: str) -> bool:
     return bool(mask_run(seg_other)) and not mask_run(seg_own) and not MASKY.search(seg_own) and len(seg_own) <= 12
 
 
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _cut(n: Normalized, lo: int, hi: int) -> bool:
+    """Whether the folded span lo:hi starts or ends inside a Latin word or a number of the
+    original (its edge character and the one beyond it are letters or digits that stood side by
+    side there): an alignment's fragment, such as the P of PERSON-2, never a value."""
+    text, at = n.text, n.offsets
+    return (lo > 0 and _latin(text[lo]) and _latin(text[lo - 1]) and at[lo] - at[lo - 1] == 1) or \
+        (hi < len(text) and _latin(text[hi - 1]) and _latin(text[hi]) and at[hi] - at[hi - 1] == 1)
+
+
 def pair_evidence(na: Normalized, nb: Normalized) -> tuple[list[Evidence], list[Evidence]]:
     """(what copy a shows against b, what b shows against a): leaks in each, and the masks both
     hold in one place (reported in a, the copy first in the scan, as a pair's findings always were)."""
@@ -249,6 +262,8 @@ def pair_evidence(na: Normalized, nb: Normalized) -> tuple[list[Evidence], list[
         if tag != "replace":
             continue
         sa, sb = na.text[i1:i2], nb.text[j1:j2]
+        if (leak_in(sa, sb) or leak_in(sb, sa)) and (_cut(na, i1, i2) or _cut(nb, j1, j2)):
+            continue
         if leak_in(sa, sb):
             in_a.append((LEAK, i1, i2, j1, j2))
         if leak_in(sb, sa):
