@@ -38,6 +38,14 @@ def make_folder(root: Path, docs: int = 24) -> Path:
     (root / "binary.dat").write_bytes(b"\x00\xff\x13\x00garbage\x80\x81\xfe" * 50)  # no known format: an error
     (root / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # not read: an error
     (root / "empty.txt").write_bytes(b"")
+    # Documents read through a format travel to the workers and back with their map into the
+    # source (a Word paragraph, an HTML or Markdown line and column).
+    from tests.test_formats import fixture_docx
+
+    (root / "letter.docx").write_bytes(fixture_docx())
+    (root / "page.html").write_text(f"<html><body><p>联系人：{NAMES[0]}，手机13912345678。</p>"
+                                    f"<!-- 审核：{NAMES[1]} --></body></html>", encoding="utf-8")
+    (root / "notes.md").write_text(f"# 会议纪要\n\n**{NAMES[2]}**同志发言，电话13812345678。\n", encoding="utf-8")
     return root
 
 
@@ -136,7 +144,28 @@ def test_jobs_on_the_command_line(tmp_path):
     base = tmp_path / "b.json"
     assert runner.invoke(app, ["baseline", "create", str(folder), "-o", str(base), "--jobs", "2"]).exit_code == 0
     assert runner.invoke(app, ["baseline", "update", str(folder), "-b", str(base), "-j", "2"]).exit_code == 0
-    out = tmp_path / "out"
-    res = runner.invoke(app, ["redact", str(folder), "--out", str(out), "--jobs", "2"], catch_exceptions=False)
-    assert res.exit_code == 1  # the binary file is not written
-    assert (out / "d00.txt").exists()
+    outs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        res = runner.invoke(app, ["redact", str(folder), "--out", str(out), "--jobs", jobs], catch_exceptions=False)
+        assert res.exit_code == 1  # the binary file and the image are not written
+        outs[jobs] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert Path("d00.txt") in outs["1"] and Path("letter.docx") in outs["1"] and Path("page.html") in outs["1"]
+    assert outs["2"] == outs["1"]
+
+
+def test_redaction_in_workers_writes_what_one_process_writes(tmp_path):
+    from redactaudit.audit import RedactOptions, redact
+    from redactaudit.policy import load_policy
+
+    folder = make_folder(tmp_path / "docs", docs=6)
+    ruleset = load_ruleset(Config())
+    outs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        result = redact([str(folder)], ruleset, Config(), load_policy("zh-gov"), RedactOptions(out=out),
+                        ScanOptions(jobs=jobs, worker_packs=(), parallel_from=0))
+        assert result.errors == () and [e.path.rsplit("/", 1)[1] for e in result.not_written] == ["binary.dat"]
+        outs[jobs] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert Path("letter.docx") in outs[1] and Path("notes.md") in outs[1]
+    assert outs[2] == outs[1]
