@@ -103,3 +103,39 @@ def test_a_mask_in_a_list_of_names_hides_a_name(ruleset):
     got = [(f.rule, f.text, f.category) for f in detect(make_doc(text), ruleset)]
     assert got == [("names-zh.enumeration", "张国庆", "person"), ("placeholders.asterisk", "**", "person"),
                    ("names-zh.enumeration", "刘洋", "person"), ("placeholders.asterisk", "***", "person")]
+
+
+@pytest.mark.parametrize("text, mask", [
+    ("某某同志*人某某同志全区第*", "某某"),      # a mask word found as a name, then propagated
+    ("会上 *大家，某某同志讲话* 结束", "某某"),  # emphasis unmakes the mask: a name rule reads it
+    ("会上 *大家，〇〇同志讲话* 结束", "〇〇"),
+    ("会上 *大家，张某讲话* 结束", "张某"),      # the surname form that zh-court writes
+    ("会上 *大家，欧阳某讲话* 结束", "欧阳某"),
+])
+def test_a_mask_word_is_never_a_leak(ruleset, text, mask):
+    found = detect(make_doc(text), ruleset)
+    assert [(f.rule, f.start, f.end) for f in found if f.kind.value in ("leak", "inconsistency")] == []
+
+
+MASK_READER = """
+pack: mine
+rules:
+  - id: mine.two-before-tongzhi
+    kind: leak
+    category: person
+    regex: '(?P<value>[^\\\\P{Han}同]{2})同志'
+    severity: error
+    message: name
+    examples: {match: ["张三同志"]}
+"""
+
+
+def test_no_rule_of_any_pack_reads_a_mask_word_as_a_leak():
+    """Any rule, not only the built-in names: a value of mask characters only is no leak."""
+    from redactaudit.engine.packs import build_ruleset, builtin_packs, parse_pack
+
+    ruleset = build_ruleset(builtin_packs() + (parse_pack(MASK_READER, "mine.yaml"),))
+    text = "会上 *大家，某某同志讲话* 结束。王五同志"
+    found = detect(make_doc(text), ruleset)
+    assert [(f.rule, f.start, f.end) for f in found if f.kind.value == "leak"] == [
+        ("mine.two-before-tongzhi", *at(text, "王五"))]

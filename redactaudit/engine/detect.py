@@ -20,7 +20,7 @@ from ..documents import View
 from ..identity import DEFAULT_KEY, fingerprint
 from .normalize import matching_view
 from ..model import Document, FileError, Finding, Kind, Reason
-from ..vocabulary import DIRECT, PROPAGATED
+from ..vocabulary import DIRECT, MASK_CHARS, PROPAGATED
 from .gate import Gate, Region, whole
 from .rules import Inference, Rule, Ruleset
 
@@ -42,6 +42,16 @@ def without_markup(cands: list[Candidate]) -> list[Candidate]:
 
     return [c for c in cands if c.rule.kind is not Kind.MARKUP
             and not (c.rule.kind is Kind.PLACEHOLDER and marked(c))]
+
+
+_MASK_OR_SPACE = MASK_CHARS + " \t\r\n\u3000"
+
+
+def without_mask_words(cands: list[Candidate]) -> list[Candidate]:
+    """A leak is a value in clear: a value made of mask characters only (某某, XX, 〇〇, read as a
+    name where emphasis around it unmade the mask) hides all of it and is never one, nor a value
+    to look for elsewhere (propagate)."""
+    return [c for c in cands if c.rule.kind is not Kind.LEAK or c.text.strip(_MASK_OR_SPACE)]
 
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
@@ -283,8 +293,8 @@ def detect(document: Document, ruleset: Ruleset, key: bytes = DEFAULT_KEY, *, ti
            errors: list[FileError] | None = None) -> list[Finding]:
     """The findings of one document: candidates of every rule, markup and overlaps resolved,
     values propagated; each finding with its fingerprint under `key`."""
-    resolved = resolve_overlaps(propagate(without_markup(
-        candidates(document, ruleset, timeout=timeout, errors=errors)), document.text))
+    resolved = resolve_overlaps(propagate(without_mask_words(without_markup(
+        candidates(document, ruleset, timeout=timeout, errors=errors))), document.text))
     kept = categories_from_lists(resolved, document.text)
     masked = ", ".join(sorted({c.category for c in kept
                                if c.rule.kind is Kind.PLACEHOLDER and c.category not in DIRECT}))
