@@ -3,7 +3,6 @@ in their own format (or refused), and never passed unread. Every name and number
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from pathlib import Path
@@ -251,3 +250,21 @@ def test_words_a_word_file_keeps_in_attributes_are_scanned_and_never_published_u
     res = run("redact", str(src), "--out", str(tmp_path / "out"))
     assert res.exit_code == 1 and not (tmp_path / "out" / "a.docx").exists()
     assert "a value in the file's alt text (not document text) cannot be rewritten in place" in res.stderr
+
+
+def test_a_value_in_a_markdown_reference_definition_is_found_and_redacted(tmp_path):
+    """A definition (`[label]: url "title"`) is no text a renderer shows, yet the file publishes it."""
+    src = tmp_path / "src"
+    src.mkdir()
+    text = "# 通报\n\n详见[附件][1]。\n\n[1]: https://x.example/f?tel=13902468135 \"值班员 宓秀琼\"\n"
+    (src / "a.md").write_text(text, encoding="utf-8")
+    code, report = scan(src / "a.md")
+    assert code == 1 and report["errors"] == []
+    assert [(f["rule"], f["line"], f["column"], f["end_column"]) for f in report["findings"] if f["kind"] == "leak"] == [
+        ("identifiers.cn-mobile", *at(text, "13902468135")[:2], at(text, "13902468135")[1] + 11),
+        ("names-zh.role-name", *at(text, "宓秀琼")[:2], at(text, "宓秀琼")[1] + 3)]
+    res = run("redact", str(src), "--out", str(tmp_path / "out"))
+    assert res.exit_code == 0, res.stderr
+    assert (tmp_path / "out" / "a.md").read_text(encoding="utf-8") == (
+        "# 通报\n\n详见[附件][1]。\n\n[1]: https://x.example/f?tel=[PHONE] \"值班员 \\[NAME\\]\"\n")  # a mostly Latin line
+
