@@ -139,3 +139,20 @@ def test_no_rule_of_any_pack_reads_a_mask_word_as_a_leak():
     found = detect(make_doc(text), ruleset)
     assert [(f.rule, f.start, f.end) for f in found if f.kind.value == "leak"] == [
         ("mine.two-before-tongzhi", *at(text, "王五"))]
+
+
+def test_a_table_row_runs_on_over_its_cells_paragraphs_and_a_new_header_still_starts_a_table(ruleset):
+    text = ("序号\t姓名\t职务\n1\t杜春生\n（联络员）\t科员\n2\t韩雪梅\t副科长\n兼出纳\n3\t卢建平\t科员\n"
+            "姓名\t电话\n邵丽娟\t略\n")  # a narrower table right after: its header is a header
+    found = [(f.rule, f.start, f.end) for f in detect(make_doc(text), ruleset) if f.kind.value == "leak"]
+    assert found == [("names-zh.table-column", *at(text, v)) for v in ("杜春生", "韩雪梅", "卢建平", "邵丽娟")]
+
+
+def test_html_cells_of_several_paragraphs_keep_their_rows(ruleset):
+    from redactaudit.formats.html import extract_html
+
+    html = ("<table><tr><th>姓名</th><th>备注</th></tr><tr><td><p>杜春生</p><p>（联络员）</p></td><td>无</td></tr>"
+            "<tr><td>韩雪梅</td><td>调出<br>已交接</td></tr><tr><td>卢建平</td><td>无</td></tr></table>")
+    text = extract_html(html).text
+    found = [(f.rule, f.start, f.end) for f in detect(make_doc(text), ruleset) if f.kind.value == "leak"]
+    assert found == [("names-zh.table-column", *at(text, v)) for v in ("杜春生", "韩雪梅", "卢建平")]
