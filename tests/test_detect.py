@@ -156,3 +156,17 @@ def test_html_cells_of_several_paragraphs_keep_their_rows(ruleset):
     text = extract_html(html).text
     found = [(f.rule, f.start, f.end) for f in detect(make_doc(text), ruleset) if f.kind.value == "leak"]
     assert found == [("names-zh.table-column", *at(text, v)) for v in ("杜春生", "韩雪梅", "卢建平")]
+
+
+@pytest.mark.parametrize("text, found, other", [
+    ("原告陈明辉诉被告。经查，陳明輝与本案无关。", "陈明辉", "陳明輝"),   # simplified found, traditional elsewhere
+    ("原告陳明輝诉被告。经查，陈明辉与本案无关。", "陳明輝", "陈明辉"),   # and the other way round
+    ("原告陈明辉诉被告。经查，陈\u200b明辉与本案无关。", "陈明辉", "陈\u200b明辉"),  # a zero-width space inside
+    ("Dear Dana Whitfield,\nWe spoke to Ｗｈｉｔｆｉｅｌｄ's office.", "Dana Whitfield", "Ｗｈｉｔｆｉｅｌｄ"),
+])
+def test_a_value_found_once_is_found_in_every_folded_form(ruleset, text, found, other):
+    """Propagation reads the view the rules read (traditional -> simplified, full-width, invisible
+    characters dropped), so a value written another way elsewhere is the same value."""
+    got = [(f.start, f.end, f.text, "repeated" in [r.code for r in f.why])
+           for f in detect(make_doc(text), ruleset) if f.kind.value == "leak"]
+    assert got == [(*at(text, found), found, False), (*at(text, other), other, True)]
