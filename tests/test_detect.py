@@ -103,3 +103,70 @@ def test_a_mask_in_a_list_of_names_hides_a_name(ruleset):
     got = [(f.rule, f.text, f.category) for f in detect(make_doc(text), ruleset)]
     assert got == [("names-zh.enumeration", "张国庆", "person"), ("placeholders.asterisk", "**", "person"),
                    ("names-zh.enumeration", "刘洋", "person"), ("placeholders.asterisk", "***", "person")]
+
+
+@pytest.mark.parametrize("text, mask", [
+    ("某某同志*人某某同志全区第*", "某某"),      # a mask word found as a name, then propagated
+    ("会上 *大家，某某同志讲话* 结束", "某某"),  # emphasis unmakes the mask: a name rule reads it
+    ("会上 *大家，〇〇同志讲话* 结束", "〇〇"),
+    ("会上 *大家，张某讲话* 结束", "张某"),      # the surname form that zh-court writes
+    ("会上 *大家，欧阳某讲话* 结束", "欧阳某"),
+])
+def test_a_mask_word_is_never_a_leak(ruleset, text, mask):
+    found = detect(make_doc(text), ruleset)
+    assert [(f.rule, f.start, f.end) for f in found if f.kind.value in ("leak", "inconsistency")] == []
+
+
+MASK_READER = """
+pack: mine
+rules:
+  - id: mine.two-before-tongzhi
+    kind: leak
+    category: person
+    regex: '(?P<value>[^\\\\P{Han}同]{2})同志'
+    severity: error
+    message: name
+    examples: {match: ["张三同志"]}
+"""
+
+
+def test_no_rule_of_any_pack_reads_a_mask_word_as_a_leak():
+    """Any rule, not only the built-in names: a value of mask characters only is no leak."""
+    from redactaudit.engine.packs import build_ruleset, builtin_packs, parse_pack
+
+    ruleset = build_ruleset(builtin_packs() + (parse_pack(MASK_READER, "mine.yaml"),))
+    text = "会上 *大家，某某同志讲话* 结束。王五同志"
+    found = detect(make_doc(text), ruleset)
+    assert [(f.rule, f.start, f.end) for f in found if f.kind.value == "leak"] == [
+        ("mine.two-before-tongzhi", *at(text, "王五"))]
+
+
+def test_a_table_row_runs_on_over_its_cells_paragraphs_and_a_new_header_still_starts_a_table(ruleset):
+    text = ("序号\t姓名\t职务\n1\t杜春生\n（联络员）\t科员\n2\t韩雪梅\t副科长\n兼出纳\n3\t卢建平\t科员\n"
+            "姓名\t电话\n邵丽娟\t略\n")  # a narrower table right after: its header is a header
+    found = [(f.rule, f.start, f.end) for f in detect(make_doc(text), ruleset) if f.kind.value == "leak"]
+    assert found == [("names-zh.table-column", *at(text, v)) for v in ("杜春生", "韩雪梅", "卢建平", "邵丽娟")]
+
+
+def test_html_cells_of_several_paragraphs_keep_their_rows(ruleset):
+    from redactaudit.formats.html import extract_html
+
+    html = ("<table><tr><th>姓名</th><th>备注</th></tr><tr><td><p>杜春生</p><p>（联络员）</p></td><td>无</td></tr>"
+            "<tr><td>韩雪梅</td><td>调出<br>已交接</td></tr><tr><td>卢建平</td><td>无</td></tr></table>")
+    text = extract_html(html).text
+    found = [(f.rule, f.start, f.end) for f in detect(make_doc(text), ruleset) if f.kind.value == "leak"]
+    assert found == [("names-zh.table-column", *at(text, v)) for v in ("杜春生", "韩雪梅", "卢建平")]
+
+
+@pytest.mark.parametrize("text, found, other", [
+    ("原告陈明辉诉被告。经查，陳明輝与本案无关。", "陈明辉", "陳明輝"),   # simplified found, traditional elsewhere
+    ("原告陳明輝诉被告。经查，陈明辉与本案无关。", "陳明輝", "陈明辉"),   # and the other way round
+    ("原告陈明辉诉被告。经查，陈\u200b明辉与本案无关。", "陈明辉", "陈\u200b明辉"),  # a zero-width space inside
+    ("Dear Dana Whitfield,\nWe spoke to Ｗｈｉｔｆｉｅｌｄ's office.", "Dana Whitfield", "Ｗｈｉｔｆｉｅｌｄ"),
+])
+def test_a_value_found_once_is_found_in_every_folded_form(ruleset, text, found, other):
+    """Propagation reads the view the rules read (traditional -> simplified, full-width, invisible
+    characters dropped), so a value written another way elsewhere is the same value."""
+    got = [(f.start, f.end, f.text, "repeated" in [r.code for r in f.why])
+           for f in detect(make_doc(text), ruleset) if f.kind.value == "leak"]
+    assert got == [(*at(text, found), found, False), (*at(text, other), other, True)]

@@ -296,7 +296,7 @@ def test_markdown_text_markup_is_not_text():
     ex = extract("记录.md", MD.encode())
     assert ex.format == "markdown"
     assert ex.text == ("关于郗某的通报\n经办人蔺朝晖，**同志 ***同志 138****5678 & 电话13902468135\n"
-                       "另见 宓秀琼 mailto:mxq@example.com\n姓名\t电话\n郗|某\t13602461357")
+                       "另见 宓秀琼 mailto:mxq@example.com 信箱\n姓名\t电话\n郗|某\t13602461357")
     where = locator(ex)
     assert where(ex.text.index("蔺朝晖")) == {"line": 3, "column": 6, "offset": MD.index("蔺朝晖")}
     assert where(ex.text.index("***同志")) == _line_col(MD, MD.index("***同志"))
@@ -394,3 +394,62 @@ def test_truncated_and_flipped_files_never_escape_as_other_errors(cut):
                 extract(name, blob)
             except ExtractionError as err:
                 assert err.reason and "\n" not in err.reason
+
+
+# Reference definitions (and titles) are source a reader of the repository sees: a phone in a URL, a
+# name or an address in a title. CRLF line ends and a definition inside a block quote, over lines.
+MD_REFS = ("见[通报][a]，另见[说明]和[记录](https://x.example/r?m=13602461357 \"记录人 郗秋云\")。\r\n\r\n"
+           "[a]: https://x.example/p?tel=13912345678 \"联系人 宓秀琼 mxq@example.com\"\r\n"
+           "> [说明]:\r\n>   <mailto:lzh@example.org>\r\n> '经办人：蔺朝晖\r\n> \\(副\\)'\r\n")
+
+
+def test_markdown_reference_definitions_and_titles_are_read():
+    ex = extract_markdown(MD_REFS)
+    assert ex.text == ("见通报 a，另见说明和记录 https://x.example/r?m=13602461357 记录人 郗秋云。\n"
+                       "a https://x.example/p?tel=13912345678 联系人 宓秀琼 mxq@example.com\n"
+                       "说明 <mailto:lzh@example.org> 经办人：蔺朝晖\n(副)")
+    assert ex.notes == ()
+    _check_map(ex)
+    for value in ("13602461357", "郗秋云", "13912345678", "宓秀琼", "mxq@example.com", "lzh@example.org", "蔺朝晖"):
+        start = ex.text.index(value)
+        assert ex.source_map.span_to_source(start, start + len(value)) == (
+            MD_REFS.index(value), MD_REFS.index(value) + len(value)), value
+    assert locator(ex)(ex.text.index("蔺朝晖")) == _line_col(MD_REFS, MD_REFS.index("蔺朝晖"))
+
+
+def test_markdown_reference_definitions_are_redacted_in_place_or_refused():
+    ex = extract_markdown(MD_REFS)
+    swaps = (("13602461357", "[电话]"), ("郗秋云", "某某"), ("13912345678", "[电话]"), ("宓秀琼", "某某"),
+             ("mxq@example.com", "[邮箱]"), ("lzh@example.org", "[邮箱]"), ("蔺朝晖", "某某"))
+    edits = [(ex.text.index(v), ex.text.index(v) + len(v), r) for v, r in swaps]
+    out = redact_md(MD_REFS, edits)
+    # a URL is written as it is read (no escapes); a title is text (its punctuation escaped)
+    assert out == ("见[通报][a]，另见[说明]和[记录](https://x.example/r?m=[电话] \"记录人 某某\")。\r\n\r\n"
+                   "[a]: https://x.example/p?tel=[电话] \"联系人 某某 \\[邮箱\\]\"\r\n"
+                   "> [说明]:\r\n>   <mailto:[邮箱]>\r\n> '经办人：某某\r\n> \\(副\\)'\r\n")
+    expected = ex.text
+    for v, r in swaps:
+        expected = expected.replace(v, r)
+    assert extract_markdown(out).text == expected
+    # a space in a URL would end it: the definition would be text and no longer a definition
+    phone = ex.text.index("13912345678")
+    with pytest.raises(ValueError, match="changes how the Markdown"):
+        redact_md(MD_REFS, [(phone, phone + 11, "[ORG ID]")])
+
+
+REF_PIECES = ["[a]: ", "[甲]:", "\n", "\r\n", "> ", "  ", "<", ">", "https://x.example/", "13902468135", " \"", "\"",
+              " '", "'", " (", ")", "\\\"", "[b]", "[甲][a]", "](", "蔺朝晖", "mxq@example.com", "- ", "```\n", "**"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_markdown_definitions_keep_the_map_and_redact_or_refuse(seed):
+    import random
+    rng = random.Random(seed)
+    src = "".join(rng.choice(REF_PIECES) for _ in range(rng.randint(1, 50)))
+    ex = extract_markdown(src)
+    _check_map(ex)
+    edits = [(i, i + 1, "某") for i in range(0, len(ex.text), 2) if ex.text[i] not in "\n\t"]
+    try:
+        redact_md(src, edits)
+    except ValueError as err:
+        assert "changes how the Markdown" in str(err)

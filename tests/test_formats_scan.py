@@ -3,7 +3,6 @@ in their own format (or refused), and never passed unread. Every name and number
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from pathlib import Path
@@ -251,3 +250,46 @@ def test_words_a_word_file_keeps_in_attributes_are_scanned_and_never_published_u
     res = run("redact", str(src), "--out", str(tmp_path / "out"))
     assert res.exit_code == 1 and not (tmp_path / "out" / "a.docx").exists()
     assert "a value in the file's alt text (not document text) cannot be rewritten in place" in res.stderr
+
+
+def test_a_value_in_a_markdown_reference_definition_is_found_and_redacted(tmp_path):
+    """A definition (`[label]: url "title"`) is no text a renderer shows, yet the file publishes it."""
+    src = tmp_path / "src"
+    src.mkdir()
+    text = "# 通报\n\n详见[附件][1]。\n\n[1]: https://x.example/f?tel=13902468135 \"值班员 宓秀琼\"\n"
+    (src / "a.md").write_text(text, encoding="utf-8")
+    code, report = scan(src / "a.md")
+    assert code == 1 and report["errors"] == []
+    assert [(f["rule"], f["line"], f["column"], f["end_column"]) for f in report["findings"] if f["kind"] == "leak"] == [
+        ("identifiers.cn-mobile", *at(text, "13902468135")[:2], at(text, "13902468135")[1] + 11),
+        ("names-zh.role-name", *at(text, "宓秀琼")[:2], at(text, "宓秀琼")[1] + 3)]
+    res = run("redact", str(src), "--out", str(tmp_path / "out"))
+    assert res.exit_code == 0, res.stderr
+    assert (tmp_path / "out" / "a.md").read_text(encoding="utf-8") == (
+        "# 通报\n\n详见[附件][1]。\n\n[1]: https://x.example/f?tel=[PHONE] \"值班员 \\[NAME\\]\"\n")  # a mostly Latin line
+
+
+def test_a_word_table_cell_of_two_paragraphs_keeps_its_row(tmp_path):
+    """A cell may hold several paragraphs (a name and a note under it, a title over two lines):
+    its row is still one row of the table, and the names column is still read below it."""
+    from .test_formats import make_docx, para, run as wrun
+
+    def cell(*paragraphs: str) -> str:
+        return "<w:tc>" + "".join(para(wrun(p)) for p in paragraphs) + "</w:tc>"
+
+    rows = [[("序号",), ("姓名",), ("职务",)],
+            [("1",), ("杜春生", "（联络员）"), ("科员",)],
+            [("2",), ("韩雪梅",), ("副科长", "兼出纳")],
+            [("3",), ("卢建平",), ("科员",)]]
+    body = ("<w:tbl><w:tblGrid>" + "<w:gridCol/>" * 3 + "</w:tblGrid>"
+            + "".join("<w:tr>" + "".join(cell(*c) for c in row) + "</w:tr>" for row in rows) + "</w:tbl>")
+    (tmp_path / "名单.docx").write_bytes(make_docx(body))
+    code, report = scan(tmp_path / "名单.docx")
+    assert code == 1 and report["errors"] == []
+    assert [(f["rule"], f["value"] if "value" in f else None, f["location"]) for f in report["findings"]
+            if f["kind"] == "leak"] == [
+        ("names-zh.table-column", None, {"part": "document", "table": 1, "row": r, "cell": 2}) for r in (2, 3, 4)]
+    code, report = scan(tmp_path / "名单.docx", "--show-values")
+    assert [(f["rule"], f["value"], f["start"], f["end"]) for f in report["findings"] if f["kind"] == "leak"] == [
+        ("names-zh.table-column", "杜春生", 11, 14), ("names-zh.table-column", "韩雪梅", 26, 29),
+        ("names-zh.table-column", "卢建平", 40, 43)]

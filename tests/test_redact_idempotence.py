@@ -94,3 +94,14 @@ def test_a_run_of_times_signs_before_a_digit_settles(tmp_path):
     doc.write_text("\nCall (415) 555-0134 today.\n**同志**同志关于问题的通报投诉人：欧阳娜娜，138****5678、* 0", encoding="utf-8")
     res = CliRunner().invoke(app, ["redact", str(doc), "--dry-run", "-p", "zh-court"])
     assert res.exit_code == 0 and "did not settle" not in res.stderr
+
+
+def test_number_masks_that_pair_like_emphasis_leave_no_mask_word_as_a_name(ruleset, tmp_path):
+    """Found by Hypothesis: the figures' * masks pair up like emphasis (*人某某同志全区第*), which
+    unmakes the 某某 mask between them; the first 某某同志, read as a given name too, was then
+    propagated there as a name: the output never settled and a fresh scan found a leak."""
+    once, result = redact_text("**同志0人**同志全区第10", "zh-gov", ruleset, tmp_path)
+    assert once == "某某同志*人某某同志全区第*"
+    assert result.remaining == ()
+    twice, again = redact_text(once, "zh-gov", ruleset, tmp_path, "b.txt")
+    assert twice == once and [f.edits for f in again.files] == [()]

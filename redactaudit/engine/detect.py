@@ -20,7 +20,7 @@ from ..documents import View
 from ..identity import DEFAULT_KEY, fingerprint
 from .normalize import matching_view
 from ..model import Document, FileError, Finding, Kind, Reason
-from ..vocabulary import DIRECT, PROPAGATED
+from ..vocabulary import DIRECT, MASK_CHARS, PROPAGATED
 from .gate import Gate, Region, whole
 from .rules import Inference, Rule, Ruleset
 
@@ -42,6 +42,16 @@ def without_markup(cands: list[Candidate]) -> list[Candidate]:
 
     return [c for c in cands if c.rule.kind is not Kind.MARKUP
             and not (c.rule.kind is Kind.PLACEHOLDER and marked(c))]
+
+
+_MASK_OR_SPACE = MASK_CHARS + " \t\r\n\u3000"
+
+
+def without_mask_words(cands: list[Candidate]) -> list[Candidate]:
+    """A leak is a value in clear: a value made of mask characters only (某某, XX, 〇〇, read as a
+    name where emphasis around it unmade the mask) hides all of it and is never one, nor a value
+    to look for elsewhere (propagate)."""
+    return [c for c in cands if c.rule.kind is not Kind.LEAK or c.text.strip(_MASK_OR_SPACE)]
 
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
@@ -127,15 +137,19 @@ def _run(rule: Rule, text: str, data: bytes, regions: list[Region] | None, infer
 
 
 def candidates(document: Document, ruleset: Ruleset, *, timeout: float | None = DEFAULT_TIMEOUT,
-               errors: list[FileError] | None = None, gated: bool = True) -> list[Candidate]:
+               errors: list[FileError] | None = None, gated: bool = True,
+               views: list[View | None] | None = None) -> list[Candidate]:
     """All accepted candidates in source offsets, before overlap resolution. With `gated`, each
-    rule runs only where the ruleset's gate says it can match (the result is the same).
+    rule runs only where the ruleset's gate says it can match (the result is the same). The view
+    the rules matched on is appended to `views`, when given.
     `timeout` is the budget of all rules together on this document: when it runs out, the rule
     running and those after it are not run, and an error says so."""
     deadline = time.monotonic() + timeout if timeout is not None else None
     text = document.text
     view: View | None = matching_view(text, ruleset.fold)
     scan_text = view.text if view else text
+    if views is not None:
+        views.append(view)
     data = scan_text.encode("utf-8", "surrogatepass")
     by_rule = _spans(ruleset.gate, scan_text, data) if gated and ruleset.gate is not None else None
     out: list[Candidate] = []
@@ -216,19 +230,26 @@ _SENTENCE_START = regex.compile(r"(?:^|[.!?:;]\s{1,2}|\n\s{0,2})$")
 _EN_FULL_NAME = regex.compile(r"[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?P<surname>[A-Z][a-z]{2,}(?:[-'’][A-Z][a-z]+)?)")
 
 
-def propagate(cands: list[Candidate], text: str) -> list[Candidate]:
+def propagate(cands: list[Candidate], text: str, view: View | None = None) -> list[Candidate]:
     """A name found once through a cue is a name everywhere in the document: every other
     occurrence of the same value (原告李明辉 ... 李明辉称) becomes a candidate too, and so does an
     English full name's surname standing alone as a word (Dana Whitfield ... Whitfield's).
+    With the `view` the rules matched on (normalize.py), values are looked for as the rules read
+    them (陈明辉 finds 陳明輝 too), and found spans map back to the text.
     All values are looked for in one pass over the text (needles.occurrences)."""
     taken = sorted((c.start, c.end) for c in cands)
     searches: list[tuple[Candidate, str, bool]] = []
     seen: set[str] = set()
+    original = text
+    if view is not None:
+        text, removed = view.text, view.removed
     for c in cands:
-        if c.rule.kind is not Kind.LEAK or c.category not in PROPAGATED or c.text in seen:
+        if c.rule.kind is not Kind.LEAK or c.category not in PROPAGATED:
             continue
         value = c.text
-        if len(value) < 2 or "\n" in value or "\r" in value:
+        if view is not None:  # the value as the rules read it: its span in the view
+            value = text[c.start - bisect.bisect_left(removed, c.start):c.end - bisect.bisect_left(removed, c.end)]
+        if value in seen or len(value) < 2 or "\n" in value or "\r" in value:
             continue
         seen.add(value)
         searches.append((c, value, False))
@@ -242,15 +263,16 @@ def propagate(cands: list[Candidate], text: str) -> list[Candidate]:
     for (c, needle, whole_word), starts in zip(searches, occurrences([s[1] for s in searches], text)):
         for pos in starts:
             end = pos + len(needle)
-            i = bisect.bisect_left(taken, (pos, -1))
-            if (i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > pos):
+            start, stop = view.span_to_source(pos, end) if view is not None else (pos, end)
+            i = bisect.bisect_left(taken, (start, -1))
+            if (i < len(taken) and taken[i][0] < stop) or (i > 0 and taken[i - 1][1] > start):
                 continue
             if whole_word and (  # a word; starting a sentence only as a possessive (Young people …)
                     text[pos - 1:pos].isalpha() or text[end:end + 1].isalpha()
                     or (_SENTENCE_START.search(text, max(0, pos - 3), pos) and text[end:end + 2] not in ("'s", "’s"))):
                 continue
-            extra.append(Candidate(c.rule, pos, end, needle, c.category, c.confidence * 0.95, c.style,
-                                   c.width, c.why + (Reason("repeated"),)))
+            extra.append(Candidate(c.rule, start, stop, original[start:stop], c.category, c.confidence * 0.95,
+                                   c.style, c.width, c.why + (Reason("repeated"),)))
     return cands + extra
 
 
@@ -283,8 +305,10 @@ def detect(document: Document, ruleset: Ruleset, key: bytes = DEFAULT_KEY, *, ti
            errors: list[FileError] | None = None) -> list[Finding]:
     """The findings of one document: candidates of every rule, markup and overlaps resolved,
     values propagated; each finding with its fingerprint under `key`."""
-    resolved = resolve_overlaps(propagate(without_markup(
-        candidates(document, ruleset, timeout=timeout, errors=errors)), document.text))
+    views: list[View | None] = []
+    found = without_mask_words(without_markup(candidates(document, ruleset, timeout=timeout, errors=errors,
+                                                         views=views)))
+    resolved = resolve_overlaps(propagate(found, document.text, views[0] if views else None))
     kept = categories_from_lists(resolved, document.text)
     masked = ", ".join(sorted({c.category for c in kept
                                if c.rule.kind is Kind.PLACEHOLDER and c.category not in DIRECT}))

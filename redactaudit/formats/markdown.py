@@ -5,11 +5,13 @@ source with edits applied. Parsed as CommonMark with tables and strikethrough (m
 `**` of `**梁金凤**` is markup and the text is `梁金凤`; what CommonMark leaves as text stays text:
 an unmatched `***同志`, escaped `\\*\\*` (one `*` each, replaced whole), `***` inside a code span.
 Headings, paragraphs, list items, code blocks end a line; the cells of a table row are separated by
-a tab. A link reads as its text, a space, and its destination as written (`[张三](mailto:…)` ->
-`张三 mailto:…`: an address in a URL is published too); images as their alt text and source;
-autolinks as written; inline HTML tags are skipped (they never split a value) and HTML blocks are
-read as HTML (html.py). Link reference definitions and link titles are not read (a note says when
-a document has definitions).
+a tab. A link reads as its text, a space, its destination as written and its title
+(`[张三](mailto:… "信箱")` -> `张三 mailto:… 信箱`: an address in a URL is published too, and so is a
+title); a full reference link `[text][label]` as its text and label; images as their alt text,
+source and title; autolinks as written; a link reference definition (`[label]: url "title"`) as a
+line of its own: its label, destination as written and title. Inline HTML tags are skipped (they
+never split a value) and HTML blocks are read as HTML (html.py). A destination is redacted as it is
+read (no escapes); a replacement that would end it (a space) changes the parse and is refused.
 
 markdown-it-py gives tokens without character positions, so each token's text is aligned to the
 source from a cursor that only moves forward inside the token's lines: cost linear in the source.
@@ -35,11 +37,13 @@ _BLOCK_END = frozenset(("paragraph_close", "heading_close", "tr_close", "thead_c
                         "table_close", "blockquote_close", "list_item_close", "hr"))
 _CELL_END = frozenset(("td_close", "th_close"))
 _NEWLINES = re.compile(r"\r\n?|\x00")
+_CONTINUATION = re.compile(r"\n[ \t>]*")  # a line end and the block quote markers after it
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    # inline_definitions: a reference definition is a `definition` token where it stands
+    md = MarkdownIt("commonmark", {"inline_definitions": True}).enable("table").enable("strikethrough")
     md.core.ruler.disable("text_join")  # escapes and entities stay tokens of their own (their markup is the source)
     return md
 
@@ -129,31 +133,63 @@ class _Aligner:
         else:
             self.out.add(content, pos, len(markup), ATOMIC)
 
-    def link_tail(self, keep_destination: bool = True) -> None:
-        """After a link's text: `](destination "title")`, `][label]` or `]`; the destination is
-        written as text after a space."""
+    def _space(self, pos: int) -> int:
+        """Past spaces and line ends from `pos`, and a block quote's `>` that starts a line."""
+        norm, limit = self.norm, self.limit
+        while pos < limit and norm[pos] in " \t\n":
+            pos += 1
+            if norm[pos - 1] == "\n":
+                while pos < limit and norm[pos] in " \t>":
+                    pos += 1
+        return pos
+
+    def _destination_and_title(self, pos: int) -> int:
+        """A destination at `pos` (after spaces), written after a space as it stands in the source,
+        then its title as a reader sees it; where the cursor is left."""
+        norm = self.norm
+        pos = self._space(pos)
+        dest = parseLinkDestination(norm, pos, self.limit)
+        if dest.ok and dest.pos > pos:
+            self.out.add(" ")
+            self.out.add(norm[pos:dest.pos], pos, kind=RAW)  # as written: a replacement is not escaped
+            pos = dest.pos
+        after = self._space(pos)
+        if after > pos and after < self.limit and norm[after] in "\"'(":
+            title = parseLinkTitle(norm, after, self.limit)
+            if title.ok:
+                self.cur = after + 1
+                if title.str:
+                    self.out.add(" ")
+                    self.text(_CONTINUATION.sub("\n", title.str))
+                self.cur = pos = title.pos
+        return pos
+
+    def link_tail(self) -> None:
+        """After a link's text: `](destination "title")`, `][label]` or `]`; the destination and
+        the title (or the label) are written as text after a space."""
         norm = self.norm
         if self.skip("]") < 0:
             return
         if norm.startswith("(", self.cur):
-            pos = self.cur + 1
-            while pos < self.limit and norm[pos] in " \t\n":
-                pos += 1
-            dest = parseLinkDestination(norm, pos, self.limit)
-            if dest.ok and dest.pos > pos and keep_destination:
-                self.out.add(" ")
-                self.out.add(norm[pos:dest.pos], pos)
-            pos = dest.pos if dest.ok else pos
-            while pos < self.limit and norm[pos] in " \t\n":
-                pos += 1
-            if pos < self.limit and norm[pos] in "\"'(":
-                title = parseLinkTitle(norm, pos, self.limit)
-                pos = title.pos if title.ok else pos
+            pos = self._destination_and_title(self.cur + 1)
             close = norm.find(")", pos, self.limit)
             self.cur = close + 1 if close >= 0 else pos
         elif norm.startswith("[", self.cur):
             close = norm.find("]", self.cur, self.limit)
+            if close >= 0 and norm[self.cur + 1:close].strip():
+                self.out.add(" ")
+                self.cur += 1
+                self.text(norm[self.cur:close])
             self.cur = close + 1 if close >= 0 else self.cur
+
+    def definition(self, meta: dict) -> None:
+        """A link reference definition, `[label]: destination "title"`, on a line of its own."""
+        self.out.separate("\n")
+        if self.skip("[") >= 0:
+            self.text(meta.get("label", ""))
+            if self.skip("]") >= 0 and self.norm.startswith(":", self.cur):
+                self._destination_and_title(self.cur + 1)
+        self.out.separate("\n")
 
     def inline(self, children) -> None:
         k, n = 0, len(children)
@@ -247,6 +283,7 @@ def extract_markdown(source: str, encoding: str | None = None) -> Extracted:
     env: dict = {}
     tokens = _parser().parse(norm, env)
     al = _Aligner(norm)
+    definitions = 0
     for tok in tokens:
         t = tok.type
         if t == "inline":
@@ -262,13 +299,18 @@ def extract_markdown(source: str, encoding: str | None = None) -> Extracted:
         elif t == "html_block":
             al.lines_of(tok.map)
             al.html_block(tok.content)
+        elif t == "definition":
+            al.lines_of(tok.map)
+            al.definition(tok.meta)
+            definitions += 1
         elif t in _BLOCK_END:
             al.out.separate("\n")
         elif t in _CELL_END:
             al.out.separate("\t")
     notes = []
-    if env.get("references"):
-        notes.append(f"{len(env['references'])} link reference definition(s) not read")
+    unread = len(env.get("references", ())) + len(env.get("duplicate_refs", ())) - definitions
+    if unread > 0:  # a markdown-it without definition tokens
+        notes.append(f"{unread} link reference definition(s) not read")
     if al.unmapped:
         notes.append(f"{al.unmapped} character(s) not mapped to the source")
     return Extracted(al.out.text(), FORMAT, (), _to_original(al.out.source_map(), drops), tuple(notes),
