@@ -142,7 +142,7 @@ def test_redact_never_changes_a_file_it_did_not_understand(tmp_path):
     (d / "data.bin").write_bytes(blob)
     (d / "broken.docx").write_bytes(b"PK\x03\x04 truncated")
     (d / "note.txt").write_text("值班员宓秀琼，手机13902468135。\n", encoding="utf-8")
-    res = run("redact", str(d), "--in-place", "--no-backup")
+    res = run("redact", str(d), "--in-place", "--no-backup", "--log", str(tmp_path / "log.jsonl"))
     assert res.exit_code == 1
     assert (d / "data.bin").read_bytes() == blob and (d / "broken.docx").read_bytes() == b"PK\x03\x04 truncated"
     assert (d / "note.txt").read_text(encoding="utf-8") == "值班员某某，手机[电话]。\n"
