@@ -421,3 +421,27 @@ def test_git_never_picks_up_the_originals(tmp_path):
     staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=tmp_path, capture_output=True,
                             text=True, check=True).stdout
     assert staged == "docs/a.txt\n"
+
+
+# -- writing to what is not a regular file --------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_report_written_to_a_pipe_or_device_goes_into_it_and_leaves_it_in_place(tmp_path):
+    # Regression: `scan -o /dev/null` renamed a temporary file over /dev/null, which became a
+    # regular file for every program on the machine. A device or a pipe is written into.
+    from redactaudit import fsutil
+
+    fifo = tmp_path / "report"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        fsutil.atomic_write_bytes(fifo, b'{"findings": []}\n')
+        assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+        assert os.read(reader, 100) == b'{"findings": []}\n'
+        (tmp_path / "notice.txt").write_text("值班员刘建华，手机13912345678。\n", encoding="utf-8")
+        assert run("scan", str(tmp_path / "notice.txt"), "-f", "json", "-o", str(fifo)).exit_code == 1
+        assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+        assert b'"identifiers.cn-mobile"' in os.read(reader, 1 << 16)
+    finally:
+        os.close(reader)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notice.txt", "report"]  # no temporary left
