@@ -60,13 +60,23 @@ def atomic_write_bytes(path: Path, data, mode: int | None = None) -> None:
     """Replace `path` with `data` in one step: bytes, or a function that writes them into the
     binary file it is given (a report written as it is made). The file keeps its permission bits;
     a new file gets `mode` (a copy's source mode) or what the umask allows, never mkstemp's
-    private 0600."""
+    private 0600. What exists and is no regular file (a device, a pipe) is written into."""
     path = Path(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        # A device or a pipe (-o /dev/null, -o /dev/stdout, a shell's >(...)) is written into:
+        # renaming over it would replace it with a regular file for every program on the machine.
+        with open(path, "wb") as handle:
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data)
+        return
     if mode is None:
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
+        mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
     directory = os.fspath(path.parent) or "."
     tmp = None
     try:
