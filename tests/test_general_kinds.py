@@ -44,3 +44,22 @@ def test_a_party_after_beigaoren_is_the_name_not_the_role(ruleset):
                                   "经营者应当明码标价。", "原告于2021年5月起诉。"])
 def test_court_phrases_after_a_role_are_no_names(ruleset, text):
     assert [f for f in leaks(text, ruleset) if f[3] == "person"] == []
+
+
+def test_english_news_names_whatever_the_first_name(ruleset):
+    text = ("A man, Zhang Jianguo, was held, police in Hong Kong said. Kwame Mensah, 41, of Kowloon was hurt. "
+            "The victim's mother, Priya Raghunathan, can be reached. \"No,\" said Siobhan Gallagher, a spokeswoman. "
+            "Detective Sergeant Aled Pritchard said. Plaintiff Margaret O'Donnell sued. Judge Patricia Kim presided.\n"
+            "Reporting by Liu Yang; editing by Joanna Fairweather")
+    found = leaks(text, ruleset)
+    for name in ("Zhang Jianguo", "Kwame Mensah", "Priya Raghunathan", "Siobhan Gallagher", "Aled Pritchard",
+                 "Margaret O'Donnell", "Liu Yang", "Joanna Fairweather"):
+        assert span(text, name, "person") in found
+    assert [f for f in found if f[2] in ("Hong Kong", "Patricia Kim")] == []
+
+
+def test_english_dates_of_birth(ruleset):
+    text = "His date of birth is March 4, 1968. She was born on 17 September 1975."
+    found = leaks(text, ruleset)
+    assert span(text, "March 4, 1968", "date") in found
+    assert span(text, "17 September 1975", "date") in found
