@@ -63,3 +63,17 @@ def test_english_dates_of_birth(ruleset):
     found = leaks(text, ruleset)
     assert span(text, "March 4, 1968", "date") in found
     assert span(text, "17 September 1975", "date") in found
+
+
+def test_names_in_decisions_and_discipline_notices(ruleset):
+    text = ("决定给予罗志坚同志党内严重警告处分，免去谢永红同志副局长职务。向李卫国同志学习。"
+            "副院长、主任医师柏文龙收受财物。2023年，时任镇党委副书记的窦建新违规收受礼金。")
+    found = leaks(text, ruleset)
+    for name in ("罗志坚", "谢永红", "李卫国", "柏文龙", "窦建新"):
+        assert span(text, name, "person") in found
+
+
+@pytest.mark.parametrize("text", ["，向老同志汇报工作。", "。向市委书记汇报。", "。向局长报告。", "对全体同志提出要求。",
+                                  "为青年同志搭建平台。", "党员干部高瞻远瞩。"])
+def test_prepositions_and_idioms_before_titles_are_no_names(ruleset, text):
+    assert [f for f in leaks(text, ruleset) if f[3] == "person"] == []
