@@ -67,6 +67,17 @@ def test_masked_category_in_clear_is_escalated(ruleset):
     assert inconsistencies(findings) == [("consistency.revealed-elsewhere", "place", start, start + 2)]
 
 
+def test_an_escalated_leak_is_the_leak_with_its_new_severity_reasons_and_spans(ruleset):
+    from dataclasses import replace
+
+    from redactaudit.consistency.within import _escalate
+
+    findings, _ = checked("关于XX县的通报\n近日，田阳县纪委通报了一起案件。", ruleset)
+    for f in findings:  # every field, in order: made directly, as dataclasses.replace would
+        why, related = f.why + f.why[:1], f.related + f.related[:1]
+        assert _escalate(f, why, related) == replace(f, severity=Severity.ERROR, why=why, related=related)
+
+
 SPEECH = ("在全区乡村振兴工作推进会上的讲话\n同志们：\n今天召开会议，主要任务是总结去年工作。刚才，**同志通报了情况，"
           "***同志作了具体部署，我完全同意。过去一年，全区新建高标准农田**万亩，带动农户增收。"
           "下面，我讲三点意见。一是提高站位，二是压实责任，三是强化保障，确保各项任务落地见效。\n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from dataclasses import replace
+from operator import attrgetter
 
 import regex
 
@@ -181,22 +181,39 @@ def revealed_elsewhere(document: Document, findings: list[Finding], key: bytes
     covered.sort()
     covered_starts = [c[0] for c in covered]
     escalated = []
+    # What every leak of one masked category shares (frozen, so made once per category): its
+    # reason, the message, and the locations of the category's first masks.
+    shared: dict[str, tuple[Reason, str, tuple]] = {}
     for f in findings:
         if f.kind is Kind.LEAK and f.category in masked_categories and f.category in CONTEXTUAL:
-            same = by_category[f.category]
-            f = replace(f, severity=Severity.ERROR,
-                        why=f.why + (Reason("masked-elsewhere", f.category, count=len(same)),),
-                        related=f.related + tuple(location(m, "a mask of the same category") for m in same[:3]))
+            reason, message, near = shared.get(f.category) or shared.setdefault(f.category, _shared(
+                f.category, by_category[f.category]))
+            f = _escalate(f, f.why + (reason,), f.related + near[:3])
             i = bisect.bisect_left(covered_starts, f.end)
             if not any(s < f.end and f.start < e for s, e in covered[max(0, i - 8):i]):
                 new.append(inconsistency(
-                    "consistency.revealed-elsewhere", f, f.category, Severity.ERROR,
-                    f"本类已遮蔽，此处仍为明文 / the document masks {f.category} ({len(same)} masks) "
-                    f"but leaves this one in clear",
-                    tuple(location(m, "a mask of the same category") for m in same[:MAX_RELATED]),
-                    f.why[-1:], key, 0.7))
+                    "consistency.revealed-elsewhere", f, f.category, Severity.ERROR, message, near,
+                    (reason,), key, 0.7))
         escalated.append(f)
     return escalated, new
+
+
+def _shared(category: str, same: list[Finding]) -> tuple[Reason, str, tuple]:
+    return (Reason("masked-elsewhere", category, count=len(same)),
+            f"本类已遮蔽，此处仍为明文 / the document masks {category} ({len(same)} masks) "
+            f"but leaves this one in clear",
+            tuple(location(m, "a mask of the same category") for m in same[:MAX_RELATED]))
+
+
+def _escalate(f: Finding, why: tuple[Reason, ...], related: tuple) -> Finding:
+    """The leak `f` at error, with `why` and `related`: dataclasses.replace's result, made
+    directly (it runs for every leak of a masked category)."""
+    return Finding(f.rule, f.kind, f.category, Severity.ERROR, f.path, f.start, f.end, f.line, f.column,
+                   f.end_line, f.end_column, f.text, f.message, f.fingerprint, f.confidence, f.style,
+                   f.width, why, related)
+
+
+_SORT_KEY = attrgetter("path", "start", "end", "rule")  # Finding.sort_key, read in C
 
 
 # The checks that reason about a document's masks alone, each registered once here (its id and
@@ -210,7 +227,7 @@ def check_document(document: Document, findings: list[Finding], key: bytes = DEF
     findings, extra = revealed_elsewhere(document, findings, key)
     for check in MASK_CHECKS:
         extra = check(findings, key) + extra
-    all_findings = sorted(findings + extra, key=lambda f: f.sort_key)
+    all_findings = sorted(findings + extra, key=_SORT_KEY)
     return all_findings, summary(all_findings)
 
 

@@ -265,7 +265,10 @@ class Gate:
         for one, index in zip(sets, indexes):
             if index:
                 one.Compile()
-                self._sets.append((one.Match, index))
+                # The binding's own Match (a list of indexes, empty for none), past the wrapper's
+                # type test: it is called for every marked stretch of every document.
+                low = getattr(one, "_set", None)
+                self._sets.append((getattr(low, "Match", None) or one.Match, index))
         self._union = re2.compile("|".join(parts).encode(), options) if parts else None
         self._search = re2_searcher(self._union) if parts else None
         self._exact = exact  # rule position -> its own gate, where the set holds it relaxed
@@ -277,11 +280,15 @@ class Gate:
         """The rules whose gate matches somewhere in data[start:end] (UTF-8); not the always-run
         ones. The set answers for the relaxed gates; a rule whose gate was relaxed is then
         confirmed with its own gate (one small automaton each: a digit run is not yet an ID)."""
-        end = len(data) if end is None else end
         chunk = data[start:end]
-        found = [index[i] for match, index in self._sets for i in match(chunk) or ()]
         exact = self._exact
-        return frozenset([pos for pos in found if pos not in exact or self._confirmed(pos, chunk)])
+        found = set()
+        for match, index in self._sets:
+            for i in match(chunk) or ():
+                pos = index[i]
+                if pos not in exact or self._confirmed(pos, chunk):
+                    found.add(pos)
+        return frozenset(found)
 
     def _confirmed(self, pos: int, chunk: bytes) -> bool:
         search = self._confirm.get(pos)
