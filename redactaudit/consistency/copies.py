@@ -68,10 +68,18 @@ def folded_text(text: str) -> str:
     """The text folded for comparison, without the offset map: cheap enough to run on every
     document to find which ones have a copy. Punctuation goes first, so NFKC (slow on a whole
     speech) only runs when what is left needs it (full-width letters and digits)."""
-    kept = "".join(_KEEP.findall(text))
+    kept = _kept(text)
     if not unicodedata.is_normalized("NFKC", kept):
-        kept = "".join(_KEEP.findall(unicodedata.normalize("NFKC", kept)))
+        kept = _kept(unicodedata.normalize("NFKC", kept))
     return kept.lower()
+
+
+def _kept(text: str) -> str:
+    """The text without what comparison ignores, a piece at a time: a 50 MB text has millions of
+    runs, never listed all at once (a run cut between pieces joins up again)."""
+    if len(text) <= _PIECE:
+        return "".join(_KEEP.findall(text))
+    return "".join(["".join(_KEEP.findall(text, at, at + _PIECE)) for at in range(0, len(text), _PIECE)])
 
 
 def normalize(text: str) -> Normalized:
@@ -140,10 +148,27 @@ def sample_text(text: str) -> Sample:
     folded = folded_text(text)
     # CRC-32: computed alike in every process (str's own hash is not), 3x faster than a digest; a
     # rare collision counts one shingle as shared, which no pairing threshold notices.
-    hashes = set(map(zlib.crc32, map(str.encode, set(_SHINGLES.findall(folded)))))
-    blake = hashlib.blake2b
-    return Sample(blake(folded.encode("utf-8"), digest_size=16).digest(), array("I", sorted(hashes)),
-                  blake(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+    # (A lone surrogate, which a file's bytes can decode to, is hashed as its own code point.)
+    # A piece at a time: a large text's shingles are never listed all at once.
+    hashes: set[int] = set()
+    for at in range(0, len(folded), _PIECE):
+        hashes.update(map(zlib.crc32, map(_utf8, set(_SHINGLES.findall(folded, at, at + _PIECE + SHINGLE - 1)))))
+    return Sample(_digest(folded), array("I", sorted(hashes)), _digest(text))
+
+
+_PIECE = 1 << 20  # characters encoded at a time for a digest (a large text is never copied whole)
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _digest(text: str) -> bytes:
+    """blake2b-128 of the text's UTF-8, encoded a piece at a time."""
+    h = hashlib.blake2b(digest_size=16)
+    for at in range(0, len(text), _PIECE):
+        h.update(_utf8(text[at:at + _PIECE]))
+    return h.digest()
 
 
 Block = tuple[str, int, int, int, int]  # (tag, a1, a2, b1, b2), as difflib's opcodes
