@@ -67,10 +67,14 @@ def load_findings(blob: bytes) -> list[Finding]:
     return [_finding_in(t) for t in pickle.loads(blob)]
 
 
+def _fields(report: DocumentReport) -> tuple:
+    return (_DOCUMENT(report.document), [_finding_out(f) for f in report.findings], report.consistency,
+            [_finding_out(f) for f in report.withheld])
+
+
 def dump_report(report: DocumentReport) -> bytes:
     """A report as bytes (a worker's result, a stored report)."""
-    return pickle.dumps((_DOCUMENT(report.document), [_finding_out(f) for f in report.findings], report.consistency,
-                         [_finding_out(f) for f in report.withheld]), pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(_fields(report), pickle.HIGHEST_PROTOCOL)
 
 
 def load_report(blob: bytes) -> DocumentReport:
@@ -129,13 +133,20 @@ class ReportStore(Sequence):
         self._file.seek(at)
         return self._file.read(size)
 
-    def add(self, path: str, summary: dict, counts: Tally, report: bytes, prepared: bytes = b"") -> int:
-        """A document's report (dump_report), its consistency summary, its findings counted
+    def add(self, path: str, summary: dict, counts: Tally, report: bytes | DocumentReport, prepared: bytes = b"") -> int:
+        """A document's report (dump_report's bytes, or the report itself: pickled straight into
+        the file, never held whole as bytes), its consistency summary, its findings counted
         (tally) and what was prepared from it (pickled); its number."""
         about = pickle.dumps(summary, pickle.HIGHEST_PROTOCOL)
-        at = self._append(about, report, prepared)
-        self._entries.append(_Entry(path, at, len(about), at + len(about), len(report),
-                                    at + len(about) + len(report), len(prepared)))
+        at = self._append(about)
+        if isinstance(report, DocumentReport):
+            pickle.dump(_fields(report), self._file, pickle.HIGHEST_PROTOCOL)
+        else:
+            self._file.write(report)
+        size = self._file.tell() - at - len(about)
+        self._file.write(prepared)
+        self._entries.append(_Entry(path, at, len(about), at + len(about), size, at + len(about) + size,
+                                    len(prepared)))
         self.counts.update(dict(counts))
         return len(self._entries) - 1
 
@@ -220,6 +231,9 @@ class ReportStore(Sequence):
         copies added their findings (`added`)."""
         e = self._entries[index]
         return pickle.loads(self._read(e.prepared_at, e.prepared_size)) if e.prepared_size else None
+
+    def has_prepared(self, index: int) -> bool:
+        return self._entries[index].prepared_size > 0
 
     def changed(self, index: int) -> bool:
         """Whether its copies added findings to its report after the scan."""

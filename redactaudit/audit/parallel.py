@@ -87,10 +87,14 @@ class Scanner:
     ("scan", input) gives a Scanned; ("prepare", report, added, prepared) gives a document's
     prepared report output again once its copies have added findings (bytes)."""
 
-    def __init__(self, setup: WorkerSetup, ruleset: Ruleset | None = None, pickled: bool = True):
+    def __init__(self, setup: WorkerSetup, ruleset: Ruleset | None = None, pickled: bool = True,
+                 prepares: bool = True):
         from .scan import load_ruleset, public_figures
 
-        self.setup, self.pickled = setup, pickled
+        # `prepares`: a worker prepares the report format's output (the parent then only copies
+        # it); in the parent that saves nothing, and holding a large document's output whole
+        # costs memory, so the report writes it from the stored report, a finding at a time.
+        self.setup, self.pickled, self.prepares = setup, pickled, prepares
         self.ruleset = ruleset if ruleset is not None else load_ruleset(setup.config, setup.packs)
         self.figures = public_figures(setup.config)
 
@@ -121,7 +125,7 @@ class Scanner:
         report = DocumentReport(document=document, findings=tuple(findings), consistency=summary,
                                 withheld=report.withheld)
         prepared = b""
-        if options.prepare and options.prepare[0] == "json":
+        if self.prepares and options.prepare and options.prepare[0] == "json":
             from ..reporting import json_report
 
             prepared = pickle.dumps(json_report.prepare(report, show_values=options.prepare[1]),
@@ -158,8 +162,8 @@ class Pool:
     task a worker was on when it died. The parent takes a small task itself whenever every
     worker has its queue full."""
 
-    def __init__(self, n: int, setup: WorkerSetup, ruleset: Ruleset, pickled: bool = True):
-        self._n, self._setup, self._ruleset, self._pickled = n, setup, ruleset, pickled
+    def __init__(self, n: int, setup: WorkerSetup, ruleset: Ruleset):
+        self._n, self._setup, self._ruleset = n, setup, ruleset
         self._here: Scanner | None = None
         self._ctx = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
@@ -169,7 +173,8 @@ class Pool:
         return len(self._workers)
 
     def here(self, task: Task):
-        self._here = self._here or Scanner(self._setup, self._ruleset, self._pickled)
+        # The report stays an object here: the store pickles it straight into its file.
+        self._here = self._here or Scanner(self._setup, self._ruleset, pickled=False, prepares=False)
         return self._here(task)
 
     def start(self, tasks: list[Task]) -> None:

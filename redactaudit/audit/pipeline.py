@@ -52,7 +52,7 @@ def run(entries: Iterable[Document | FileError | Skipped | Job], ruleset: Rulese
     scan_errors: dict[int, tuple[FileError, ...]] = {}
     kept = _Samples() if on_disk else None
     withheld = done = found = 0
-    with Pool(options.jobs if packs is not None else 1, setup, ruleset, pickled=on_disk) as pool:
+    with Pool(options.jobs if packs is not None else 1, setup, ruleset) as pool:
         tasks = [("scan", job) for job in jobs]
         pool.start(tasks)
         for i, scanned in pool.map(tasks):
@@ -114,7 +114,7 @@ def _compare_copies(store: ReportStore, samples: "_Samples", key: bytes, changed
             store.add_copies(number[k], [(number[j], c) for j, c in listed], more)
         if found:
             store.add_findings(number[k], found)
-            if prepare:
+            if prepare and store.has_prepared(number[k]):
                 changed.append(number[k])
                 yield ("prepare", *store.blobs(number[k]))
 

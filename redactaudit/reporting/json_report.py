@@ -129,20 +129,30 @@ def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
         for n, i in enumerate(order):
             ready = store.prepared(i) if store is not None else None
             if ready is None or ready[0] != options.show_values:
+                # Not prepared as it was scanned: its findings written a line at a time (a large
+                # document's lines are never held together).
                 report = store[i] if store is not None else docs[i]
-                ready = prepare(report, show_values=options.show_values)
-                consistency = report.consistency
+                count = 0
+                secrets = _secret_spans(report)
+                for f in sorted(report.findings, key=lambda f: f.sort_key):
+                    lines_file.write(("    " if written + count == 0 else _SEP)
+                                     + _encode(finding_record(f, report.document, secrets,
+                                                              show_values=options.show_values)))
+                    count += 1
+                entry, consistency = _entry(report, count), report.consistency
+                del report, secrets
             else:
                 if store.changed(i) and not store.prepared_after_copies(i):
                     ready = with_added(ready, store.base(i), store.added(i))
                 consistency = store.summary(i)
-            entry, joined = ready[1], ready[2]
+                entry, joined = ready[1], ready[2]
+                if joined:
+                    lines_file.write(("    " if written == 0 else _SEP) + joined)
+                count = entry["findings"]
             if consistency:
                 entry = dict(entry, consistency=_consistency(consistency))
             out.write(("[\n    " if n == 0 else ",\n    ") + _encode(entry))
-            if joined:
-                lines_file.write(("    " if written == 0 else _SEP) + joined)
-                written += entry["findings"]
+            written += count
         out.write("\n  ],\n" if order else "[],\n")
         out.write('  "findings": ')
         if written:
