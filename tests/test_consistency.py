@@ -153,3 +153,18 @@ def test_a_fragment_of_a_latin_word_is_no_value_in_clear(tmp_path):
     cross = [(r.document.path.rsplit("/", 1)[1], f.start, f.end, f.text) for r in result.documents
              for f in r.findings if f.rule == "consistency.cross-document"]
     assert cross == []  # "43" faces no mask of its own in this alignment: the rules report it
+
+
+
+def test_a_text_with_a_lone_surrogate_is_sampled_and_a_large_one_a_piece_at_a_time():
+    import zlib
+
+    from redactaudit.consistency.copies import _PIECE, _SHINGLES, folded_text, sample_text
+
+    assert len(sample_text("在会议上的讲话" * 3 + "\ud800" + "在会议上的讲话" * 3).shingles) > 0  # raised before
+    # A text longer than a piece gives the sample its pieces would give as one: no shingle lost
+    # or added where the pieces meet.
+    unit = "刚才，**同志在会议上的讲话，全县共有12个乡镇参加。"
+    text = unit * (_PIECE // len(unit) + 3)
+    whole = {zlib.crc32(s.encode()) for s in _SHINGLES.findall(folded_text(text))}
+    assert list(sample_text(text).shingles) == sorted(whole)
