@@ -7,7 +7,6 @@ fully checked (listed under errors); 2 usage, config or pack error.
 from __future__ import annotations
 
 import gc
-import logging
 import io
 import os
 import shutil
@@ -375,8 +374,6 @@ def main() -> None:
     # records); at the default thresholds the cycle collector walks all of them again and again
     # (15-25 % of a large scan, measured). Raised for the command-line process only, as mypy does.
     gc.set_threshold(100_000, 50, 1000)
-    # pdfminer reports odd but readable PDFs through logging; a file it cannot read is a FileError.
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         app()
     except KeyboardInterrupt:

@@ -18,13 +18,11 @@ a Python start and a rule build per worker.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import pickle
 import signal
 from collections import deque
 from dataclasses import dataclass
-from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
 from ..config import Config
@@ -165,7 +163,7 @@ class Pool:
     def __init__(self, n: int, setup: WorkerSetup, ruleset: Ruleset):
         self._n, self._setup, self._ruleset = n, setup, ruleset
         self._here: Scanner | None = None
-        self._ctx = multiprocessing.get_context("spawn")
+        self._ctx = None  # multiprocessing's spawn context, imported when a worker starts
         self._workers: list[_Worker] = []
 
     @property
@@ -185,6 +183,10 @@ class Pool:
         self._workers = [self._start() for _ in range(min(self._n - 1, len(tasks) - 1))]
 
     def _start(self) -> "_Worker":
+        if self._ctx is None:
+            import multiprocessing  # here: a small scan never starts a worker, nor pays for the import
+
+            self._ctx = multiprocessing.get_context("spawn")
         here, there = self._ctx.Pipe()
         process = self._ctx.Process(target=serve, args=(there, self._setup), daemon=True,
                                     name="redactaudit-worker")
@@ -238,7 +240,7 @@ class Pool:
             handles = {}
             for w in self._workers:
                 handles[w.conn] = handles[w.process.sentinel] = w
-            for ready in wait(list(handles), 0 if mine is not None else None):
+            for ready in _wait(list(handles), 0 if mine is not None else None):
                 w = handles[ready]
                 if w not in self._workers:
                     continue  # ended and replaced earlier in this round
@@ -297,6 +299,12 @@ class Pool:
         self._workers = []
 
 
+def _wait(handles: list, timeout: float | None) -> list:
+    from multiprocessing.connection import wait
+
+    return wait(handles, timeout)
+
+
 def _lost(task: Task, code: int | None):
     if task[0] == "prepare":
         return None
@@ -307,7 +315,7 @@ def _lost(task: Task, code: int | None):
 
 @dataclass(slots=True, eq=False)
 class _Worker:
-    process: multiprocessing.process.BaseProcess
+    process: object  # multiprocessing.process.BaseProcess
     conn: object
     queued: deque
     ready: bool = False

@@ -19,7 +19,6 @@ from array import array
 from dataclasses import dataclass, replace
 
 import regex
-from rapidfuzz.distance import Indel
 
 from ..model import Document, Finding, Kind, Location, Reason, Severity
 from ..vocabulary import MASK_CHARS, partial_shape
@@ -179,6 +178,8 @@ def _blocks(a, b) -> list[Block]:
     gives them, from the longest common subsequence (rapidfuzz's Indel, compiled)."""
     out: list[Block] = []
     i = j = 0
+    from rapidfuzz.distance import Indel  # here: a scan of one file (a pre-commit hook) never aligns
+
     for m in Indel.opcodes(a, b).as_matching_blocks():
         x, y, n = m.a, m.b, m.size
         if i < x or j < y:
@@ -205,6 +206,8 @@ def _char_level(a: str, b: str) -> list[Block]:
     word's), which contiguous blocks never do."""
     out: list[Block] = []
     pa = pb = 0
+    from rapidfuzz.distance import Indel
+
     anchors = [(m.a, m.b, m.size) for m in Indel.opcodes(a, b).as_matching_blocks() if m.size >= ANCHOR]
     anchors.append((len(a), len(b), 0))
     for k, (x, y, n) in enumerate(anchors):

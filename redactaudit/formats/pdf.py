@@ -16,6 +16,7 @@ mostly of them is an ExtractionError (not readable), never text scanned as if it
 from __future__ import annotations
 
 import io
+import logging
 import re
 import time
 
@@ -36,6 +37,9 @@ def extract(name: str, data: bytes, deadline: float | None = None) -> Extracted:
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
+    # pdfminer reports odd but readable PDFs through logging (on standard error, in a worker
+    # process too); a file it cannot read is an ExtractionError, so its warnings are noise.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     notes: list[str] = []
     try:
         doc = PDFDocument(PDFParser(io.BytesIO(data)), password="")
