@@ -168,3 +168,31 @@ def test_a_text_with_a_lone_surrogate_is_sampled_and_a_large_one_a_piece_at_a_ti
     text = unit * (_PIECE // len(unit) + 3)
     whole = {zlib.crc32(s.encode()) for s in _SHINGLES.findall(folded_text(text))}
     assert list(sample_text(text).shingles) == sorted(whole)
+
+
+def test_x_masks_written_in_two_cases_are_a_style_mix(ruleset):
+    # Two hands (or two passes) masked this text: xx in one place, XX in another.
+    text = "传达了市委xx书记的讲话精神，XX县区领导班子要认真落实。"
+    findings, summary = checked(text, ruleset)
+    got = [f for f in findings if f.rule == "consistency.mask-style"]
+    lower, upper = text.index("xx"), text.index("XX")
+    assert [(f.start, f.end) for f in got] == [(lower, lower + 2)]
+    assert [(r.start, r.end, r.note) for r in got[0].related] == [(lower, lower + 2, "lower case"),
+                                                                    (upper, upper + 2, "upper case")]
+    assert "consistency.mask-style" in summary["failed_checks"]
+
+
+def test_x_masks_in_one_case_and_one_letter_words_are_no_style_mix(ruleset):
+    for text in ("传达了市委XX书记的讲话精神，XX县区领导班子要认真落实。", "市委xx书记到xx县调研。",
+                 "He was born in XX County and moved to Room 3 of X Building."):
+        findings, _ = checked(text, ruleset)
+        assert [f for f in findings if f.rule == "consistency.mask-style"] == [], text
+
+
+def test_masks_before_a_house_or_case_number_in_two_widths_tell_the_digits(ruleset):
+    text = "原告住某村X组xxx号。被告住某村X组xx号。"
+    findings, _ = checked(text, ruleset)
+    got = [f for f in findings if f.rule == "consistency.mask-length"]
+    first, second = text.index("xxx"), text.index("xx号", text.index("被告"))
+    assert [(f.category, f.start) for f in got] == [("number", first)]
+    assert [(r.start, r.end) for r in got[0].related] == [(first, first + 3), (second, second + 2)]
