@@ -201,6 +201,7 @@ _REASONS = {
     "masked-elsewhere": "the document masks {v} elsewhere",
     "nothing-masked": "the document masks no person, place or figure",
     "mask-widths": "{n} masks, widths {v}",
+    "letter-case": "X masks in two cases: {v}",
     "digits-kept": "{n} digits kept",
     "aligned": "aligned with {v}",
     "column": "in a table column headed {r}",

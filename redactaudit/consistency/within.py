@@ -71,6 +71,23 @@ def mask_style(findings: list[Finding], key: bytes) -> list[Finding]:
     return out
 
 
+def mask_case(findings: list[Finding], key: bytes) -> list[Finding]:
+    """consistency.mask-style: X masks in both cases (xx here, XX there), whatever each hides: two
+    hands or two passes masked the document, so what one of them left in clear is worth a look."""
+    lower = [f for f in findings if f.kind is Kind.PLACEHOLDER and f.style == "x-run" and f.text.islower()]
+    upper = [f for f in findings if f.kind is Kind.PLACEHOLDER and f.style == "x-run" and f.text.isupper()]
+    if not (lower and upper):
+        return []
+    masks = sorted(lower + upper, key=lambda m: m.start)
+    first = masks[0]
+    shown = f"{lower[0].text} ({len(lower)}), {upper[0].text} ({len(upper)})"
+    return [inconsistency(
+        "consistency.mask-style", first, first.category, Severity.WARNING,
+        f"遮蔽字母大小写不一 / the X masks are written in two cases: {shown}",
+        tuple(location(m, "lower case" if m.text.islower() else "upper case") for m in masks[:MAX_RELATED]),
+        (Reason("letter-case", shown),), key)]
+
+
 def partial_mask(findings: list[Finding], key: bytes) -> list[Finding]:
     """consistency.partial-mask: a structured mask that keeps more than the usual part
     (a phone keeping more than 3+4 digits, an ID more than 6+4, a card more than 6+4)."""
@@ -218,7 +235,7 @@ _SORT_KEY = attrgetter("path", "start", "end", "rule")  # Finding.sort_key, read
 
 # The checks that reason about a document's masks alone, each registered once here (its id and
 # description are in vocabulary.CHECKS); revealed_elsewhere also escalates leaks, so it runs first.
-MASK_CHECKS = (partial_mask, mask_style, mask_length)
+MASK_CHECKS = (partial_mask, mask_case, mask_style, mask_length)
 
 
 def check_document(document: Document, findings: list[Finding], key: bytes = DEFAULT_KEY
