@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -169,3 +171,31 @@ def test_redaction_in_workers_writes_what_one_process_writes(tmp_path):
         outs[jobs] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     assert Path("letter.docx") in outs[1] and Path("notes.md") in outs[1]
     assert outs[2] == outs[1]
+
+
+_LARGE_DOCUMENTS = """
+import sys
+from redactaudit.audit import ScanOptions, audit_documents, load_ruleset
+from redactaudit.config import Config
+from redactaudit.model import Document
+
+if __name__ == "__main__":
+    # Documents larger than a pipe holds, handed to workers whole (as redact does): the parent
+    # sending the next one while a worker sends its result back must not wait on each other.
+    docs = [Document(f"d{i}.txt", ("会议讲话精神" * 60_000) + f"联系人刘建华，手机139{i:08d}。", "utf-8", "\\n")
+            for i in range(5)]
+    result = audit_documents(docs, load_ruleset(Config()), Config(),
+                             ScanOptions(jobs=2, worker_packs=(), parallel_from=0))
+    print(len(result.documents), sum(1 for f in result.findings if f.rule == "identifiers.cn-mobile"))
+"""
+
+
+def test_documents_larger_than_a_pipe_pass_to_workers_and_back(tmp_path):
+    script = tmp_path / "large.py"
+    script.write_text(_LARGE_DOCUMENTS, encoding="utf-8")
+    try:
+        res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the parent and a worker waited on each other")
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.split() == ["5", "5"]
