@@ -20,7 +20,9 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import shutil
 import signal
+import tempfile
 from collections import deque
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -36,6 +38,10 @@ Task = tuple  # ("scan", Job) | ("prepare", report, added findings, prepared out
 DEPTH = 3  # tasks queued per worker, so none waits for the parent between documents
 MIN_PARALLEL_BYTES = 1 << 20  # below this much input a pool's start costs more than it saves
 MAX_HERE_BYTES = 1 << 20  # the parent takes no larger task while it has workers to feed
+# A task carrying more than this (a document, bytes, a stored report) goes through a file, its
+# message only naming it: the parent's sends stay small, so the parent never waits in a send while
+# a worker waits in sending it a result (both pipes full: each waited on the other).
+SPILL_BYTES = 32 << 10
 CRASH_ENV = "REDACTAUDIT_TEST_CRASH"  # tests: a worker dies when it starts on a document ending so
 
 
@@ -142,6 +148,18 @@ class Scanner:
         return pickle.dumps(ready, pickle.HIGHEST_PROTOCOL)
 
 
+def _payload(task: Task) -> int:
+    """About how many bytes sending the task takes (a file's path: nothing)."""
+    if task[0] == "prepare":
+        return sum(map(len, task[1:]))
+    job = task[1]
+    if job[0] == "file":
+        return 0
+    if job[0] == "bytes":
+        return len(job[2])
+    return len(job[1].text) * 2 + len(job[1].raw or b"")
+
+
 def task_size(task: Task) -> int:
     if task[0] == "prepare":
         return len(task[1])
@@ -165,6 +183,21 @@ class Pool:
         self._here: Scanner | None = None
         self._ctx = None  # multiprocessing's spawn context, imported when a worker starts
         self._workers: list[_Worker] = []
+        self._spill: str | None = None  # a private folder for large tasks, made when one comes
+        self._spilled = 0
+
+    def _message(self, i: int, task: Task) -> tuple:
+        """What is sent for task i: the task, or for a large one the name of a file holding it
+        (the worker reads and removes it)."""
+        if _payload(task) <= SPILL_BYTES:
+            return i, task
+        if self._spill is None:
+            self._spill = tempfile.mkdtemp(prefix="redactaudit-tasks-")
+        self._spilled += 1
+        name = os.path.join(self._spill, f"{self._spilled}.task")
+        with open(name, "wb") as handle:
+            pickle.dump(task, handle, pickle.HIGHEST_PROTOCOL)
+        return i, ("spilled", name)
 
     @property
     def workers(self) -> int:
@@ -224,7 +257,7 @@ class Pool:
                     i = take()
                     if i is None:
                         break
-                    w.conn.send((i, made[i]))
+                    w.conn.send(self._message(i, made[i]))
                     w.queued.append(i)
             mine = take()
             if mine is not None and self._workers and task_size(made[mine]) > MAX_HERE_BYTES:
@@ -297,6 +330,8 @@ class Pool:
                 w.process.join()
             w.conn.close()
         self._workers = []
+        if self._spill is not None:
+            shutil.rmtree(self._spill, ignore_errors=True)
 
 
 def _wait(handles: list, timeout: float | None) -> list:
@@ -337,6 +372,10 @@ def serve(conn, setup: WorkerSetup) -> None:
         if message is None:
             return
         i, task = message
+        if task[0] == "spilled":
+            with open(task[1], "rb") as handle:
+                task = pickle.load(handle)
+            os.unlink(handle.name)
         if crash and task[0] == "scan" and job_path(task[1]).endswith(crash):
             os._exit(70)
         conn.send((i, scanner(task)))
