@@ -11,6 +11,7 @@ from redactaudit.audit import ScanOptions, audit, load_ruleset
 from redactaudit.config import Config
 from redactaudit.consistency.clusters import MAX_POSTING, near_duplicates
 from redactaudit.consistency.crossdoc import MAX_COPIES, MAX_PAIRWISE
+from redactaudit.consistency.copies import normalize
 from redactaudit.model import Severity
 
 SPEECH = ("在全区乡村振兴工作推进会上的讲话\n同志们：\n今天召开会议，主要任务是总结去年工作。刚才，**同志通报了情况，"
@@ -90,3 +91,31 @@ def test_a_paragraph_many_unrelated_texts_share_does_not_make_them_copies():
     texts = [own[i % 3] + f"第{i}期。" + "".join(chr(0x4E00 + (i * 37 + k) % 5000) for k in range(60)) + boiler
              for i in range(MAX_POSTING * 2)]
     assert near_duplicates(texts) == []
+
+
+def test_no_alignment_is_asked_of_more_than_a_bounded_square(monkeypatch):
+    # Regression: two "copies" whose every line differs (a roster, a ledger) made one stretch of the
+    # whole text, and its alignment's memory grows with the product of the lengths: 240 KB each
+    # took 7.5 GB, 1.6 MB each ended the scan (std::bad_alloc). Large stretches go in bands.
+    import rapidfuzz.distance
+
+    from redactaudit.consistency.copies import ALIGN_CELLS, char_blocks
+
+    asked = []
+    real = rapidfuzz.distance.Indel
+
+    class Counting:
+        @staticmethod
+        def opcodes(a, b):
+            asked.append(len(a) * len(b))
+            return real.opcodes(a, b)
+
+    monkeypatch.setattr(rapidfuzz.distance, "Indel", Counting)
+    a = "".join(f"第{i}户，户主某某，人口{i % 7}人，面积{i % 13}亩。" for i in range(3000))
+    b = "".join(f"第{i}户，户主某某，人口{(i + 1) % 7}人，面积{(i + 2) % 13}亩。" for i in range(3000))
+    na, nb = normalize(a), normalize(b)
+    blocks = char_blocks(na, nb)
+    assert asked and max(asked) <= ALIGN_CELLS
+    # The blocks still cover both texts, in order.
+    assert blocks[0][1] == blocks[0][3] == 0 and blocks[-1][2] == len(na.text) and blocks[-1][4] == len(nb.text)
+    assert all(x[2] == y[1] and x[4] == y[3] for x, y in zip(blocks, blocks[1:]))
