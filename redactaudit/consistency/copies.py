@@ -173,9 +173,35 @@ def _digest(text: str) -> bytes:
 Block = tuple[str, int, int, int, int]  # (tag, a1, a2, b1, b2), as difflib's opcodes
 
 
+# The longest common subsequence's memory grows with the product of the two lengths (a bit per
+# pair): two 240 KB texts that differ on every line took 7.5 GB. Past this many pairs, the two
+# sides are aligned in bands: piece k of one against piece k of the other, cut in proportion.
+# What that loses: a value that moved by more than a band's length between the copies.
+ALIGN_CELLS = 1 << 24
+
+
 def _blocks(a, b) -> list[Block]:
     """Equal runs and the gaps between them (replace, delete, insert), as difflib's get_opcodes
-    gives them, from the longest common subsequence (rapidfuzz's Indel, compiled)."""
+    gives them, from the longest common subsequence (rapidfuzz's Indel, compiled); in bands when
+    the two are long (ALIGN_CELLS)."""
+    if len(a) * len(b) <= ALIGN_CELLS:
+        return _lcs_blocks(a, b)
+    bands = -(-len(a) * len(b) // ALIGN_CELLS)  # each band's product is at most ALIGN_CELLS
+    bands = max(2, int(bands ** 0.5) + 1)
+    out: list[Block] = []
+    for k in range(bands):
+        a0, a1 = len(a) * k // bands, len(a) * (k + 1) // bands
+        b0, b1 = len(b) * k // bands, len(b) * (k + 1) // bands
+        for t, x1, x2, y1, y2 in _blocks(a[a0:a1], b[b0:b1]):
+            if out and out[-1][0] == t == "equal":
+                last = out[-1]
+                out[-1] = ("equal", last[1], a0 + x2, last[3], b0 + y2)
+            else:
+                out.append((t, a0 + x1, a0 + x2, b0 + y1, b0 + y2))
+    return out
+
+
+def _lcs_blocks(a, b) -> list[Block]:
     out: list[Block] = []
     i = j = 0
     from rapidfuzz.distance import Indel  # here: a scan of one file (a pre-commit hook) never aligns
@@ -206,9 +232,7 @@ def _char_level(a: str, b: str) -> list[Block]:
     word's), which contiguous blocks never do."""
     out: list[Block] = []
     pa = pb = 0
-    from rapidfuzz.distance import Indel
-
-    anchors = [(m.a, m.b, m.size) for m in Indel.opcodes(a, b).as_matching_blocks() if m.size >= ANCHOR]
+    anchors = [(x1, y1, x2 - x1) for t, x1, x2, y1, _ in _blocks(a, b) if t == "equal" and x2 - x1 >= ANCHOR]
     anchors.append((len(a), len(b), 0))
     for k, (x, y, n) in enumerate(anchors):
         if n:  # grown over equal characters on either side, as difflib's longest blocks would be
