@@ -196,3 +196,13 @@ def test_masks_before_a_house_or_case_number_in_two_widths_tell_the_digits(rules
     first, second = text.index("xxx"), text.index("xx号", text.index("被告"))
     assert [(f.category, f.start) for f in got] == [("number", first)]
     assert [(r.start, r.end) for r in got[0].related] == [(first, first + 3), (second, second + 2)]
+
+
+def test_one_mask_never_carries_two_findings_of_one_rule(ruleset):
+    # Regression: a style mix of one category and X masks in two cases both anchored at the first
+    # mask, with one rule and so one fingerprint: tools that key on it saw one finding.
+    text = "会议由xx同志主持，XX同志发言，**同志讲话。"
+    findings, _ = checked(text, ruleset)
+    got = [(f.rule, f.start, f.end) for f in findings if f.rule == "consistency.mask-style"]
+    assert got == [("consistency.mask-style", 3, 5)]
+    assert len({f.fingerprint for f in findings}) == len(findings)
