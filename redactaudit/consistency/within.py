@@ -244,6 +244,10 @@ def check_document(document: Document, findings: list[Finding], key: bytes = DEF
     findings, extra = revealed_elsewhere(document, findings, key)
     for check in MASK_CHECKS:
         extra = check(findings, key) + extra
+    # Two checks of one rule may anchor at one mask (a style mix and a case mix): one finding
+    # there, the first made, so every finding keeps a fingerprint of its own.
+    seen: set[tuple[str, int, int]] = set()
+    extra = [f for f in extra if (f.rule, f.start, f.end) not in seen and not seen.add((f.rule, f.start, f.end))]
     all_findings = sorted(findings + extra, key=_SORT_KEY)
     return all_findings, summary(all_findings)
 
