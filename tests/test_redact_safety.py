@@ -445,3 +445,24 @@ def test_a_report_written_to_a_pipe_or_device_goes_into_it_and_leaves_it_in_plac
     finally:
         os.close(reader)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notice.txt", "report"]  # no temporary left
+
+
+def test_a_report_written_through_a_symbolic_link_keeps_the_link(tmp_path):
+    # Regression: `-o LINK` replaced the link with a regular file; `-o /dev/stdout` with standard
+    # output redirected to a file wrote the report beside it and left the redirect empty.
+    from redactaudit import fsutil
+
+    target = tmp_path / "report.json"
+    target.write_bytes(b"old")
+    link = tmp_path / "latest.json"
+    link.symlink_to(target)
+    fsutil.atomic_write_bytes(link, b"new")
+    assert link.is_symlink() and target.read_bytes() == b"new"
+    if os.path.isdir("/proc/self/fd"):
+        with open(tmp_path / "stdout.txt", "w+b") as out:
+            fd_link = tmp_path / "stdout"
+            fd_link.symlink_to(f"/proc/self/fd/{out.fileno()}")
+            fsutil.atomic_write_bytes(fd_link, b'{"findings": []}\n')
+            assert fd_link.is_symlink()
+            out.seek(0)
+            assert out.read() == b'{"findings": []}\n'
