@@ -60,13 +60,24 @@ def atomic_write_bytes(path: Path, data, mode: int | None = None) -> None:
     """Replace `path` with `data` in one step: bytes, or a function that writes them into the
     binary file it is given (a report written as it is made). The file keeps its permission bits;
     a new file gets `mode` (a copy's source mode) or what the umask allows, never mkstemp's
-    private 0600. What exists and is no regular file (a device, a pipe) is written into."""
+    private 0600. What exists and is no regular file (a device, a pipe) is written into, and so is
+    an open file named through /dev or /proc (/dev/stdout); a symbolic link stays one."""
     path = Path(path)
     try:
         st = path.stat()
     except FileNotFoundError:
         st = None
-    if st is not None and not stat.S_ISREG(st.st_mode):
+    direct = st is not None and not stat.S_ISREG(st.st_mode)
+    if not direct and path.is_symlink():
+        # Through a link: an open file's (/dev/stdout, /proc/self/fd/1: the shell's redirect) is
+        # written into; any other link keeps pointing where it did, at the file replaced.
+        first = os.readlink(path)
+        real = os.path.realpath(path)
+        if first.startswith(("/proc/", "/dev/")) or real.startswith(("/proc/", "/dev/")):
+            direct = True
+        else:
+            path = Path(real)
+    if direct:
         # A device or a pipe (-o /dev/null, -o /dev/stdout, a shell's >(...)) is written into:
         # renaming over it would replace it with a regular file for every program on the machine.
         with open(path, "wb") as handle:
