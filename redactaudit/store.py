@@ -24,18 +24,18 @@ from .model import Document, DocumentReport, Finding, Kind, Location, Reason, Se
 Tally = tuple[tuple[tuple[str, str, str], int], ...]  # ((kind, severity, category), count) per document
 
 
-def _getter(cls) -> tuple[attrgetter, int]:
+def _getter(cls) -> attrgetter:
     names = [f.name for f in fields(cls) if f.init]
-    return attrgetter(*names), len(names)
+    return attrgetter(*names)
 
 
 # Frozen dataclasses with slots pickle through Python-level __getstate__/__setstate__ (fields()
 # on every object: 10 µs a finding); as plain tuples of their fields they pickle in C and come back
 # through their constructors, 3x faster. The tuples follow the types' own fields, whatever they are.
-_DOCUMENT, _ = _getter(Document)
-_FINDING, _ = _getter(Finding)
-_REASON, _ = _getter(Reason)
-_LOCATION, _ = _getter(Location)
+_DOCUMENT = _getter(Document)
+_FINDING = _getter(Finding)
+_REASON = _getter(Reason)
+_LOCATION = _getter(Location)
 _F_KIND, _F_SEVERITY, _F_WHY, _F_RELATED = (
     [f.name for f in fields(Finding) if f.init].index(n) for n in ("kind", "severity", "why", "related"))
 _KINDS = {k.value: k for k in Kind}
@@ -205,10 +205,6 @@ class ReportStore(Sequence):
     def added(self, index: int) -> list[Finding]:
         """The findings its copies gave it."""
         return self._findings(self._entries[index])
-
-    def document(self, index: int) -> Document:
-        e = self._entries[index]
-        return Document(*pickle.loads(self._read(e.at, e.size))[0])
 
     def masks(self, index: int) -> tuple[Document, list[Finding]]:
         """Its document and its masks (load_masks)."""

@@ -134,7 +134,12 @@ class Scanner:
 
             prepared = pickle.dumps(json_report.prepare(report, show_values=options.prepare[1]),
                                     pickle.HIGHEST_PROTOCOL)
-        size = len(document.raw) if document.raw is not None else len(document.text.encode("utf-8", "surrogatepass"))
+        # The input's size for the progress line, without a copy of the text: the file's or the
+        # bytes' (a document handed in whole counts its characters).
+        if document.raw is not None:
+            size = len(document.raw)
+        else:
+            size = task_size(("scan", job)) if job[0] != "document" else len(document.text)
         return Scanned(path=document.path, errors=tuple(errors), withheld=withheld, size=size,
                        sample=sample_text(document.text) if options.cross_document else None,
                        summary=summary, tally=tally(findings),

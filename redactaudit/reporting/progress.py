@@ -11,7 +11,6 @@ import time
 from typing import Callable, TextIO
 
 
-
 class ProgressLine:
     """Callable as audit's progress hook; `close()` erases the line."""
 
