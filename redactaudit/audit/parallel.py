@@ -95,9 +95,8 @@ class Scanner:
                  prepares: bool = True):
         from .scan import load_ruleset, public_figures
 
-        # `prepares`: a worker prepares the report format's output (the parent then only copies
-        # it); in the parent that saves nothing, and holding a large document's output whole
-        # costs memory, so the report writes it from the stored report, a finding at a time.
+        # `prepares`: prepare the report format's output as documents are scanned (in parallel,
+        # so the report then only copies it); see Pool.here.
         self.setup, self.pickled, self.prepares = setup, pickled, prepares
         self.ruleset = ruleset if ruleset is not None else load_ruleset(setup.config, setup.packs)
         self.figures = public_figures(setup.config)
@@ -209,8 +208,11 @@ class Pool:
         return len(self._workers)
 
     def here(self, task: Task):
-        # The report stays an object here: the store pickles it straight into its file.
-        self._here = self._here or Scanner(self._setup, self._ruleset, pickled=False, prepares=False)
+        # The report stays an object here: the store pickles it straight into its file. With
+        # workers running, this process prepares its share too (while they scan, not after);
+        # alone, it leaves that to the report, which writes a large document a finding at a time.
+        self._here = self._here or Scanner(self._setup, self._ruleset, pickled=False)
+        self._here.prepares = bool(self._workers)
         return self._here(task)
 
     def start(self, tasks: list[Task]) -> None:
