@@ -58,7 +58,7 @@ class Scanned:
     sample: object = None  # consistency.copies.Sample, or None when copies are not compared
     summary: dict | None = None  # the document's consistency summary
     tally: Tally = ()
-    report: bytes | DocumentReport = b""  # the report itself when scanned here and kept in memory
+    report: bytes | DocumentReport = b""  # the report itself when scanned in this process
     prepared: bytes = b""  # pickled: what the report format asked for prepared from the report
     size: int = 0  # the input's bytes (for progress)
 
