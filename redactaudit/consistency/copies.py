@@ -343,47 +343,57 @@ class Copy:
         return [f for f in self.masks if f.start < end and start < f.end]
 
 
+def _differing(ev: Evidence, own: Copy, other: Copy) -> tuple[Finding, Finding] | None:
+    """For masks in both copies: the first of each, when their styles differ."""
+    _, lo, hi, olo, ohi = ev
+    mine, theirs = own.masks_in(*own.span(lo, hi)), other.masks_in(*other.span(olo, ohi))
+    return (mine[0], theirs[0]) if mine and theirs and mine[0].style != theirs[0].style else None
+
+
+def _pointer(ev: Evidence, other: Copy, differing: tuple[Finding, Finding] | None) -> Location:
+    """Where a finding points in the other copy: its mask (masks that differ), or the stretch
+    that masks the value shown here."""
+    if differing is not None:
+        mask = differing[1]
+        return Location(other.path, mask.start, mask.end, mask.line, mask.column, "the other copy's mask")
+    ostart, oend = other.span(ev[3], ev[4])
+    oline, ocol = other.document.lines.position(ostart)
+    return Location(other.path, ostart, oend, oline, ocol, "the mask in the other copy")
+
+
 def related(ev: Evidence, own: Copy, other: Copy) -> tuple[tuple[str, int, int], Location, Reason] | None:
     """What one piece of evidence adds to a finding in `own`: the finding's (rule, start, end),
     the other copy's mask it points at, and why; None for masks that do not differ in style."""
-    rule, lo, hi, olo, ohi = ev
     why = Reason("aligned", other.path)
-    if rule == DIFFER:
-        fa_masks, fb_masks = own.masks_in(*own.span(lo, hi)), other.masks_in(*other.span(olo, ohi))
-        if not (fa_masks and fb_masks and fa_masks[0].style != fb_masks[0].style):
+    if ev[0] == DIFFER:
+        differing = _differing(ev, own, other)
+        if differing is None:
             return None
-        return (DIFFER, fa_masks[0].start, fa_masks[0].end), _mask_at(fb_masks[0], other), why
-    ostart, oend = other.span(olo, ohi)
-    oline, ocol = other.document.lines.position(ostart)
-    return (LEAK, *own.span(lo, hi)), Location(other.path, ostart, oend, oline, ocol,
-                                               "the mask in the other copy"), why
-
-
-def _mask_at(mask: Finding, other: Copy) -> Location:
-    return Location(other.path, mask.start, mask.end, mask.line, mask.column, "the other copy's mask")
+        return (DIFFER, differing[0].start, differing[0].end), _pointer(ev, other, differing), why
+    return (LEAK, *own.span(ev[1], ev[2])), _pointer(ev, other, None), why
 
 
 def finding(ev: Evidence, own: Copy, other: Copy, key: bytes) -> Finding | None:
     """The finding one piece of evidence gives in `own`, pointing at `other`: a leak, or masks
     that differ in style (None when they do not)."""
-    rule, lo, hi, olo, ohi = ev
-    a, b = own.document, other.document
-    if rule == DIFFER:
-        fa_masks, fb_masks = own.masks_in(*own.span(lo, hi)), other.masks_in(*other.span(olo, ohi))
-        if not (fa_masks and fb_masks and fa_masks[0].style != fb_masks[0].style):
+    why = (Reason("aligned", other.path),)
+    if ev[0] == DIFFER:
+        differing = _differing(ev, own, other)
+        if differing is None:
             return None
-        m = fa_masks[0] if fa_masks[0].path == own.path else replace(fa_masks[0], path=own.path)
+        mask, theirs = differing
+        m = mask if mask.path == own.path else replace(mask, path=own.path)
         return inconsistency(
             DIFFER, m, m.category, Severity.INFO,
             f"两个副本的遮蔽方式不同 / the copies mask this differently ({_as_shown(m)} here, "
-            f"{_as_shown(fb_masks[0])} in {other.path})",
-            (_mask_at(fb_masks[0], other),), (Reason("aligned", other.path),), key, 0.8)
-    start, end = own.span(lo, hi)
-    ostart, oend = other.span(olo, ohi)
+            f"{_as_shown(theirs)} in {other.path})",
+            (_pointer(ev, other, differing),), why, key, 0.8)
+    a = own.document
+    start, end = own.span(ev[1], ev[2])
     line, col = a.lines.position(start)
     end_line, end_col = a.lines.end_position(end)
-    oline, ocol = b.lines.position(ostart)
-    masks = other.masks_in(ostart, oend)
+    pointer = _pointer(ev, other, None)
+    masks = other.masks_in(pointer.start, pointer.end)
     category = masks[0].category if masks else "unknown"
     anchor = Finding(rule=LEAK, kind=Kind.INCONSISTENCY, category=category, severity=Severity.ERROR, path=own.path,
                      start=start, end=end, line=line, column=col, end_line=end_line, end_column=end_col,
@@ -391,8 +401,7 @@ def finding(ev: Evidence, own: Copy, other: Copy, key: bytes) -> Finding | None:
     return inconsistency(
         LEAK, anchor, category, Severity.ERROR,
         f"另一副本遮蔽了此处 / another copy ({other.path}) masks this value; here it is in clear",
-        (Location(other.path, ostart, oend, oline, ocol, "the mask in the other copy"),),
-        (Reason("aligned", other.path),), key, 0.9)
+        (pointer,), why, key, 0.9)
 
 
 def _as_shown(mask: Finding) -> str:

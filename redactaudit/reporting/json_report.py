@@ -14,7 +14,7 @@ import pickle
 import shutil
 import tempfile
 from types import SimpleNamespace
-from typing import TextIO
+from typing import Iterator, TextIO
 
 from ..model import AuditResult, DocumentReport
 from ..store import ReportStore
@@ -45,10 +45,11 @@ def _consistency(consistency: dict) -> dict:
     return consistency
 
 
-def _records(report: DocumentReport, show_values: bool) -> list[dict]:
+def _records(report: DocumentReport, show_values: bool) -> Iterator[dict]:
+    """The document's finding records in order, one at a time."""
     secrets = _secret_spans(report)
-    return [finding_record(f, report.document, secrets, show_values=show_values)
-            for f in sorted(report.findings, key=lambda f: f.sort_key)]
+    for f in sorted(report.findings, key=lambda f: f.sort_key):
+        yield finding_record(f, report.document, secrets, show_values=show_values)
 
 
 def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None = None,
@@ -56,7 +57,7 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
     """The whole report as one dict (in memory: for small results and tests; `render` streams)."""
     documents, findings = [], []
     for report in sorted(result.documents, key=lambda r: r.document.path):
-        records = _records(report, show_values)
+        records = list(_records(report, show_values))
         entry = _entry(report, len(records))
         if report.consistency:
             entry["consistency"] = _consistency(report.consistency)
@@ -133,14 +134,11 @@ def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
                 # document's lines are never held together).
                 report = store[i] if store is not None else docs[i]
                 count = 0
-                secrets = _secret_spans(report)
-                for f in sorted(report.findings, key=lambda f: f.sort_key):
-                    lines_file.write(("    " if written + count == 0 else _SEP)
-                                     + _encode(finding_record(f, report.document, secrets,
-                                                              show_values=options.show_values)))
+                for record in _records(report, options.show_values):
+                    lines_file.write(("    " if written + count == 0 else _SEP) + _encode(record))
                     count += 1
                 entry, consistency = _entry(report, count), report.consistency
-                del report, secrets
+                del report
             else:
                 if store.changed(i) and not store.prepared_after_copies(i):
                     ready = with_added(ready, store.base(i), store.added(i))
