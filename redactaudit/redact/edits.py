@@ -88,7 +88,7 @@ def own_words(text: str, spans, policy: Policy) -> str:
 
 
 def surname_form(value: str) -> str:
-    """张三 -> 张某, 欧阳娜娜 -> 欧阳某, Martin Stevens -> M. (the SPC's convention)."""
+    """张三 -> 张某, 欧阳娜娜 -> 欧阳某, Harold Penrose -> H. (the SPC's convention)."""
     value = value.strip()
     if _LATIN.match(value):
         return value[0].upper() + "."
