@@ -116,7 +116,7 @@ class WordLists:
             return tuple(p.name for p in places if len(p.name) == 2 and p.name[1] == "县"
                          and p.name[0] not in AMBIGUOUS_STEMS)
         if name == "zh-prefectures-short":
-            # Prefecture-level names are distinctive enough to stand alone (遵义, 赣州); a county's
+            # Prefecture-level names are distinctive enough to stand alone (毕节, 赣州); a county's
             # short name alone too often straddles two words (党委和政府 -> 和政, 投资兴业 -> 资兴).
             places = [p for p in places if p.level == "prefecture" and p.current]
         common = self.get("zh-common-words")

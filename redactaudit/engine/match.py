@@ -209,7 +209,7 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
         if progress is not None:
             progress[0] = match_end
         if any(m.span(g)[0] >= 0 for g in rejects):
-            continue  # what follows makes it something else (遵义 + 市 is matched by another rule)
+            continue  # what follows makes it something else (毕节 + 市 is matched by another rule)
         start, end = m.span("value") if has_value else m.span()
         if start < 0 or end <= start:
             continue
