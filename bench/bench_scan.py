@@ -21,14 +21,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红"
-PLACES = ["南宁市", "青秀区", "平果市", "曲靖市", "沂南县", "台州市", "梧州市", "瑞金市"]
+PLACES = ["南宁市", "青秀区", "田阳县", "宜宾市", "靖西市", "绵阳市", "赣州市", "九江市"]
 MASKS = ["**", "***", "XX", "×××", "某某", "*"]
 # Ordinary prose, written for this benchmark: most of a real document has nothing to report.
 FILLER = [
-    "全面从严治党向纵深发展，持续深化作风建设，推动各项工作落地见效。",
-    "各级党组织要切实扛起主体责任，坚持问题导向，强化监督执纪问责。",
+    "从严管党治党一刻不放松，持续深化作风建设，推动各项工作落地见效。",
+    "全体干部职工务必主动担当作为，坚持实事求是，推动工作落细落实。",
     "要把学习成果转化为推动高质量发展的实际行动，确保各项决策部署落到实处。",
-    "坚持以人民为中心的发展思想，着力解决群众急难愁盼问题，不断增强获得感。",
+    "始终把群众冷暖放在心上，着力解决群众急难愁盼问题，不断增强获得感。",
     "各部门要加强协调配合，形成工作合力，做到守土有责、守土负责、守土尽责。",
     "我们要以更加务实的作风、更加有力的举措，推动经济社会持续健康发展。",
     "The committee reviewed the annual plan and agreed on the next steps for the programme.",
@@ -52,11 +52,11 @@ def sentence(rng: random.Random, rate: float = 0.025) -> str:
     if kind == 0:
         return f"刚才，{mask}同志通报了{rng.choice(PLACES)}的工作情况，{name}同志作了补充。"
     if kind == 1:
-        return f"全市共立案{rng.randint(2, 99)}件，处分{mask}人，挽回经济损失{rng.randint(1, 90)}.{rng.randint(1, 9)}万元。"
+        return f"全市共立案{rng.randint(2, 99)}件，处分{mask}人，追缴违纪款{rng.randint(1, 90)}.{rng.randint(1, 9)}万元。"
     if kind == 2:
         return f"联系人：{name}，手机1{rng.choice('3589')}{rng.randint(100000000, 999999999)}，身份证号{_id_number(rng)}。"
     if kind == 3:
-        return f"在{mask}县{mask}镇调研时，群众满意度达到{rng.randint(60, 99)}%，位居全省第{rng.randint(1, 20)}。"
+        return f"在{mask}县{mask}镇调研时，回访满意率达到{rng.randint(60, 99)}%，位居全省第{rng.randint(1, 20)}。"
     if kind == 4:
         return f"Dear {mask}, your case is handled by [NAME]; call (***) ***-{rng.randint(1000, 9999)}."
     if kind == 5:

@@ -111,7 +111,7 @@ def test_unrelated_documents_are_not_paired():
 
 
 def test_person_masks_are_compared_whatever_word_follows(ruleset):
-    text = "上级领导十分关注，*专门作出批示，***书记听取了汇报。"
+    text = "省市领导高度重视，*亲自作出批示，***书记听取了汇报。"
     findings, _ = checked(text, ruleset)
     got = [f for f in findings if f.rule == "consistency.mask-length"]
     assert [(f.category, f.start, f.end) for f in got] == [("person", 9, 10)]
@@ -121,7 +121,7 @@ def test_person_masks_are_compared_whatever_word_follows(ruleset):
 def test_short_copies_are_paired():
     # Regression: with too few anchor characters a 150-character notice had 3 shingles and its copy
     # was never found.
-    a = "在XX市XX年度全面从严治党工作会议上的讲话。过去一年，全市各级纪检监察机关共立案*件，处分*人，挽回经济损失*万元。"
+    a = "在XX市XX年度作风建设推进会议上的发言。去年以来，全市纪检监察系统共受理*件，约谈*人，追缴违纪款*万元。"
     b = a.replace("XX年度", "399年度")
     assert [(i, j) for i, j, _ in near_duplicates([normalize(a).text, normalize(b).text])] == [(0, 1)]
 
@@ -142,17 +142,17 @@ def test_a_fragment_of_a_latin_word_is_no_value_in_clear(tmp_path):
     # Regression (Hypothesis): the alignment matched "ER" of a pseudonym with "ER" of a label in the
     # other copy, left "P" facing "XXX。[NUMB", and "P" was reported in clear; redaction then
     # rewrote the P inside PERSON-2 on every pass and never settled.
-    tail = "件Thank you for your letter regarding the road works on Main Street. "
-    (tmp_path / "a.txt").write_text("Your case has been assigned to PERSON-1, 经办人：PERSON-2。43" + tail,
+    tail = "件We received your request about the broken streetlights near the park. "
+    (tmp_path / "a.txt").write_text("The request is assigned to PERSON-1, 经办人：PERSON-2。27" + tail,
                                     encoding="utf-8")
-    (tmp_path / "b.txt").write_text("Your case has been assigned to PERSON-1, 经办人：XXX。[NUMBER]" + tail,
+    (tmp_path / "b.txt").write_text("The request is assigned to PERSON-1, 经办人：XXX。[NUMBER]" + tail,
                                     encoding="utf-8")
     from redactaudit.audit import load_ruleset
 
     result = audit([str(tmp_path)], load_ruleset(Config()), Config())
     cross = [(r.document.path.rsplit("/", 1)[1], f.start, f.end, f.text) for r in result.documents
              for f in r.findings if f.rule == "consistency.cross-document"]
-    assert cross == []  # "43" faces no mask of its own in this alignment: the rules report it
+    assert cross == []  # "27" faces no mask of its own in this alignment: the rules report it
 
 
 

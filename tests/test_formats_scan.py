@@ -211,7 +211,7 @@ def test_a_redacted_name_in_a_table_stays_a_name(tmp_path):
     """The mask written for a name under 姓名 takes no category from the header cell of another column."""
     src = tmp_path / "src"
     src.mkdir()
-    (src / "t.txt").write_text("姓名\t电话\n梁金凤\t13912345678\n", encoding="utf-8")
+    (src / "t.txt").write_text("姓名\t电话\n潘玉兰\t13912345678\n", encoding="utf-8")
     log = tmp_path / "log.jsonl"
     assert run("redact", str(src), "--out", str(tmp_path / "out"), "--log", str(log)).exit_code == 0
     assert (tmp_path / "out" / "t.txt").read_text(encoding="utf-8") == "姓名\t电话\n某某\t[电话]\n"

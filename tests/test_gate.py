@@ -18,7 +18,7 @@ from redactaudit.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-SECRETS = ["陈立新", "13912345678", "450103198505051239", "chen@example.com", "6222 0210 0112 3456 789", "平果"]
+SECRETS = ["陈立新", "13912345678", "450103198505051239", "chen@example.com", "6222 0210 0112 3456 789", "田阳"]
 LEAKY = (f"关于XX县的通报\n值班员{SECRETS[0]}，手机{SECRETS[1]}，身份证号{SECRETS[2]}，邮箱{SECRETS[3]}，"
          f"卡号{SECRETS[4]}。\n{SECRETS[5]}县纪委通报。\n")
 

@@ -31,7 +31,7 @@ SPEECH = ("关于{place}乡村振兴工作的通报\n刚才，**同志通报了�
 def make_folder(root: Path, docs: int = 24) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for i in range(docs):
-        text = SPEECH.format(place="XX县" if i % 3 else "平果市", name=NAMES[i % 6], name2=NAMES[(i + 1) % 6],
+        text = SPEECH.format(place="XX县" if i % 3 else "田阳县", name=NAMES[i % 6], name2=NAMES[(i + 1) % 6],
                              name3=NAMES[(i + 2) % 6], n=i * 7919, k=i + 3) * (1 + i % 4)
         (root / f"d{i:02d}.txt").write_text(text, encoding="utf-8")
         if i % 5 == 0:  # a copy that masks what the original shows, and one in GBK with CRLF

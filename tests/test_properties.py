@@ -47,11 +47,11 @@ PLANTED = {
     "450103198505051239": "，身份证号{}。", "110105194912310021": "，身份证号{}。",
     "chen@example.com": "，邮箱{}。", "liu.jianhua@example.org": "，邮箱{}。",
     "6222 0210 0112 3456 789": "，卡号{}。",
-    "Martin Stevens": "\nDear {},\n", "(415) 555-0134": "\nCall {} today.\n", "123-45-6789": "\nSSN {}.\n",
+    "Harold Penrose": "\nDear {},\n", "(415) 555-0134": "\nCall {} today.\n", "123-45-6789": "\nSSN {}.\n",
 }
 MASKS = ["**同志", "***同志", "XX县", "XX市", "某某", "张某", "欧阳某", "【姓名】", "×××", "××××", "○○", "□□",
          "138****5678", "4501**********1234", "j***@example.com", "[REDACTED]", "[电话]", "*万元", "20XX年"]
-FILLER = ["关于问题的通报", "会议指出，", "要坚决整改。", "全区第10", "43件", "40余人", "1.8万元", "百分之三十",
+FILLER = ["关于问题的通报", "会议指出，", "要坚决整改。", "全市第11", "27件", "30余人", "1.8万元", "百分之三十",
           "The meeting was held on Monday. ", "Thanks, ", "\n", "\r\n", "。", "，", "、", "：", " "]
 ALPHABET = "张王刘吴赵陈李某同志县市镇村人件元万余第年月日的了在是报告书记局长原告被告审判长" \
            "*X×○□·、，。：；！？“”()0123456789abcXYZ @.-\n\r\t"
@@ -120,9 +120,9 @@ def test_redaction_is_idempotent_for_every_preset_and_leaves_no_leak(text):
                 assert [f for f in again.findings if f.kind is Kind.LEAK and f.severity is Severity.ERROR] == []
 
 
-ENGLISH = ["Thank you for your letter regarding the road works on Main Street. ", "Our records show that ",
-           "several complaints were filed last quarter. ", "Your case has been assigned to Linda Brown, ",
-           "who can be reached at ", "We will reply within ten working days. ", "\nSincerely,\nRobert Miller\n"]
+ENGLISH = ["We received your request about the broken streetlights near the park. ", "Our log lists ",
+           "several repeated reports from the spring. ", "The request is assigned to Linda Brown, ",
+           "whose desk number is ", "A reply follows within two weeks. ", "\nRegards,\nRobert Miller\n"]
 COPY_MASKS = ["XXX", "[NAME]", "[REDACTED]", "█████", "**", "某某", "×××"]
 
 
@@ -130,7 +130,7 @@ COPY_MASKS = ["XXX", "[NAME]", "[REDACTED]", "█████", "**", "某某", 
 @given(case=st.tuples(st.lists(st.one_of(st.sampled_from(ENGLISH), bits), min_size=3, max_size=12),
                       planted, st.randoms(use_true_random=False)))
 # Found by the long profile: the alignment read the P of PERSON-2 as a value in clear.
-@example(case=(["Your case has been assigned to Linda Brown, ", "43件", ENGLISH[0]], ["刘建华"], random.Random(0)))
+@example(case=(["The request is assigned to Linda Brown, ", "27件", ENGLISH[0]], ["刘建华"], random.Random(0)))
 def test_a_document_and_its_masked_copy_redact_to_a_fixed_point(case):
     """Two copies, values in clear in one and masked in the other (the cross-document check)."""
     ruleset = rules()
@@ -177,8 +177,8 @@ def test_no_planted_value_reaches_any_output(case):
             outputs[f"{preset} redacted"] = "".join(item.text for item in res.files)
     for where, out in outputs.items():
         for value in values:
-            if where.startswith("zh-court") and value == "Martin Stevens" and where.endswith("redacted"):
-                continue  # the SPC rule keeps a name's first letter: M.
+            if where.startswith("zh-court") and value == "Harold Penrose" and where.endswith("redacted"):
+                continue  # the SPC rule keeps a name's first letter: H.
             assert value not in out, (where, value)
 
 

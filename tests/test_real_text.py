@@ -98,14 +98,14 @@ def test_schools_hospitals_and_prisons(ruleset, text, value):
 
 # Figures where the document masks that kind of figure.
 def test_a_session_number_where_the_document_masks_them(ruleset):
-    text = "在X届X次全会上的讲话。今天召开市政府七届二次全会。"
-    assert ("figures-zh.session", *span(text, "七届二"), "七届二") in found(text, ruleset, "leak")
+    text = "在X届X次会议上的发言。本次是县人大九届四次会议。"
+    assert ("figures-zh.session", *span(text, "九届四"), "九届四") in found(text, ruleset, "leak")
 
 
 def test_a_short_year_where_the_document_masks_years(ruleset):
-    text = "即将过去的20XX年。认真总结07年的工作，部署近10年的规划。"
+    text = "20XX年的工作已经结束。回顾06年的情况，展望近10年的规划。"
     leaks = found(text, ruleset, "leak")
-    assert ("figures-zh.year-when-masked", *span(text, "07年"), "07年") in leaks
+    assert ("figures-zh.year-when-masked", *span(text, "06年"), "06年") in leaks
     assert [f for f in leaks if f[3] == "10年"] == []
 
 
@@ -118,8 +118,8 @@ def test_dates_of_birth_as_decisions_write_them(ruleset):
 
 # Masks real text uses, and things that look like masks and are not.
 @pytest.mark.parametrize("text, value, category", [
-    ("刚才，某同志总结了某年的工作", "某", "date"),
-    ("在安排202x年工作目标时", "202x", "date"),
+    ("会上，某同志回顾了某年的情况", "某", "date"),
+    ("确定202x年目标任务时", "202x", "date"),
     ("案号为(××××)粤××民终××号", "(××××)", "date"),
     ("生育长子蒋甲，次子蒋乙。", "蒋甲", "person"),
 ])
@@ -130,7 +130,7 @@ def test_masks_of_real_text(ruleset, text, value, category):
 
 
 @pytest.mark.parametrize("text", [
-    "这是**重点内容**。", "**一、总体要求**\n", "请注意*斜体*。", "大家对此****以为常。", "经镇X委、政府研究决定",
+    "这是**重点内容**。", "**一、总体要求**\n", "请注意*斜体*。", "大家对此****以为常。", "报乡X委、政府同意",
 ])
 def test_markdown_emphasis_word_filters_and_censor_marks_are_not_masks(ruleset, text):
     assert found(text, ruleset, "placeholder") == []
@@ -142,7 +142,7 @@ def test_masks_beside_emphasis_stay_masks(ruleset):
 
 
 def test_a_word_filter_does_not_make_a_document_anonymized(ruleset):
-    text = "大家对此****以为常。全村共有187户。"
+    text = "大家对此****以为常。全组共有126户。"
     assert [(f.rule, f.severity.value) for f in detect(make_doc(text), ruleset)] == [("figures-zh.count", "info")]
 
 

@@ -97,12 +97,12 @@ def test_dry_run_diff_writes_nothing_and_masks_values(tree, tmp_path):
 
 def test_diff_marks_the_change_inside_a_long_line_with_a_few_characters_around_it(tmp_path):
     # A one-character edit in a paragraph: the paragraph is not printed twice.
-    filler = "各级党组织要切实扛起主体责任，坚持问题导向，强化监督执纪问责。" * 4
+    filler = "全体干部职工务必主动担当作为，坚持实事求是，推动工作落细落实。" * 4
     (tmp_path / "a.txt").write_text(f"关于XX县的通报\n{filler}联系电话13912345678。{filler}\n", encoding="utf-8")
     res = run("redact", str(tmp_path / "a.txt"), "--dry-run", "--diff")
     assert res.exit_code == 0
     path = str(tmp_path / "a.txt")
-    assert res.stdout == f"--- {path}\n+++ {path}\n@@ -2 +2 @@ …纪问责。联系电话[-⟨phone⟩-]{{+[电话]+}}。各级党组织要切…\n"
+    assert res.stdout == f"--- {path}\n+++ {path}\n@@ -2 +2 @@ …细落实。联系电话[-⟨phone⟩-]{{+[电话]+}}。全体干部职工务…\n"
 
 
 def test_diff_shows_a_partial_mask_only_as_its_shape(tmp_path):
@@ -159,8 +159,8 @@ def test_policy_files_are_checked():
 
 
 def test_corpus_scope_pseudonyms(tmp_path):
-    (tmp_path / "a.txt").write_text("投诉人：梁金凤，经办人：杨倩。\n", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("经办人：杨倩。\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("投诉人：潘玉兰，经办人：严洁。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("经办人：严洁。\n", encoding="utf-8")
     policy = parse_policy("policy: p\nscope: corpus\ncategories:\n  person: {action: pseudonym, format: '人员{letter}'}\n"
                           "  unknown: {action: mask, token: XX}\n", "p.yaml")
     result = redact([str(tmp_path)], load_ruleset(Config()), Config(), policy, RedactOptions(dry_run=True))

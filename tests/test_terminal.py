@@ -110,14 +110,14 @@ def test_no_line_is_wider_than_the_terminal(doc):
 
 
 def test_a_long_line_is_cut_around_the_finding_never_inside_a_masked_value(tmp_path, monkeypatch):
-    filler = "各级党组织要切实扛起主体责任，坚持问题导向，强化监督执纪问责。" * 3
+    filler = "全体干部职工务必主动担当作为，坚持实事求是，推动工作落细落实。" * 3
     (tmp_path / "b.txt").write_text(f"{filler}联系电话13912345678。{filler}\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     out = scan("b.txt", columns=60).stdout
     assert out.split("\n")[2:6] == [
         "b.txt:1:98: error phone  identifiers.cn-mobile",
         "    未遮蔽的手机号 / unmasked mobile number",
-        "  │ …问责。联系电话⟨phone⟩。各级党组织要切实扛起主体责任，…",
+        "  │ …落实。联系电话⟨phone⟩。全体干部职工务必主动担当作为，…",
         "  │                ^^^^^^^"]
 
 

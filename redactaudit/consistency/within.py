@@ -120,7 +120,7 @@ def _has_mask(s: str) -> bool:
 
 def _slot_fills(text: str, masks: list[Finding], width: int = 6) -> dict[tuple[int, int], Finding]:
     """Spans that sit where a mask sits, elsewhere in the text: the same words before it and the
-    word right after (建设现代化**的 ... 建设现代化平果的), or the same words after it. Masks that
+    word right after (建设现代化**的 ... 建设现代化田阳的), or the same words after it. Masks that
     share their context are looked up once (a long text repeats its phrases: per mask, it would
     be quadratic). Returns span -> the mask whose slot it fills."""
     by_left: dict[tuple[str, str], list[Finding]] = defaultdict(list)

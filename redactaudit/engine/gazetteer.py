@@ -53,7 +53,7 @@ def parse_loc_dat(text: str) -> list[Place]:
 
 
 def short_name(name: str) -> str:
-    """南宁市 -> 南宁, 石林彝族自治县 -> 石林, 曹县 -> 曹县 (a one-character stem is no name)."""
+    """南宁市 -> 南宁, 石林彝族自治县 -> 石林, 萧县 -> 萧县 (a one-character stem is no name)."""
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
             stem = name[: -len(suffix)]
@@ -111,12 +111,12 @@ class WordLists:
         # Provinces are too coarse to identify anyone; a name that is also a prefecture (吉林) stays.
         places = [p for p in self._gazetteer if p.level != "province"]
         if name == "zh-county-one-char":
-            # 曹县, 沛县: the whole name is the stem and its suffix. Stems that are everyday
+            # 萧县, 沛县: the whole name is the stem and its suffix. Stems that are everyday
             # characters next to 县 (市和县两级, 现代县域) are left out.
             return tuple(p.name for p in places if len(p.name) == 2 and p.name[1] == "县"
                          and p.name[0] not in AMBIGUOUS_STEMS)
         if name == "zh-prefectures-short":
-            # Prefecture-level names are distinctive enough to stand alone (台州, 梧州); a county's
+            # Prefecture-level names are distinctive enough to stand alone (毕节, 赣州); a county's
             # short name alone too often straddles two words (党委和政府 -> 和政, 投资兴业 -> 资兴).
             places = [p for p in places if p.level == "prefecture" and p.current]
         common = self.get("zh-common-words")
@@ -125,7 +125,7 @@ class WordLists:
 
 
 def _whole_name(short: str) -> bool:
-    """A 'short name' that is still the whole name with its suffix (曹县): the one-character
+    """A 'short name' that is still the whole name with its suffix (萧县): the one-character
     county rule matches those, with the boundary checks they need."""
     return len(short) == 2 and short[1] in "县市旗区"
 

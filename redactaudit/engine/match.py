@@ -22,7 +22,7 @@ from .tables import column_matches
 DEFAULT_TIMEOUT = 10.0  # seconds all rules together may spend on one document (scan passes its own)
 
 _CHAR_STYLE = {c: style for style, chars in MASK_CLASSES.items() for c in chars}
-# An English quantity: "* complaints were filed".
+# An English quantity: "* appeals were lodged".
 _EN_COUNT = regex.compile(r"\s+[a-z]{3,}s\b")
 
 
@@ -209,7 +209,7 @@ def match_rule(rule: Rule, text: str, infer: Inference, *, timeout: float | None
         if progress is not None:
             progress[0] = match_end
         if any(m.span(g)[0] >= 0 for g in rejects):
-            continue  # what follows makes it something else (昭通 + 市 is matched by another rule)
+            continue  # what follows makes it something else (毕节 + 市 is matched by another rule)
         start, end = m.span("value") if has_value else m.span()
         if start < 0 or end <= start:
             continue

@@ -2,7 +2,7 @@
 
 In: Markdown source (str; extract() decodes bytes first). Out: Extracted with a SourceMap, or the
 source with edits applied. Parsed as CommonMark with tables and strikethrough (markdown-it-py): the
-`**` of `**梁金凤**` is markup and the text is `梁金凤`; what CommonMark leaves as text stays text:
+`**` of `**潘玉兰**` is markup and the text is `潘玉兰`; what CommonMark leaves as text stays text:
 an unmatched `***同志`, escaped `\\*\\*` (one `*` each, replaced whole), `***` inside a code span.
 Headings, paragraphs, list items, code blocks end a line; the cells of a table row are separated by
 a tab. A link reads as its text, a space, its destination as written and its title

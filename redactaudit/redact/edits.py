@@ -88,7 +88,7 @@ def own_words(text: str, spans, policy: Policy) -> str:
 
 
 def surname_form(value: str) -> str:
-    """张三 -> 张某, 欧阳娜娜 -> 欧阳某, Martin Stevens -> M. (the SPC's convention)."""
+    """张三 -> 张某, 欧阳娜娜 -> 欧阳某, Harold Penrose -> H. (the SPC's convention)."""
     value = value.strip()
     if _LATIN.match(value):
         return value[0].upper() + "."
@@ -106,7 +106,7 @@ def partial_form(value: str, t: Treatment) -> str:
 
 
 def _target(f: Finding, text: str) -> tuple[int, int]:
-    """The part of a finding to replace: amounts and percentages keep their unit (50万元 -> *万元),
+    """The part of a finding to replace: amounts and percentages keep their unit (12万元 -> *万元),
     so the result still reads as a masked amount."""
     if f.kind is not Kind.PLACEHOLDER and f.category in ("money", "percent"):
         m = _NUMERIC_HEAD.match(text, f.start, f.end)
