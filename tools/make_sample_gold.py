@@ -16,7 +16,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from redactaudit.documents import decode_bytes  # noqa: E402
+from redactaudit.decoding import decode_bytes  # noqa: E402
 
 
 def main() -> int:
