@@ -6,6 +6,8 @@ In: an AuditResult. Out: plain dicts and strings; no format-specific code here.
 from __future__ import annotations
 
 import bisect
+import json
+import math
 import os
 import re
 import urllib.parse
@@ -111,9 +113,9 @@ def finding_record(finding: Finding, document: Document, secrets: list[tuple[int
     record = {
         "path": shown_path(finding.path),
         "rule": finding.rule,
-        "kind": finding.kind.value,
+        "kind": finding.kind._value_,  # (the enum's own attribute: .value is a Python-level property)
         "category": finding.category,
-        "severity": finding.severity.value,
+        "severity": finding.severity._value_,
         "confidence": finding.confidence,
         "start": finding.start,
         "end": finding.end,
@@ -140,6 +142,61 @@ def finding_record(finding: Finding, document: Document, secrets: list[tuple[int
     if show_values:
         record["value"] = finding.text
     return record
+
+
+_ENCODE_STR = json.encoder.encode_basestring  # json's own (in C), as ensure_ascii=False writes strings
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _key(key) -> str:
+    if isinstance(key, str):
+        return _ENCODE_STR(key)
+    if isinstance(key, float):
+        return _ENCODE_STR(_float(key))
+    if key is True or key is False or key is None:
+        return _ENCODE_STR(_SCALARS[key])
+    if isinstance(key, int):
+        return _ENCODE_STR(int.__repr__(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+
+
+_SCALARS = {None: "null", True: "true", False: "false"}
+
+
+def indented_json(value, level: int = 0) -> str:
+    """`value` as json.dumps(value, ensure_ascii=False, indent=1) writes it, byte for byte: that
+    pure-Python encoder (the C one takes no indent) makes a generator per container and yields
+    every token, which costs more than building the report it writes."""
+    if isinstance(value, str):
+        return _ENCODE_STR(value)
+    if value is None or value is True or value is False:
+        return _SCALARS[value]
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        inner = "\n" + " " * (level + 1)
+        return "[" + inner + ("," + inner).join([_ENCODE_STR(v) if type(v) is str else indented_json(v, level + 1)
+                                                 for v in value]) + "\n" + " " * level + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = "\n" + " " * (level + 1)
+        return "{" + inner + ("," + inner).join([
+            (_ENCODE_STR(k) if type(k) is str else _key(k)) + ": "
+            + (_ENCODE_STR(v) if type(v) is str else indented_json(v, level + 1)) for k, v in value.items()
+        ]) + "\n" + " " * level + "}"
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
 
 
 def summary(result: AuditResult, fail_on: str | None = None, failed: bool | None = None) -> dict:
