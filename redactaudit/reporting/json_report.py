@@ -20,7 +20,7 @@ from typing import Iterator, TextIO
 from ..model import AuditResult, DocumentReport
 from ..store import ReportStore
 from . import ReportOptions
-from .common import EXCERPT_RADIUS, _secret_spans, finding_record, printable, shown_path, summary, tool_info
+from .common import EXCERPT_RADIUS, _secret_spans, finding_line, printable, shown_path, summary, tool_info
 
 SCHEMA_VERSION = 1
 _encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per finding
@@ -46,11 +46,11 @@ def _consistency(consistency: dict) -> dict:
     return consistency
 
 
-def _records(report: DocumentReport, show_values: bool) -> Iterator[dict]:
-    """The document's finding records in order, one at a time."""
+def _lines(report: DocumentReport, show_values: bool) -> Iterator[str]:
+    """The document's findings' lines (records as JSON) in order, one at a time."""
     secrets = _secret_spans(report)
     for f in sorted(report.findings, key=lambda f: f.sort_key):
-        yield finding_record(f, report.document, secrets, show_values=show_values)
+        yield finding_line(f, report.document, secrets, show_values=show_values)
 
 
 def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None = None,
@@ -58,7 +58,7 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
     """The whole report as one dict (in memory: for small results and tests; `render` streams)."""
     documents, findings = [], []
     for report in sorted(result.documents, key=lambda r: r.document.path):
-        records = list(_records(report, show_values))
+        records = [json.loads(line) for line in _lines(report, show_values)]
         entry = _entry(report, len(records))
         if report.consistency:
             entry["consistency"] = _consistency(report.consistency)
@@ -89,7 +89,7 @@ def prepare(report: DocumentReport, *, show_values: bool) -> tuple:
     copies add findings)."""
     findings = sorted(report.findings, key=lambda f: f.sort_key)
     secrets = _secret_spans(report)
-    lines = [_encode(finding_record(f, report.document, secrets, show_values=show_values)) for f in findings]
+    lines = [finding_line(f, report.document, secrets, show_values=show_values) for f in findings]
     keys = [(f.start, f.end, f.rule) for f in findings]
     return show_values, _entry(report, len(lines)), _SEP.join(lines).encode(), pickle.dumps((keys, secrets))
 
@@ -108,9 +108,9 @@ def with_added(ready: tuple, base: DocumentReport, added: list) -> tuple:
         findings = sorted(base.findings, key=lambda f: f.sort_key)
         for k, (start, end, _) in enumerate(keys):
             if any(s < end + EXCERPT_RADIUS and e > start - EXCERPT_RADIUS for s, e, _ in fresh):
-                lines[k] = _encode(finding_record(findings[k], doc, merged, show_values=show_values)).encode()
-    both = sorted([*zip(keys, lines), *(((f.start, f.end, f.rule), _encode(finding_record(
-        f, doc, merged, show_values=show_values)).encode()) for f in added)], key=lambda kv: kv[0])
+                lines[k] = finding_line(findings[k], doc, merged, show_values=show_values).encode()
+    both = sorted([*zip(keys, lines), *(((f.start, f.end, f.rule), finding_line(
+        f, doc, merged, show_values=show_values).encode()) for f in added)], key=lambda kv: kv[0])
     return (show_values, dict(entry, findings=len(both)), _SEP_BYTES.join(line for _, line in both),
             pickle.dumps(([k for k, _ in both], merged)))
 
@@ -137,8 +137,8 @@ def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
                 # document's lines are never held together).
                 report = store[i] if store is not None else docs[i]
                 count = 0
-                for record in _records(report, options.show_values):
-                    lines_file.write((("    " if written + count == 0 else _SEP) + _encode(record)).encode())
+                for line in _lines(report, options.show_values):
+                    lines_file.write((("    " if written + count == 0 else _SEP) + line).encode())
                     count += 1
                 entry, consistency = _entry(report, count), report.consistency
                 del report
