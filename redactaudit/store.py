@@ -44,19 +44,25 @@ _SEVERITIES = {s.value: s for s in Severity}
 
 def _finding_out(f: Finding) -> list:
     t = list(_FINDING(f))
-    t[_F_KIND], t[_F_SEVERITY] = f.kind.value, f.severity.value
+    t[_F_KIND], t[_F_SEVERITY] = f.kind._value_, f.severity._value_  # (.value is a Python-level property)
     t[_F_WHY] = [_REASON(r) for r in f.why] if f.why else ()
     t[_F_RELATED] = [_LOCATION(r) for r in f.related] if f.related else ()
     return t
 
 
-def _finding_in(t: list) -> Finding:
+def _finding_in(t: list, reasons: dict[tuple, Reason]) -> Finding:
+    """`reasons`: the Reasons made so far for these findings, each made once (they repeat)."""
     t[_F_KIND], t[_F_SEVERITY] = _KINDS[t[_F_KIND]], _SEVERITIES[t[_F_SEVERITY]]
     if t[_F_WHY]:
-        t[_F_WHY] = tuple(Reason(*r) for r in t[_F_WHY])
+        t[_F_WHY] = tuple([reasons.get(r) or reasons.setdefault(r, Reason(*r)) for r in t[_F_WHY]])
     if t[_F_RELATED]:
         t[_F_RELATED] = tuple(Location(*r) for r in t[_F_RELATED])
     return Finding(*t)
+
+
+def _findings_in(rows: list[list]) -> tuple[Finding, ...]:
+    reasons: dict[tuple, Reason] = {}
+    return tuple([_finding_in(t, reasons) for t in rows])
 
 
 def dump_findings(findings: Iterable[Finding]) -> bytes:
@@ -64,7 +70,7 @@ def dump_findings(findings: Iterable[Finding]) -> bytes:
 
 
 def load_findings(blob: bytes) -> list[Finding]:
-    return [_finding_in(t) for t in pickle.loads(blob)]
+    return list(_findings_in(pickle.loads(blob)))
 
 
 def _fields(report: DocumentReport) -> tuple:
@@ -79,19 +85,18 @@ def dump_report(report: DocumentReport) -> bytes:
 
 def load_report(blob: bytes) -> DocumentReport:
     document, findings, consistency, withheld = pickle.loads(blob)
-    return DocumentReport(Document(*document), tuple(map(_finding_in, findings)), consistency,
-                          tuple(map(_finding_in, withheld)))
+    return DocumentReport(Document(*document), _findings_in(findings), consistency, _findings_in(withheld))
 
 
 def load_masks(blob: bytes) -> tuple[Document, list[Finding]]:
     """A report's document and its masks only (what comparing copies needs): the other findings
     are not rebuilt."""
     document, findings, _, _ = pickle.loads(blob)
-    return Document(*document), [_finding_in(t) for t in findings if t[_F_KIND] == "placeholder"]
+    return Document(*document), list(_findings_in([t for t in findings if t[_F_KIND] == "placeholder"]))
 
 
 def tally(findings: Iterable[Finding]) -> Tally:
-    return tuple(sorted(Counter((f.kind.value, f.severity.value, f.category) for f in findings).items()))
+    return tuple(sorted(Counter((f.kind._value_, f.severity._value_, f.category) for f in findings).items()))
 
 
 @dataclass(slots=True)

@@ -67,6 +67,21 @@ def test_sarif_of_30000_findings_validates_and_keeps_within_25000_results(sarif,
         ("note", "200 existing masks not reported as results (they are no alert); --include-masks reports them.")]
 
 
+def test_sarif_is_written_as_json_indents_it_byte_for_byte():
+    from redactaudit.model import Kind
+    from redactaudit.reporting.common import indented_json
+
+    values = [{}, [], "", (), {"a": [], "b": {}, "c": [[], {}]}, Kind.LEAK, {"k": Kind.LEAK, Kind.PLACEHOLDER: (1, [2.5])},
+              {1: 2, 2.5: 1, True: 0, False: [], None: "x"}, [float("nan"), float("inf"), -float("inf"), 0.1, -0.0, 1e100],
+              {"é\u2028\x00\"\\": "λ\ud800 ⟨person⟩"}, 12345678901234567890, True, None,
+              {"runs": [{"results": [{"message": {"text": "x"}, "rank": 90.0, "properties": {"width": None}}]}]}]
+    for value in values:
+        assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=1)
+    for bad in ({"a": object()}, {(1,): 2}):
+        with pytest.raises(TypeError):
+            indented_json(bad)
+
+
 def test_sarif_fingerprints_are_unique_within_the_run(sarif):
     results = sarif["runs"][0]["results"]
     prints = [r["partialFingerprints"]["redactaudit/content/v2"] for r in results]

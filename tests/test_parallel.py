@@ -199,3 +199,34 @@ def test_documents_larger_than_a_pipe_pass_to_workers_and_back(tmp_path):
         pytest.fail("the parent and a worker waited on each other")
     assert res.returncode == 0, res.stderr[-2000:]
     assert res.stdout.split() == ["5", "5"]
+
+
+@pytest.mark.parametrize("show_values", [False, True])
+def test_each_finding_line_is_what_json_writes_for_its_record(tmp_path, show_values):
+    # The lines are written field by field: each must be json.dumps of the record it parses to
+    # (masks, related locations, locations in extracted documents, values).
+    result, rules = scan(make_folder(tmp_path / "docs"), 1, show_values)
+    text = reports(result, rules, show_values)["json"]
+    start = text.index('  "findings": [\n') + len('  "findings": [\n')
+    lines = text[start:text.index("\n  ],\n", start)].split(",\n")
+    assert len(lines) == len(json.loads(text)["findings"]) > 10
+    for line in lines:
+        assert line == "    " + json.dumps(json.loads(line), ensure_ascii=False)
+    kinds = {json.loads(line)["kind"] for line in lines}
+    assert {"placeholder", "leak", "inconsistency"} <= kinds
+    assert any('"related"' in line for line in lines) and any('"location"' in line for line in lines)
+
+
+def test_a_finding_line_escapes_as_json_does():
+    from redactaudit.model import Document, Finding, Kind, Location, Reason, Severity
+    from redactaudit.reporting.common import finding_line
+
+    text = 'a "q" \\ \x00 𝐀 13912345678 b'
+    doc = Document("dir/\x1bname\udcff.txt", text, "utf-8", "none")
+    f = Finding("r.x", Kind.PLACEHOLDER, "phone", Severity.INFO, doc.path, 13, 24, 1, 14, 1, 25, "13912345678",
+                'm "q"', "00ff", 1, "asterisk", None, (Reason("cue", 'w"'), Reason("joined")),
+                (Location(doc.path, 0, 1, 1, 1, 'n\\'),))
+    for show in (False, True):
+        line = finding_line(f, doc, [], show_values=show)
+        assert line == json.dumps(json.loads(line), ensure_ascii=False)
+        assert json.loads(line)["confidence"] == 1 and json.loads(line)["width"] is None

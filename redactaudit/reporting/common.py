@@ -6,6 +6,8 @@ In: an AuditResult. Out: plain dicts and strings; no format-specific code here.
 from __future__ import annotations
 
 import bisect
+import json
+import math
 import os
 import re
 import urllib.parse
@@ -106,40 +108,100 @@ def excerpt(document: Document, finding: Finding, secrets: list[tuple[int, int, 
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
 
 
-def finding_record(finding: Finding, document: Document, secrets: list[tuple[int, int, str]], *,
-                   show_values: bool = False) -> dict:
-    record = {
-        "path": shown_path(finding.path),
-        "rule": finding.rule,
-        "kind": finding.kind.value,
-        "category": finding.category,
-        "severity": finding.severity.value,
-        "confidence": finding.confidence,
-        "start": finding.start,
-        "end": finding.end,
-        "line": finding.line,
-        "column": finding.column,
-        "end_line": finding.end_line,
-        "end_column": finding.end_column,
-        "excerpt": excerpt(document, finding, secrets, show_values=show_values),
-        "message": printable(finding.message),
-        "why": [printable(w.text) for w in finding.why],  # may name another copy's path
-        "fingerprint": finding.fingerprint,
-    }
+def finding_line(finding: Finding, document: Document, secrets: list[tuple[int, int, str]], *,
+                 show_values: bool = False) -> str:
+    """The finding's record as one line of JSON, as json.dumps(ensure_ascii=False) writes it:
+    written here field by field (a dict handed to the encoder cost twice as much)."""
+    put = _ENCODE_STR
+    kind = finding.kind
+    line = (f'{{"path": {put(shown_path(finding.path))}, "rule": {put(finding.rule)}, "kind": {put(kind._value_)}, '
+            f'"category": {put(finding.category)}, "severity": {put(finding.severity._value_)}, '
+            f'"confidence": {_number(finding.confidence)}, "start": {finding.start:d}, "end": {finding.end:d}, '
+            f'"line": {finding.line:d}, "column": {finding.column:d}, "end_line": {finding.end_line:d}, '
+            f'"end_column": {finding.end_column:d}, '
+            f'"excerpt": {put(excerpt(document, finding, secrets, show_values=show_values))}, '
+            f'"message": {put(printable(finding.message))}, '
+            # may name another copy's path
+            f'"why": [{", ".join([put(printable(w.text)) for w in finding.why])}], '
+            f'"fingerprint": {put(finding.fingerprint)}')
     where = document.where(finding.start)
     if where:  # a page, a paragraph or table cell, a source line and column (extracted documents)
-        record["location"] = where
-    if finding.kind is Kind.PLACEHOLDER:
-        record["style"] = finding.style
-        record["width"] = finding.width
+        line += f', "location": {_ENCODE(where)}'
+    if kind is Kind.PLACEHOLDER:
+        line += f', "style": {_scalar(finding.style)}, "width": {_scalar(finding.width)}'
     if finding.related:
-        record["related"] = [
-            {"path": shown_path(r.path), "start": r.start, "end": r.end, "line": r.line, "column": r.column, "note": r.note}
-            for r in finding.related
-        ]
+        line += ', "related": [' + ", ".join([
+            f'{{"path": {put(shown_path(r.path))}, "start": {r.start:d}, "end": {r.end:d}, "line": {r.line:d}, '
+            f'"column": {r.column:d}, "note": {put(r.note)}}}' for r in finding.related]) + "]"
     if show_values:
-        record["value"] = finding.text
-    return record
+        line += f', "value": {put(finding.text)}'
+    return line + "}"
+
+
+def _number(value: float) -> str:
+    return float.__repr__(value) if type(value) is float and math.isfinite(value) else _ENCODE(value)
+
+
+def _scalar(value: str | int | None) -> str:
+    if type(value) is str:
+        return _ENCODE_STR(value)
+    return "null" if value is None else int.__repr__(value) if type(value) is int else _ENCODE(value)
+
+
+_ENCODE_STR = json.encoder.encode_basestring  # json's own (in C), as ensure_ascii=False writes strings
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _key(key) -> str:
+    if isinstance(key, str):
+        return _ENCODE_STR(key)
+    if isinstance(key, float):
+        return _ENCODE_STR(_float(key))
+    if key is True or key is False or key is None:
+        return _ENCODE_STR(_SCALARS[key])
+    if isinstance(key, int):
+        return _ENCODE_STR(int.__repr__(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+
+
+_SCALARS = {None: "null", True: "true", False: "false"}
+
+
+def indented_json(value, level: int = 0) -> str:
+    """`value` as json.dumps(value, ensure_ascii=False, indent=1) writes it, byte for byte: that
+    pure-Python encoder (the C one takes no indent) makes a generator per container and yields
+    every token, which costs more than building the report it writes."""
+    if isinstance(value, str):
+        return _ENCODE_STR(value)
+    if value is None or value is True or value is False:
+        return _SCALARS[value]
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        inner = "\n" + " " * (level + 1)
+        return "[" + inner + ("," + inner).join([_ENCODE_STR(v) if type(v) is str else indented_json(v, level + 1)
+                                                 for v in value]) + "\n" + " " * level + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = "\n" + " " * (level + 1)
+        return "{" + inner + ("," + inner).join([
+            (_ENCODE_STR(k) if type(k) is str else _key(k)) + ": "
+            + (_ENCODE_STR(v) if type(v) is str else indented_json(v, level + 1)) for k, v in value.items()
+        ]) + "\n" + " " * level + "}"
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
 
 
 def summary(result: AuditResult, fail_on: str | None = None, failed: bool | None = None) -> dict:

@@ -9,6 +9,7 @@ the document changed since (its copies gave it findings).
 
 from __future__ import annotations
 
+import io
 import json
 import pickle
 import shutil
@@ -19,7 +20,7 @@ from typing import Iterator, TextIO
 from ..model import AuditResult, DocumentReport
 from ..store import ReportStore
 from . import ReportOptions
-from .common import EXCERPT_RADIUS, _secret_spans, finding_record, printable, shown_path, summary, tool_info
+from .common import EXCERPT_RADIUS, _secret_spans, finding_line, printable, shown_path, summary, tool_info
 
 SCHEMA_VERSION = 1
 _encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per finding
@@ -45,11 +46,11 @@ def _consistency(consistency: dict) -> dict:
     return consistency
 
 
-def _records(report: DocumentReport, show_values: bool) -> Iterator[dict]:
-    """The document's finding records in order, one at a time."""
+def _lines(report: DocumentReport, show_values: bool) -> Iterator[str]:
+    """The document's findings' lines (records as JSON) in order, one at a time."""
     secrets = _secret_spans(report)
     for f in sorted(report.findings, key=lambda f: f.sort_key):
-        yield finding_record(f, report.document, secrets, show_values=show_values)
+        yield finding_line(f, report.document, secrets, show_values=show_values)
 
 
 def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None = None,
@@ -57,7 +58,7 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
     """The whole report as one dict (in memory: for small results and tests; `render` streams)."""
     documents, findings = [], []
     for report in sorted(result.documents, key=lambda r: r.document.path):
-        records = list(_records(report, show_values))
+        records = [json.loads(line) for line in _lines(report, show_values)]
         entry = _entry(report, len(records))
         if report.consistency:
             entry["consistency"] = _consistency(report.consistency)
@@ -77,18 +78,20 @@ def build(result: AuditResult, *, show_values: bool = False, fail_on: str | None
 
 
 _SEP = ",\n    "  # between two findings' lines (an encoded record holds no line break)
+_SEP_BYTES = _SEP.encode()
 
 
 def prepare(report: DocumentReport, *, show_values: bool) -> tuple:
     """One document's part of the report, as the scan finishes it: (show_values, its entry
-    without the consistency summary its copies may still change, its findings' lines joined,
-    and, pickled, each line's (start, end, rule) and the values its excerpts mask: read only if
-    its copies add findings)."""
+    without the consistency summary its copies may still change, its findings' lines joined
+    (UTF-8: stored and copied as they are, never decoded until the report is written), and,
+    pickled, each line's (start, end, rule) and the values its excerpts mask: read only if its
+    copies add findings)."""
     findings = sorted(report.findings, key=lambda f: f.sort_key)
     secrets = _secret_spans(report)
-    lines = [_encode(finding_record(f, report.document, secrets, show_values=show_values)) for f in findings]
+    lines = [finding_line(f, report.document, secrets, show_values=show_values) for f in findings]
     keys = [(f.start, f.end, f.rule) for f in findings]
-    return show_values, _entry(report, len(lines)), _SEP.join(lines), pickle.dumps((keys, secrets))
+    return show_values, _entry(report, len(lines)), _SEP.join(lines).encode(), pickle.dumps((keys, secrets))
 
 
 def with_added(ready: tuple, base: DocumentReport, added: list) -> tuple:
@@ -97,7 +100,7 @@ def with_added(ready: tuple, base: DocumentReport, added: list) -> tuple:
     finding's value is masked in every excerpt) made again; the others are kept."""
     show_values, entry, joined, more = ready
     keys, secrets = pickle.loads(more)
-    lines = joined.split(_SEP) if joined else []
+    lines = joined.split(_SEP_BYTES) if joined else []
     doc = base.document
     merged = _secret_spans(DocumentReport(doc, base.findings + tuple(added), base.consistency, base.withheld))
     fresh = [] if show_values else sorted(set(merged) - set(secrets))
@@ -105,10 +108,10 @@ def with_added(ready: tuple, base: DocumentReport, added: list) -> tuple:
         findings = sorted(base.findings, key=lambda f: f.sort_key)
         for k, (start, end, _) in enumerate(keys):
             if any(s < end + EXCERPT_RADIUS and e > start - EXCERPT_RADIUS for s, e, _ in fresh):
-                lines[k] = _encode(finding_record(findings[k], doc, merged, show_values=show_values))
-    both = sorted([*zip(keys, lines), *(((f.start, f.end, f.rule), _encode(finding_record(
-        f, doc, merged, show_values=show_values))) for f in added)], key=lambda kv: kv[0])
-    return (show_values, dict(entry, findings=len(both)), _SEP.join(line for _, line in both),
+                lines[k] = finding_line(findings[k], doc, merged, show_values=show_values).encode()
+    both = sorted([*zip(keys, lines), *(((f.start, f.end, f.rule), finding_line(
+        f, doc, merged, show_values=show_values).encode()) for f in added)], key=lambda kv: kv[0])
+    return (show_values, dict(entry, findings=len(both)), _SEP_BYTES.join(line for _, line in both),
             pickle.dumps(([k for k, _ in both], merged)))
 
 
@@ -124,7 +127,7 @@ def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
     out.write("{\n")
     out.write(f'  "schema_version": {_encode(SCHEMA_VERSION)},\n')
     out.write(f'  "tool": {_encode(tool_info())},\n')
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as lines_file:
+    with tempfile.TemporaryFile("w+b") as lines_file:  # the findings' lines, UTF-8
         written = 0
         out.write('  "documents": ')
         for n, i in enumerate(order):
@@ -134,8 +137,8 @@ def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
                 # document's lines are never held together).
                 report = store[i] if store is not None else docs[i]
                 count = 0
-                for record in _records(report, options.show_values):
-                    lines_file.write(("    " if written + count == 0 else _SEP) + _encode(record))
+                for line in _lines(report, options.show_values):
+                    lines_file.write((("    " if written + count == 0 else _SEP) + line).encode())
                     count += 1
                 entry, consistency = _entry(report, count), report.consistency
                 del report
@@ -145,7 +148,8 @@ def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
                 consistency = store.summary(i)
                 entry, joined = ready[1], ready[2]
                 if joined:
-                    lines_file.write(("    " if written == 0 else _SEP) + joined)
+                    lines_file.write(b"    " if written == 0 else _SEP_BYTES)
+                    lines_file.write(joined)
                 count = entry["findings"]
             if consistency:
                 entry = dict(entry, consistency=_consistency(consistency))
@@ -156,7 +160,9 @@ def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
         if written:
             out.write("[\n")
             lines_file.seek(0)
-            shutil.copyfileobj(lines_file, out)
+            lines = io.TextIOWrapper(lines_file, encoding="utf-8", newline="")
+            shutil.copyfileobj(lines, out)
+            lines.detach()
             out.write("\n  ],\n")
         else:
             out.write("[],\n")

@@ -16,7 +16,6 @@ the BMP. Messages carry the masked excerpt, never the value.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import TextIO
 from ..model import AuditResult, Document, Finding, Kind, Severity
 from ..vocabulary import CHECKS, DIRECT
 from . import ReportOptions, RuleInfo
-from .common import _secret_spans, by_severity, excerpt, path_uri, printable, shown_path, tool_info
+from .common import _secret_spans, by_severity, excerpt, indented_json, path_uri, printable, shown_path, tool_info
 
 MAX_RESULTS = 25_000  # GitHub code scanning: results per run
 MAX_RELATED = 1_000  # GitHub code scanning: locations per result
@@ -123,6 +122,14 @@ def build(result: AuditResult, *, show_values: bool = False, rules: dict[str, Ru
     occurrence = _occurrences(result)
     reports = {r.document.path: r for r in result.documents}
     secrets: dict[str, list] = {}
+    artifacts: dict[str, dict] = {}
+
+    def artifact(path: str) -> dict:  # _location once per file (a copy each: no dict shared in the output)
+        found = artifacts.get(path)
+        if found is None:
+            found = artifacts[path] = _location(path, base_dir)
+        return dict(found)
+
     results = []
     for f in kept:
         report = reports[f.path]
@@ -134,16 +141,16 @@ def build(result: AuditResult, *, show_values: bool = False, rules: dict[str, Ru
             "level": _LEVEL[f.severity],
             "message": {"text": f"{printable(f.message)} [{f.category}] "
                                 f"{excerpt(report.document, f, secrets[f.path], show_values=show_values)}"},
-            "locations": [_where(f, report.document, _location(f.path, base_dir))],
+            "locations": [_where(f, report.document, artifact(f.path))],
             "partialFingerprints": {"redactaudit/content/v2": f"{f.fingerprint}:{occurrence[id(f)]}"},
             "rank": round(f.confidence * 100, 1),  # how sure the rule is, 0-100
-            "properties": {"kind": f.kind.value, "category": f.category, "confidence": f.confidence,
+            "properties": {"kind": f.kind._value_, "category": f.category, "confidence": f.confidence,
                            "fingerprint": f.fingerprint},
         }
         if f.related:
             entry["relatedLocations"] = [
                 {"id": i, "message": {"text": r.note or "related"},
-                 "physicalLocation": {"artifactLocation": _location(r.path, base_dir),
+                 "physicalLocation": {"artifactLocation": artifact(r.path),
                                       "region": {"startLine": r.line, "startColumn": r.column}}}
                 for i, r in enumerate(f.related[:MAX_RELATED])]
         if f.kind is Kind.PLACEHOLDER:
@@ -201,6 +208,7 @@ def _left_out(dropped: list[Finding], masks: int, limit: int) -> tuple[list[dict
 
 
 def render(result: AuditResult, out: TextIO, options: ReportOptions) -> None:
-    json.dump(build(result, show_values=options.show_values, rules=options.rules, include_masks=options.include_masks,
-                    base_dir=options.base_dir), out, ensure_ascii=False, indent=1)
+    # At most MAX_RESULTS results: the report is written as one string.
+    out.write(indented_json(build(result, show_values=options.show_values, rules=options.rules,
+                                  include_masks=options.include_masks, base_dir=options.base_dir)))
     out.write("\n")
