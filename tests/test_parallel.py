@@ -230,3 +230,17 @@ def test_a_finding_line_escapes_as_json_does():
         line = finding_line(f, doc, [], show_values=show)
         assert line == json.dumps(json.loads(line), ensure_ascii=False)
         assert json.loads(line)["confidence"] == 1 and json.loads(line)["width"] is None
+
+
+def test_a_process_scanning_alone_leaves_its_report_lines_to_the_report(tmp_path):
+    """Alone, nothing runs beside the scan to make preparing worth it, and the lines of one large
+    document held together cost more memory than the document (a 50 MB file peaked at 14x its size):
+    the report writes them from the stored report, a finding at a time."""
+    from redactaudit.audit.scan import ScanOptions as Options
+
+    doc = tmp_path / "one.txt"
+    doc.write_text(SPEECH.format(place="田阳县", name=NAMES[0], name2=NAMES[1], name3=NAMES[2], n=7, k=3), encoding="utf-8")
+    setup = parallel.WorkerSetup(Config(), (), Options(jobs=1, worker_packs=(), prepare=("json", False)))
+    pool = parallel.Pool(1, setup, load_ruleset(Config()))
+    scanned = pool.here(("scan", ("file", str(doc), str(doc))))
+    assert scanned.report.findings and scanned.prepared == b""
