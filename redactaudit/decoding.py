@@ -103,8 +103,9 @@ def _detector(data: bytes, candidates: list[str]):
     return from_bytes(data[:65536], cp_isolation=candidates).best()
 
 
-# Characters outside the common ones (and ASCII): removed, what is left is counted.
-_UNCOMMON = re.compile("[^\x00-\x7f\u4e00-\u9fa5\u3000-\u303f\uff00-\uffef“”‘’…—·]+")
+# Characters outside the common ones (and ASCII): removed, what is left is counted. Compiled by
+# the first text that needs it (re's own cache), not on every start.
+_UNCOMMON = "[^\x00-\x7f\u4e00-\u9fa5\u3000-\u303f\uff00-\uffef“”‘’…—·]+"
 
 
 def _chinese_share(text: str) -> float:
@@ -114,7 +115,7 @@ def _chinese_share(text: str) -> float:
     ascii_chars = len(text.encode("ascii", "ignore"))
     if ascii_chars == len(text):
         return 1.0
-    return (len(_UNCOMMON.sub("", text)) - ascii_chars) / (len(text) - ascii_chars)
+    return (len(re.sub(_UNCOMMON, "", text)) - ascii_chars) / (len(text) - ascii_chars)
 
 
 _BOMS = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
