@@ -9,6 +9,7 @@ Newlines are kept exactly as in the bytes.
 from __future__ import annotations
 
 import codecs
+import re
 
 _SNIFF = 8192
 
@@ -64,12 +65,14 @@ def guess_encoding(data: bytes) -> tuple[str, str, float]:
     Chinese, 1 - the detector's "chaos" otherwise. Raises DecodeError when nothing fits."""
     readings = {}
     for name in ("gbk", "gb18030", "big5"):
+        if name == "gb18030" and "gbk" in readings:  # the GBK reading is taken then
+            continue
         try:
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
         share = _chinese_share(text)
-        if share >= 0.9 and not (name == "gb18030" and "gbk" in readings):
+        if share >= 0.9:
             readings[name] = (text, share)
     gb = readings.get("gbk") or readings.get("gb18030")
     gb_name = "gbk" if "gbk" in readings else "gb18030"
@@ -100,16 +103,19 @@ def _detector(data: bytes, candidates: list[str]):
     return from_bytes(data[:65536], cp_isolation=candidates).best()
 
 
+# Characters outside the common ones (and ASCII): removed, what is left is counted. Compiled by
+# the first text that needs it (re's own cache), not on every start.
+_UNCOMMON = "[^\x00-\x7f\u4e00-\u9fa5\u3000-\u303f\uff00-\uffef“”‘’…—·]+"
+
+
 def _chinese_share(text: str) -> float:
     # GB18030 maps almost any byte soup to *some* characters; Latin-1 or Shift-JIS files decoded
     # that way come out as rare CJK and symbols. Real Chinese is mostly common ideographs and
-    # full-width punctuation.
-    non_ascii = [c for c in text if ord(c) > 0x7F]
-    if not non_ascii:
+    # full-width punctuation. Counted in C: the ASCII characters by encoding without them.
+    ascii_chars = len(text.encode("ascii", "ignore"))
+    if ascii_chars == len(text):
         return 1.0
-    common = sum(1 for c in non_ascii if "\u4e00" <= c <= "\u9fa5" or "\u3000" <= c <= "\u303f"
-                 or "\uff00" <= c <= "\uffef" or c in "“”‘’…—·")
-    return common / len(non_ascii)
+    return (len(re.sub(_UNCOMMON, "", text)) - ascii_chars) / (len(text) - ascii_chars)
 
 
 _BOMS = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,

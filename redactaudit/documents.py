@@ -245,12 +245,12 @@ class View:
 def wrap_width(text: str) -> int | None:
     """The line length a hard-wrapping tool used, if the text looks hard-wrapped."""
     lines = text.replace("\r\n", "\n").split("\n")
-    lengths = [len(line) for line in lines if line.strip()]
+    lengths = list(map(len, filter(str.strip, lines)))
     if len(lengths) < 4:
         return None
     width, count = Counter(lengths).most_common(1)[0]
     # A wrap width shows as one length shared by many lines, and few lines are longer.
-    longer = sum(1 for n in lengths if n > width + 2)
+    longer = sum(map((width + 2).__lt__, lengths))
     if width < 12 or count < 3 or count < 0.3 * len(lengths) or longer > 0.1 * len(lengths):
         return None
     return width

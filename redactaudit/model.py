@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import enum
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 
@@ -45,6 +46,7 @@ _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
 _LINE_END = re.compile(r"\r\n?|\n")
+_PLUS_ONE = (1).__add__
 
 
 class LineIndex:
@@ -55,7 +57,12 @@ class LineIndex:
     __slots__ = ("_starts",)
 
     def __init__(self, text: str):
-        self._starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
+        if "\r" in text:
+            self._starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
+        else:  # only '\n' ends a line: each line's start is the last one's plus its length and one
+            starts = list(accumulate(map(_PLUS_ONE, map(len, text.split("\n"))), initial=0))
+            starts.pop()
+            self._starts = starts
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset)

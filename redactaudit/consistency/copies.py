@@ -14,8 +14,8 @@ import difflib
 import hashlib
 import re
 import unicodedata
-import zlib
 from array import array
+from binascii import crc32
 from dataclasses import dataclass, replace
 
 import regex
@@ -47,7 +47,10 @@ _IGNORED = "".join(chr(c) for a, b in ((0x21, 0x2F), (0x3A, 0x40), (0x5B, 0x60),
                                        (0x2010, 0x206F), (0x3000, 0x303F), (0xFE10, 0xFE6F), (0xFF01, 0xFF0F),
                                        (0xFF1A, 0xFF20), (0xFF3B, 0xFF40), (0xFF5B, 0xFF65))
                    for c in range(a, b + 1) if chr(c) not in MASK_CHARS)
-_KEEP = re.compile("[^\\s" + re.escape(_IGNORED) + "]+")
+# What \s matches (str.isspace), spelled out: with the rest, one bitmap test per character
+# (\s is a second test on every character: 1.15x the instructions).
+_SPACES = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_KEEP = re.compile("[^" + _SPACES + re.escape(_IGNORED) + "]+")
 _ENDS = regex.compile("[。！？；!?;．｡]")
 
 
@@ -73,9 +76,17 @@ def folded_text(text: str) -> str:
     return kept.lower()
 
 
+# The ignored characters most frequent in Chinese and English texts, removed first, a scan in C
+# each: a regex call per run of kept characters cost more than that for each of these.
+_FREQUENT = "、，,\n。“”"
+
+
 def _kept(text: str) -> str:
     """The text without what comparison ignores, a piece at a time: a 50 MB text has millions of
     runs, never listed all at once (a run cut between pieces joins up again)."""
+    for ch in _FREQUENT:
+        if ch in text:
+            text = text.replace(ch, "")
     if len(text) <= _PIECE:
         return "".join(_KEEP.findall(text))
     return "".join(["".join(_KEEP.findall(text, at, at + _PIECE)) for at in range(0, len(text), _PIECE)])
@@ -128,7 +139,11 @@ SHINGLE = 8
 
 # Shingles start where one of these characters stands: common in Chinese and English prose, so
 # every text has anchors, and chosen by content alone, so two copies anchor at the same words.
-_SHINGLES = re.compile(f"(?=([的是在和了要对为以于与及将把被不有这中上个国一地出会年作发市县区人e].{{{SHINGLE - 1}}}))", re.S)
+# Matched at the anchor itself (so the engine skips to the next anchor character in C), the
+# shingle captured from the anchor on by a lookahead inside a one-character lookbehind: 1.7x
+# fewer instructions than a lookahead tried at every position.
+_ANCHORS = "[的是在和了要对为以于与及将把被不有这中上个国一地出会年作发市县区人e]"
+_SHINGLES = re.compile(f"{_ANCHORS}(?<=(?=(.{{{SHINGLE}}})).)", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +166,7 @@ def sample_text(text: str) -> Sample:
     # A piece at a time: a large text's shingles are never listed all at once.
     hashes: set[int] = set()
     for at in range(0, len(folded), _PIECE):
-        hashes.update(map(zlib.crc32, map(_utf8, set(_SHINGLES.findall(folded, at, at + _PIECE + SHINGLE - 1)))))
+        hashes.update(map(crc32, _each_utf8(_SHINGLES.findall(folded, at, at + _PIECE + SHINGLE - 1))))
     return Sample(_digest(folded), array("I", sorted(hashes)), _digest(text))
 
 
@@ -160,6 +175,17 @@ _PIECE = 1 << 20  # characters encoded at a time for a digest (a large text is n
 
 def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
+
+
+def _each_utf8(strings: list[str]) -> list[bytes]:
+    """The UTF-8 of each string, encoded in one call: joined by NUL, encoded, split again (when
+    no string holds a NUL itself; else one by one)."""
+    if not strings:
+        return []
+    joined = "\0".join(strings)
+    if joined.count("\0") != len(strings) - 1:
+        return list(map(_utf8, strings))
+    return _utf8(joined).split(b"\0")
 
 
 def _digest(text: str) -> bytes:

@@ -115,7 +115,7 @@ def _han_count(s: str) -> int:
 
 
 def _has_mask(s: str) -> bool:
-    return any(c in _MASK_SET for c in s)
+    return not _MASK_SET.isdisjoint(s)
 
 
 def _slot_fills(text: str, masks: list[Finding], width: int = 6) -> dict[tuple[int, int], Finding]:

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import importlib
 import io
-import zipfile
 
-from .base import (ATOMIC, RAW, VERBATIM, Extracted, ExtractionError, Segment, SourceMap, encode_markup, locator)
-from .ooxml import OLE2
+from .base import (ATOMIC, OLE2, RAW, VERBATIM, Extracted, ExtractionError, Segment, SourceMap, encode_markup,
+                   locator)
 
 # (format, extensions, module) - the only place that lists the formats.
 FORMATS: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -46,6 +45,8 @@ def format_of(name: str, data: bytes) -> str | None:
     if data[:1024].lstrip(b" \t\r\n\x00\xef\xbb\xbf").startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
+        import zipfile  # here: a scan of plain text files never opens a package
+
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except (zipfile.BadZipFile, ValueError, EOFError, OSError):

@@ -29,6 +29,9 @@ from ..model import LineIndex
 VERBATIM, ATOMIC, RAW, IN_HTML = 0, 1, 2, 4
 
 
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old Office file, or an encrypted package
+
+
 class ExtractionError(Exception):
     """A document whose text could not be read; `reason` is one line for the report."""
 

@@ -14,11 +14,10 @@ import xml.parsers.expat
 import zipfile
 from typing import Callable
 
-from .base import ExtractionError
+from .base import OLE2, ExtractionError
 
 MAX_UNZIPPED = 256 << 20  # decompressed bytes one package may declare
 MAX_MEMBERS = 20_000
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 
