@@ -200,3 +200,49 @@ def test_the_court_and_its_officers_stay(ruleset):
     text = ("公诉人：鲁明辉。审判长　李文军\n审判员　周建华\n人民陪审员　孙丽\n书记员　陈思远\n"
             "原告冯某某，女，住某某县。")
     assert [f for f in found(text, ruleset, "leak") if f[3] in ("鲁明辉", "李文军", "周建华", "孙丽", "陈思远")] == []
+
+
+# Kinds real notices, minutes, judgments and petition replies show (invented values).
+def test_a_surname_with_a_private_honorific_is_the_reply_s_pseudonym(ruleset):
+    # Petition replies and complaint records call a private person 陈女士, 王先生: only the surname
+    # and the sex are left, as in 陈某; a full name before the honorific is still a name.
+    text = "XX同志：\n屠女士：您好！您反映的问题已收悉。宓先生的诉求已转交街道办理。来访人邬秀芝女士称。"
+    leaks = found(text, ruleset)
+    assert [f for f in leaks if f[3] in ("屠", "宓")] == []
+    assert span(text, "邬秀芝") in [f[1:3] for f in leaks if f[0].startswith("names-zh.")]
+
+
+def test_a_surname_with_an_office_is_still_reported(ruleset):
+    text = "XX同志：\n会上，韦县长强调要抓好落实。"
+    assert ("names-zh.surname-title", *span(text, "韦"), "韦") in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("经查，冉建波在担任XX镇党委书记期间，违规收受礼金。", "冉建波"),
+    ("经研究，决定给予冉建波党内严重警告处分。", "冉建波"),
+    ("经县纪委常委会会议研究，决定给予蔺春生政务记过处分。", "蔺春生"),
+    ("经调查核实，某某公司法定代表人郜玉林存在拖欠工资问题。", "郜玉林"),
+])
+def test_names_in_the_findings_and_decisions_of_a_notice(ruleset, text, name):
+    assert span(text, name) in [f[1:3] for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("主持：糜卫东\n参加人员：某某\n", "糜卫东"),
+    ("记录：廖晓燕\n", "廖晓燕"),
+    ("出席会议的有县委常委、副县长邱海涛，县政府办主任某某。", "邱海涛"),
+    ("市委常委、组织部部长闵立群同志出席。", "闵立群"),
+])
+def test_names_of_who_chaired_took_notes_or_attended(ruleset, text, name):
+    assert span(text, name) in [f[1:3] for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")]
+
+
+@pytest.mark.parametrize("text", ["主持：县委办公室\n", "记录：会议决定如下\n", "组织部部长办公会议，", "副县长分管工作，"])
+def test_a_chair_or_an_office_without_a_name(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")] == []
+
+
+@pytest.mark.parametrize("text", ["坚持对党员干部严管厚爱，", "书记严管厚爱，", "村民安居乐业，", "干部高质量完成任务，",
+                                  "党员干部尚需努力，"])
+def test_a_phrase_after_a_title_is_what_the_group_does(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0].startswith(("names-zh.", "consistency."))] == []
