@@ -246,3 +246,59 @@ def test_a_chair_or_an_office_without_a_name(ruleset, text):
                                   "党员干部尚需努力，"])
 def test_a_phrase_after_a_title_is_what_the_group_does(ruleset, text):
     assert [f for f in found(text, ruleset) if f[0].startswith(("names-zh.", "consistency."))] == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("姓名：某某，生日：3月12日，籍贯：某某县。", "3月12日"),
+    ("其子生日为十一月二十三日。", "十一月二十三日"),
+    ("当事人出生于4月5日，", "4月5日"),
+    ("My birthday is 4 July and", "4 July"),
+    ("Date of birth: March 9th (year withheld)", "March 9th"),
+])
+def test_a_birthday_without_its_year(ruleset, text, value):
+    assert ("figures-zh.birthday", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["生日：**月**日", "生日快乐，3月12日召开会议", "born on 4 July 1976 in", "出生于1985年3月"])
+def test_no_birthday_without_a_cue_or_beside_a_full_date(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0] == "figures-zh.birthday"] == []
+
+
+# English letters, statements and claims.
+@pytest.mark.parametrize("text, value", [
+    ("My name is Fenella Quarrington and I am the complainant.", "Fenella Quarrington"),
+    ("The tenant's name is Oriel Bastable.", "Oriel Bastable"),
+    ("I, Ambrose Tillinghast, of the address below, will say as follows:", "Ambrose Tillinghast"),
+])
+def test_a_writer_naming_themselves(ruleset, text, value):
+    assert ("names-en.self", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+def test_a_pinyin_name_with_a_possessive(ruleset):
+    text = "Qiu Haoran's application was refused."
+    assert ("names-en.pinyin", *span(text, "Qiu Haoran"), "Qiu Haoran") in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["BETWEEN: the Claimant and Harold Quimby Ltd (Defendant)", "We paid Martin Stevens Limited",
+                                  "My name is Customer Services", "I am Head Teacher at the school."])
+def test_a_company_or_a_role_is_no_person(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0].startswith("names-en.")] == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Please reply to 27 Clifton Road, Bristol BS8 1TH.", "BS8 1TH"),
+    ("Flat 2, 14 Elm Grove, London SW1A 1AA", "SW1A 1AA"),
+    ("Postcode: EX4 6PL", "EX4 6PL"),
+])
+def test_a_uk_postcode_after_a_town(ruleset, text, value):
+    assert ("places-zh.en-postcode", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text, value", [("Flat 2, 14 Elm Grove, London", "14 Elm Grove"),
+                                         ("He moved to 5 Orchard Close in May.", "5 Orchard Close")])
+def test_english_streets_of_more_kinds(ruleset, text, value):
+    assert ("places-zh.en-street", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+def test_a_code_shaped_like_a_postcode_without_a_town(ruleset):
+    assert [f for f in found("Reference A12 3BC is the product code.", ruleset) if f[0] == "places-zh.en-postcode"] == []
