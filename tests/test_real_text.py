@@ -302,3 +302,31 @@ def test_english_streets_of_more_kinds(ruleset, text, value):
 
 def test_a_code_shaped_like_a_postcode_without_a_town(ruleset):
     assert [f for f in found("Reference A12 3BC is the product code.", ruleset) if f[0] == "places-zh.en-postcode"] == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("原告：某某，女，汉族，住XX省XX市XX区枣林路17号。", "枣林路17号"),
+    ("原告郜某，住XX市桂花里小区5栋2单元301室。", "桂花里小区5栋2单元301室"),
+    ("被告人某某，现住XX县青杠乡白岩村4组。", "青杠乡白岩村4组"),
+])
+def test_an_address_whose_county_and_city_are_masked(ruleset, text, value):
+    assert ("places-zh.address", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["第三人：某某，住所地XX县XX镇。", "上诉人某某，住XX市XX区。"])
+def test_an_address_masked_to_its_county(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0] == "places-zh.address"] == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("经核实，您所反映的邻居鲍长林私搭乱建问题属实。", "鲍长林"),
+    ("其丈夫滕永福长期在外务工。", "滕永福"),
+    ("房东郏秀云拒不退还押金。", "郏秀云"),
+])
+def test_a_name_after_a_neighbour_a_spouse_or_a_landlord(ruleset, text, name):
+    assert ("names-zh.role-name", *span(text, name), name) in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["其丈夫常年在外务工。", "母亲节当天", "邻居们反映", "女儿于2019年出生"])
+def test_kin_words_before_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")] == []
