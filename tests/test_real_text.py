@@ -330,3 +330,18 @@ def test_a_name_after_a_neighbour_a_spouse_or_a_landlord(ruleset, text, name):
 @pytest.mark.parametrize("text", ["其丈夫常年在外务工。", "母亲节当天", "邻居们反映", "女儿于2019年出生"])
 def test_kin_words_before_no_name(ruleset, text):
     assert [f for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")] == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("卫东县长、国平书记多次深入一线调研指导。", "国平"),
+    ("刚才，建国书记作了重要讲话。", "建国"),
+    ("由海峰主任主持会议。", "海峰"),
+])
+def test_a_given_name_before_an_office_in_a_speech(ruleset, text, name):
+    assert ("names-zh.given-name-title", *span(text, name), name) in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["，县委书记、县长出席。", "，党委书记强调", "，村委主任，", "，前任县长", "，各位书记",
+                                  "，纪委书记指出", "，常务主任", "，驻村第一书记，", "刚才，县长作了讲话。", "，班主任，"])
+def test_an_organ_or_a_group_before_an_office_is_no_given_name(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")] == []
