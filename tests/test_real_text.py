@@ -345,3 +345,19 @@ def test_a_given_name_before_an_office_in_a_speech(ruleset, text, name):
                                   "，纪委书记指出", "，常务主任", "，驻村第一书记，", "刚才，县长作了讲话。", "，班主任，"])
 def test_an_organ_or_a_group_before_an_office_is_no_given_name(ruleset, text):
     assert [f for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")] == []
+
+
+@pytest.mark.parametrize("text, value", [("National Insurance number: JT 48 21 93 B.", "JT 48 21 93 B"),
+                                         ("my NI number is JT482193B and", "JT482193B")])
+def test_a_uk_national_insurance_number_after_its_name(ruleset, text, value):
+    assert ("identifiers.uk-nino", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["National Insurance number: XX 12 34 56 X", "Part JT 48 21 93 B in stock"])
+def test_no_national_insurance_number_masked_or_without_its_name(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0] == "identifiers.uk-nino"] == []
+
+
+def test_a_two_character_name_after_a_title_before_what_they_said(ruleset):
+    text = "村党支部书记戴刚说，今年的收成不错。"
+    assert ("names-zh.title-name", *span(text, "戴刚"), "戴刚") in found(text, ruleset, "leak")
