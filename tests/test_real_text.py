@@ -361,3 +361,21 @@ def test_no_national_insurance_number_masked_or_without_its_name(ruleset, text):
 def test_a_two_character_name_after_a_title_before_what_they_said(ruleset):
     text = "村党支部书记戴刚说，今年的收成不错。"
     assert ("names-zh.title-name", *span(text, "戴刚"), "戴刚") in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text, value", [("Tel: 07700 900123", "07700 900123"), ("Mobile 07700900123.", "07700900123"),
+                                         ("Telephone: 020 7946 0018", "020 7946 0018"), ("Phone: 01632 960741", "01632 960741")])
+def test_a_uk_phone_number_after_its_name(ruleset, text, value):
+    # 020 is also Guangzhou's area code: identifiers.cn-landline-cued may report that one first.
+    assert span(text, value) in [f[1:3] for f in found(text, ruleset, "leak") if f[0].startswith("identifiers.")]
+
+
+@pytest.mark.parametrize("text", ["Tel: 0800 123 4567", "Tel: 07700 XXXXXX", "Invoice 07700 900123"])
+def test_no_uk_phone_number_for_freephone_masks_or_without_its_name(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0] == "identifiers.uk-phone"] == []
+
+
+@pytest.mark.parametrize("text, value", [("Witness: Thaddeus Crumb\n", "Thaddeus Crumb"), ("Signed: Ottoline Vance\n", "Ottoline Vance"),
+                                         ("cc: Amelia Frost, Head of Housing", "Amelia Frost")])
+def test_a_name_on_a_labelled_line_of_a_letter_or_statement(ruleset, text, value):
+    assert span(text, value) in [f[1:3] for f in found(text, ruleset, "leak") if f[0].startswith("names-en.")]
