@@ -84,9 +84,11 @@ def main() -> int:
                                                 "# asterisks in place of the last are a site's word filter, not a mask"),
             ("zh-idiom-tails.txt", idiom_tails, "The last three characters of four-character idioms (…以为常):\n"
                                                 "# asterisks in place of the first are a site's word filter, not a mask"),
-            ("zh-phrase-heads.txt", phrase_heads - everyday - words - name_words,
+            ("zh-phrase-heads.txt", {w for w in phrase_heads - everyday - words - name_words
+                                     if len(w) == 2 or not {w[:2]} & (phrase_heads | everyday | words | name_words)},
              "Rarer words and the first three characters of four-character phrases, starting with a\n"
-             "# surname character: after a title they say what a group does (党员干部严管厚爱), not who"),
+             "# surname character: after a title they say what a group does (党员干部严管厚爱), not who.\n"
+             "# Read with reject prefix 2 beside the everyday lists: no entry starts with a word of them"),
             ("zh-everyday-words.txt", everyday, "Frequent two- and three-character words, not tagged as places: a\n"
                                                 "# word before 村, 镇 or 社区 (贫困村, 特色小镇, 智慧社区) names no village")):
         out = ROOT / "patterns" / filename
