@@ -159,9 +159,9 @@ def test_html_cells_of_several_paragraphs_keep_their_rows(ruleset):
 
 
 @pytest.mark.parametrize("text, found, other", [
-    ("原告陈明辉诉被告。经查，陳明輝与本案无关。", "陈明辉", "陳明輝"),   # simplified found, traditional elsewhere
-    ("原告陳明輝诉被告。经查，陈明辉与本案无关。", "陳明輝", "陈明辉"),   # and the other way round
-    ("原告陈明辉诉被告。经查，陈\u200b明辉与本案无关。", "陈明辉", "陈\u200b明辉"),  # a zero-width space inside
+    ("原告陈明辉诉被告。此外，陳明輝与本案无关。", "陈明辉", "陳明輝"),   # simplified found, traditional elsewhere
+    ("原告陳明輝诉被告。此外，陈明辉与本案无关。", "陳明輝", "陈明辉"),   # and the other way round
+    ("原告陈明辉诉被告。此外，陈\u200b明辉与本案无关。", "陈明辉", "陈\u200b明辉"),  # a zero-width space inside
     ("Dear Dana Whitfield,\nWe spoke to Ｗｈｉｔｆｉｅｌｄ's office.", "Dana Whitfield", "Ｗｈｉｔｆｉｅｌｄ"),
 ])
 def test_a_value_found_once_is_found_in_every_folded_form(ruleset, text, found, other):

@@ -200,3 +200,182 @@ def test_the_court_and_its_officers_stay(ruleset):
     text = ("公诉人：鲁明辉。审判长　李文军\n审判员　周建华\n人民陪审员　孙丽\n书记员　陈思远\n"
             "原告冯某某，女，住某某县。")
     assert [f for f in found(text, ruleset, "leak") if f[3] in ("鲁明辉", "李文军", "周建华", "孙丽", "陈思远")] == []
+
+
+# Kinds real notices, minutes, judgments and petition replies show (invented values).
+def test_a_surname_with_a_private_honorific_is_the_reply_s_pseudonym(ruleset):
+    # Petition replies and complaint records call a private person 陈女士, 王先生: only the surname
+    # and the sex are left, as in 陈某; a full name before the honorific is still a name.
+    text = "XX同志：\n屠女士：您好！您反映的问题已收悉。宓先生的诉求已转交街道办理。来访人邬秀芝女士称。"
+    leaks = found(text, ruleset)
+    assert [f for f in leaks if f[3] in ("屠", "宓")] == []
+    assert span(text, "邬秀芝") in [f[1:3] for f in leaks if f[0].startswith("names-zh.")]
+
+
+def test_a_surname_with_an_office_is_still_reported(ruleset):
+    text = "XX同志：\n会上，韦县长强调要抓好落实。"
+    assert ("names-zh.surname-title", *span(text, "韦"), "韦") in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("经查，冉建波在担任XX镇党委书记期间，违规收受礼金。", "冉建波"),
+    ("经研究，决定给予冉建波党内严重警告处分。", "冉建波"),
+    ("经县纪委常委会会议研究，决定给予蔺春生政务记过处分。", "蔺春生"),
+    ("经调查核实，某某公司法定代表人郜玉林存在拖欠工资问题。", "郜玉林"),
+])
+def test_names_in_the_findings_and_decisions_of_a_notice(ruleset, text, name):
+    assert span(text, name) in [f[1:3] for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("主持：糜卫东\n参加人员：某某\n", "糜卫东"),
+    ("记录：廖晓燕\n", "廖晓燕"),
+    ("出席会议的有县委常委、副县长邱海涛，县政府办主任某某。", "邱海涛"),
+    ("市委常委、组织部部长闵立群同志出席。", "闵立群"),
+])
+def test_names_of_who_chaired_took_notes_or_attended(ruleset, text, name):
+    assert span(text, name) in [f[1:3] for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")]
+
+
+@pytest.mark.parametrize("text", ["主持：县委办公室\n", "记录：会议决定如下\n", "组织部部长办公会议，", "副县长分管工作，"])
+def test_a_chair_or_an_office_without_a_name(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")] == []
+
+
+@pytest.mark.parametrize("text", ["坚持对党员干部严管厚爱，", "书记严管厚爱，", "村民安居乐业，", "干部高质量完成任务，",
+                                  "党员干部尚需努力，"])
+def test_a_phrase_after_a_title_is_what_the_group_does(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0].startswith(("names-zh.", "consistency."))] == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("姓名：某某，生日：3月12日，籍贯：某某县。", "3月12日"),
+    ("其子生日为十一月二十三日。", "十一月二十三日"),
+    ("当事人出生于4月5日，", "4月5日"),
+    ("My birthday is 4 July and", "4 July"),
+    ("Date of birth: March 9th (year withheld)", "March 9th"),
+])
+def test_a_birthday_without_its_year(ruleset, text, value):
+    assert ("figures-zh.birthday", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["生日：**月**日", "生日快乐，3月12日召开会议", "born on 4 July 1976 in", "出生于1985年3月"])
+def test_no_birthday_without_a_cue_or_beside_a_full_date(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0] == "figures-zh.birthday"] == []
+
+
+# English letters, statements and claims.
+@pytest.mark.parametrize("text, value", [
+    ("My name is Fenella Quarrington and I am the complainant.", "Fenella Quarrington"),
+    ("The tenant's name is Oriel Bastable.", "Oriel Bastable"),
+    ("I, Ambrose Tillinghast, of the address below, will say as follows:", "Ambrose Tillinghast"),
+])
+def test_a_writer_naming_themselves(ruleset, text, value):
+    assert ("names-en.self", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+def test_a_pinyin_name_with_a_possessive(ruleset):
+    text = "Qiu Haoran's application was refused."
+    assert ("names-en.pinyin", *span(text, "Qiu Haoran"), "Qiu Haoran") in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["BETWEEN: the Claimant and Harold Quimby Ltd (Defendant)", "We paid Martin Stevens Limited",
+                                  "My name is Customer Services", "I am Head Teacher at the school."])
+def test_a_company_or_a_role_is_no_person(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0].startswith("names-en.")] == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Please reply to 27 Clifton Road, Bristol BS8 1TH.", "BS8 1TH"),
+    ("Flat 2, 14 Elm Grove, London SW1A 1AA", "SW1A 1AA"),
+    ("Postcode: EX4 6PL", "EX4 6PL"),
+])
+def test_a_uk_postcode_after_a_town(ruleset, text, value):
+    assert ("places-zh.en-postcode", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text, value", [("Flat 2, 14 Elm Grove, London", "14 Elm Grove"),
+                                         ("He moved to 5 Orchard Close in May.", "5 Orchard Close")])
+def test_english_streets_of_more_kinds(ruleset, text, value):
+    assert ("places-zh.en-street", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+def test_a_code_shaped_like_a_postcode_without_a_town(ruleset):
+    assert [f for f in found("Reference A12 3BC is the product code.", ruleset) if f[0] == "places-zh.en-postcode"] == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("原告：某某，女，汉族，住XX省XX市XX区枣林路17号。", "枣林路17号"),
+    ("原告郜某，住XX市桂花里小区5栋2单元301室。", "桂花里小区5栋2单元301室"),
+    ("被告人某某，现住XX县青杠乡白岩村4组。", "青杠乡白岩村4组"),
+])
+def test_an_address_whose_county_and_city_are_masked(ruleset, text, value):
+    assert ("places-zh.address", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["第三人：某某，住所地XX县XX镇。", "上诉人某某，住XX市XX区。"])
+def test_an_address_masked_to_its_county(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0] == "places-zh.address"] == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("经核实，您所反映的邻居鲍长林私搭乱建问题属实。", "鲍长林"),
+    ("其丈夫滕永福长期在外务工。", "滕永福"),
+    ("房东郏秀云拒不退还押金。", "郏秀云"),
+])
+def test_a_name_after_a_neighbour_a_spouse_or_a_landlord(ruleset, text, name):
+    assert ("names-zh.role-name", *span(text, name), name) in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["其丈夫常年在外务工。", "母亲节当天", "邻居们反映", "女儿于2019年出生"])
+def test_kin_words_before_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")] == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("卫东县长、国平书记多次深入一线调研指导。", "国平"),
+    ("刚才，建国书记作了重要讲话。", "建国"),
+    ("由海峰主任主持会议。", "海峰"),
+])
+def test_a_given_name_before_an_office_in_a_speech(ruleset, text, name):
+    assert ("names-zh.given-name-title", *span(text, name), name) in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["，县委书记、县长出席。", "，党委书记强调", "，村委主任，", "，前任县长", "，各位书记",
+                                  "，纪委书记指出", "，常务主任", "，驻村第一书记，", "刚才，县长作了讲话。", "，班主任，"])
+def test_an_organ_or_a_group_before_an_office_is_no_given_name(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")] == []
+
+
+@pytest.mark.parametrize("text, value", [("National Insurance number: JT 48 21 93 B.", "JT 48 21 93 B"),
+                                         ("my NI number is JT482193B and", "JT482193B")])
+def test_a_uk_national_insurance_number_after_its_name(ruleset, text, value):
+    assert ("identifiers.uk-nino", *span(text, value), value) in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text", ["National Insurance number: XX 12 34 56 X", "Part JT 48 21 93 B in stock"])
+def test_no_national_insurance_number_masked_or_without_its_name(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0] == "identifiers.uk-nino"] == []
+
+
+def test_a_two_character_name_after_a_title_before_what_they_said(ruleset):
+    text = "村党支部书记戴刚说，今年的收成不错。"
+    assert ("names-zh.title-name", *span(text, "戴刚"), "戴刚") in found(text, ruleset, "leak")
+
+
+@pytest.mark.parametrize("text, value", [("Tel: 07700 900123", "07700 900123"), ("Mobile 07700900123.", "07700900123"),
+                                         ("Telephone: 020 7946 0018", "020 7946 0018"), ("Phone: 01632 960741", "01632 960741")])
+def test_a_uk_phone_number_after_its_name(ruleset, text, value):
+    # 020 is also Guangzhou's area code: identifiers.cn-landline-cued may report that one first.
+    assert span(text, value) in [f[1:3] for f in found(text, ruleset, "leak") if f[0].startswith("identifiers.")]
+
+
+@pytest.mark.parametrize("text", ["Tel: 0800 123 4567", "Tel: 07700 XXXXXX", "Invoice 07700 900123"])
+def test_no_uk_phone_number_for_freephone_masks_or_without_its_name(ruleset, text):
+    assert [f for f in found(text, ruleset, "leak") if f[0] == "identifiers.uk-phone"] == []
+
+
+@pytest.mark.parametrize("text, value", [("Witness: Thaddeus Crumb\n", "Thaddeus Crumb"), ("Signed: Ottoline Vance\n", "Ottoline Vance"),
+                                         ("cc: Amelia Frost, Head of Housing", "Amelia Frost")])
+def test_a_name_on_a_labelled_line_of_a_letter_or_statement(ruleset, text, value):
+    assert span(text, value) in [f[1:3] for f in found(text, ruleset, "leak") if f[0].startswith("names-en.")]

@@ -29,6 +29,9 @@ NAME_TAGS = {"nr", "nrfg", "nrt"}
 # asterisks (****以为常), which is no mask.
 IDIOM_TAGS = {"i", "l"}
 IDIOM_FREQ = 10
+# Rarer words and four-character phrases that start with a surname character: after a title
+# (党员干部严管厚爱, 村民安居乐业, 干部高质量完成) they are what the group does, not a name.
+PHRASE_FREQ = 3
 
 
 def main() -> int:
@@ -48,6 +51,7 @@ def main() -> int:
     everyday: set[str] = set()
     idiom_heads: set[str] = set()
     idiom_tails: set[str] = set()
+    phrase_heads: set[str] = set()
     for line in dict_path.read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if len(parts) != 3:
@@ -56,11 +60,15 @@ def main() -> int:
         if len(word) == 4 and tag in IDIOM_TAGS and freq >= IDIOM_FREQ and all("\u4e00" <= ch <= "\u9fff" for ch in word):
             idiom_heads.add(word[:3])
             idiom_tails.add(word[1:])
+        if (2 <= len(word) <= 4 and word[0] in surnames and freq >= PHRASE_FREQ and tag not in NAME_TAGS
+                and tag != "ns" and all("\u4e00" <= ch <= "\u9fff" for ch in word)):
+            phrase_heads.add(word[:3])
         if not 2 <= len(word) <= 3 or tag == "ns" or freq < (NAME_FREQ if tag in NAME_TAGS else MIN_FREQ):
             continue
         if not all("\u4e00" <= ch <= "\u9fff" for ch in word):
             continue
         everyday.add(word)
+        phrase_heads.discard(word)
         if len(word) == 2 and tag not in NAME_TAGS and place_chars.intersection(word):
             straddle.add(word)
         if word[0] in surnames or word in shorts:
@@ -76,6 +84,11 @@ def main() -> int:
                                                 "# asterisks in place of the last are a site's word filter, not a mask"),
             ("zh-idiom-tails.txt", idiom_tails, "The last three characters of four-character idioms (…以为常):\n"
                                                 "# asterisks in place of the first are a site's word filter, not a mask"),
+            ("zh-phrase-heads.txt", {w for w in phrase_heads - everyday - words - name_words
+                                     if len(w) == 2 or not {w[:2]} & (phrase_heads | everyday | words | name_words)},
+             "Rarer words and the first three characters of four-character phrases, starting with a\n"
+             "# surname character: after a title they say what a group does (党员干部严管厚爱), not who.\n"
+             "# Read with reject prefix 2 beside the everyday lists: no entry starts with a word of them"),
             ("zh-everyday-words.txt", everyday, "Frequent two- and three-character words, not tagged as places: a\n"
                                                 "# word before 村, 镇 or 社区 (贫困村, 特色小镇, 智慧社区) names no village")):
         out = ROOT / "patterns" / filename

@@ -86,7 +86,7 @@ class WordLists:
 
     def names(self) -> tuple[str, ...]:
         return ("zh-surnames", "zh-surnames-rare", "zh-common-words", "zh-name-words", "zh-straddle-words", "zh-everyday-words",
-                "zh-idiom-heads", "zh-idiom-tails",
+                "zh-idiom-heads", "zh-idiom-tails", "zh-phrase-heads",
                 "zh-public-figures",
                 "en-first-names",
                 "zh-places-short", "zh-prefectures-short", "zh-county-one-char")
