@@ -319,31 +319,15 @@ def test_an_address_masked_to_its_county(ruleset, text):
 
 
 @pytest.mark.parametrize("text, name", [
-    ("经核实，您所反映的邻居鲍长林私搭乱建问题属实。", "鲍长林"),
     ("其丈夫滕永福长期在外务工。", "滕永福"),
-    ("房东郏秀云拒不退还押金。", "郏秀云"),
+    ("其母亲郏秀云拒不退还押金。", "郏秀云"),
 ])
-def test_a_name_after_a_neighbour_a_spouse_or_a_landlord(ruleset, text, name):
+def test_a_name_after_a_spouse_or_a_parent(ruleset, text, name):
     assert ("names-zh.role-name", *span(text, name), name) in found(text, ruleset, "leak")
 
 
 @pytest.mark.parametrize("text", ["其丈夫常年在外务工。", "母亲节当天", "邻居们反映", "女儿于2019年出生"])
 def test_kin_words_before_no_name(ruleset, text):
-    assert [f for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")] == []
-
-
-@pytest.mark.parametrize("text, name", [
-    ("卫东县长、国平书记多次深入一线调研指导。", "国平"),
-    ("刚才，建国书记作了重要讲话。", "建国"),
-    ("由海峰主任主持会议。", "海峰"),
-])
-def test_a_given_name_before_an_office_in_a_speech(ruleset, text, name):
-    assert ("names-zh.given-name-title", *span(text, name), name) in found(text, ruleset, "leak")
-
-
-@pytest.mark.parametrize("text", ["，县委书记、县长出席。", "，党委书记强调", "，村委主任，", "，前任县长", "，各位书记",
-                                  "，纪委书记指出", "，常务主任", "，驻村第一书记，", "刚才，县长作了讲话。", "，班主任，"])
-def test_an_organ_or_a_group_before_an_office_is_no_given_name(ruleset, text):
     assert [f for f in found(text, ruleset, "leak") if f[0].startswith("names-zh.")] == []
 
 
@@ -379,3 +363,17 @@ def test_no_uk_phone_number_for_freephone_masks_or_without_its_name(ruleset, tex
                                          ("cc: Amelia Frost, Head of Housing", "Amelia Frost")])
 def test_a_name_on_a_labelled_line_of_a_letter_or_statement(ruleset, text, value):
     assert span(text, value) in [f[1:3] for f in found(text, ruleset, "leak") if f[0].startswith("names-en.")]
+
+
+# Found by a review of the rules these tests come with: ordinary wording of notices, speeches and
+# replies that the new cues read as names or birthdays (every one was a finding at warning or error).
+@pytest.mark.parametrize("text", [
+    "，校级主任，班级主任。", "，片区书记、网格书记。", "，交警主任，城管主任。", "各乡镇长参加会议。",
+    "对林农给予补助。", "对余款给予返还。", "对车主给予警告，对商户给予警告并处罚款。",
+    "经查，林地系集体所有。", "经查，江堤于去年修建。", "经查，原件与复印件一致。",
+    "母亲高兴地说，", "女儿成绩优秀，儿子成才。", "父亲安葬在老家，母亲安好。", "邻居高兴地说，",
+    "迎来党的生日7月1日。", "党的生日是7月1日。", "庆祝祖国的生日10月1日。", "出生于10月1日的新中国。",
+])
+def test_ordinary_wording_is_no_name_and_no_birthday(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0].startswith(("names-zh.", "figures-zh.birth"))] == []
+
