@@ -377,3 +377,10 @@ def test_a_name_on_a_labelled_line_of_a_letter_or_statement(ruleset, text, value
 def test_ordinary_wording_is_no_name_and_no_birthday(ruleset, text):
     assert [f for f in found(text, ruleset) if f[0].startswith(("names-zh.", "figures-zh.birth"))] == []
 
+
+# The same review, in English: the labelled lines of a letter name offices and teams as often as people.
+@pytest.mark.parametrize("text", ["Signed: Chief Executive\n", "cc: All Staff\n", "Witness: Police Constable\n",
+                                  "cc: Human Resources\n", "Signed: Managing Director\n"])
+def test_a_labelled_line_that_names_an_office_is_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "names-en.self"] == []
+
