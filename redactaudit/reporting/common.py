@@ -116,7 +116,7 @@ def finding_line(finding: Finding, document: Document, secrets: list[tuple[int, 
     kind = finding.kind
     line = (f'{{"path": {put(shown_path(finding.path))}, "rule": {put(finding.rule)}, "kind": {put(kind._value_)}, '
             f'"category": {put(finding.category)}, "severity": {put(finding.severity._value_)}, '
-            f'"confidence": {_number(finding.confidence)}, "start": {finding.start:d}, "end": {finding.end:d}, '
+            f'"confidence": {indented_json(finding.confidence)}, "start": {finding.start:d}, "end": {finding.end:d}, '
             f'"line": {finding.line:d}, "column": {finding.column:d}, "end_line": {finding.end_line:d}, '
             f'"end_column": {finding.end_column:d}, '
             f'"excerpt": {put(excerpt(document, finding, secrets, show_values=show_values))}, '
@@ -128,7 +128,7 @@ def finding_line(finding: Finding, document: Document, secrets: list[tuple[int, 
     if where:  # a page, a paragraph or table cell, a source line and column (extracted documents)
         line += f', "location": {_ENCODE(where)}'
     if kind is Kind.PLACEHOLDER:
-        line += f', "style": {_scalar(finding.style)}, "width": {_scalar(finding.width)}'
+        line += f', "style": {indented_json(finding.style)}, "width": {indented_json(finding.width)}'
     if finding.related:
         line += ', "related": [' + ", ".join([
             f'{{"path": {put(shown_path(r.path))}, "start": {r.start:d}, "end": {r.end:d}, "line": {r.line:d}, '
@@ -136,16 +136,6 @@ def finding_line(finding: Finding, document: Document, secrets: list[tuple[int, 
     if show_values:
         line += f', "value": {put(finding.text)}'
     return line + "}"
-
-
-def _number(value: float) -> str:
-    return float.__repr__(value) if type(value) is float and math.isfinite(value) else _ENCODE(value)
-
-
-def _scalar(value: str | int | None) -> str:
-    if type(value) is str:
-        return _ENCODE_STR(value)
-    return "null" if value is None else int.__repr__(value) if type(value) is int else _ENCODE(value)
 
 
 _ENCODE_STR = json.encoder.encode_basestring  # json's own (in C), as ensure_ascii=False writes strings
