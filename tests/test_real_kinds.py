@@ -137,3 +137,8 @@ def test_table_rows_of_one_length_are_not_taken_for_a_hard_wrap(ruleset):
                         ("identifiers.record-number-column", "240312017"),
                         ("identifiers.record-number-column", "240312045")]:
         assert (rule, *span(text, value), value) in leaks
+
+
+@pytest.mark.parametrize("text", ["Please bring your Student ID 2024-25 card.", "学号2023。", "学号和工号信息以学校登记为准。"])
+def test_a_year_after_a_label_and_a_clause_before_a_school_are_no_leak(ruleset, text):
+    assert found(text, ruleset) == []
