@@ -142,3 +142,9 @@ def test_table_rows_of_one_length_are_not_taken_for_a_hard_wrap(ruleset):
 @pytest.mark.parametrize("text", ["Please bring your Student ID 2024-25 card.", "学号2023。", "学号和工号信息以学校登记为准。"])
 def test_a_year_after_a_label_and_a_clause_before_a_school_are_no_leak(ruleset, text):
     assert found(text, ruleset) == []
+
+
+def test_a_street_address_after_a_city_and_district_masked_with_mou(ruleset):
+    text = "住所：某某市某某区文化路18号2单元301室。住址：某某市某某区某某路某号。"
+    assert [f for f in found(text, ruleset) if f[0] == "places-zh.address"] == [
+        ("places-zh.address", *span(text, "文化路18号2单元301室"), "文化路18号2单元301室")]
