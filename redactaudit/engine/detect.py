@@ -236,7 +236,7 @@ _WORD_NAMES = frozenset(
     "January February March April May June July August September October November December Monday Tuesday "
     "Wednesday Thursday Friday Saturday Sunday Will Bill Mark Grace Hope Faith Joy Rose Frank Art Guy Pat Sue "
     "Don Rob Jack Chase Dawn Summer Autumn Iris Ruby Pearl Amber Crystal Page Rich Ray Penny Sandy Victor "
-    "Major Earl Duke King Prince Royal Christian Lord Ma Li Ms Mr Dr The".split())
+    "Major Earl Duke King Prince Royal Christian Lord The".split())
 
 
 def propagate(cands: list[Candidate], text: str, view: View | None = None) -> list[Candidate]:
@@ -264,9 +264,10 @@ def propagate(cands: list[Candidate], text: str, view: View | None = None) -> li
         seen.add(value)
         searches.append((c, value, False))
         full = _EN_FULL_NAME.fullmatch(value) if c.category == "person" else None
-        parts = (full["surname"],) + (() if full["first"] in _WORD_NAMES else (full["first"],)) if full else ()
-        for part in parts:
-            if part not in seen and len(part) >= 3:
+        if not full:
+            continue
+        for part in (full["surname"], None if full["first"] in _WORD_NAMES else full["first"]):
+            if part and part not in seen and len(part) >= 3:
                 seen.add(part)
                 searches.append((c, part, True))
     if not searches:
