@@ -243,9 +243,10 @@ class View:
 
 
 def wrap_width(text: str) -> int | None:
-    """The line length a hard-wrapping tool used, if the text looks hard-wrapped."""
+    """The line length a hard-wrapping tool used, if the text looks hard-wrapped. Rows of a
+    tab-separated table are no wrapped text, however alike their lengths."""
     lines = text.replace("\r\n", "\n").split("\n")
-    lengths = list(map(len, filter(str.strip, lines)))
+    lengths = [len(line) for line in lines if line.strip() and "\t" not in line]
     if len(lengths) < 4:
         return None
     width, count = Counter(lengths).most_common(1)[0]
@@ -258,7 +259,8 @@ def wrap_width(text: str) -> int | None:
 
 def unwrap(text: str) -> View | None:
     """Join lines cut by a fixed-width wrap (PDF text): a line at least as long as the wrap width
-    minus two (half-width punctuation makes lines shorter) continues on the next line."""
+    minus two (half-width punctuation makes lines shorter) continues on the next line; a table
+    row (a line with a tab) never does: joined, its last cell runs into the next row's first."""
     width = wrap_width(text)
     if width is None:
         return None
@@ -267,7 +269,7 @@ def unwrap(text: str) -> View | None:
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         ending = len(line) - len(body)
-        if ending and len(body) >= width - 2 and body.strip():
+        if ending and len(body) >= width - 2 and body.strip() and "\t" not in body:
             removed.extend(range(pos + len(body), pos + len(line)))
         pos += len(line)
     if not removed:

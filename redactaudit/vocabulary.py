@@ -59,6 +59,7 @@ CATEGORIES: dict[str, Category] = _table(
     Category("ip", direct=True),
     Category("ssn", direct=True, partial_keep=4),
     Category("iban", direct=True),
+    Category("record_id", direct=True),  # a staff, student, badge or patient record number
     Category("url", direct=True),
     Category("wechat", direct=True),
     Category("case"),

@@ -225,15 +225,25 @@ def to_finding(c: Candidate, document: Document, key: bytes, masked: str | None 
 _NOTHING_MASKED = Reason("nothing-masked")
 
 
-# An English full name: its last word is the surname that later mentions use (Whitfield's account).
+# An English full name: its last word is the surname that later mentions use (Whitfield's account),
+# its first the given name that letters and judgments use (Kofi's account, I saw Gwendolyn today).
 _SENTENCE_START = regex.compile(r"(?:^|[.!?:;]\s{1,2}|\n\s{0,2})$")
-_EN_FULL_NAME = regex.compile(r"[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?P<surname>[A-Z][a-z]{2,}(?:[-'’][A-Z][a-z]+)?)")
+_EN_FULL_NAME = regex.compile(
+    r"(?P<first>[A-Z][a-z]+)(?:\s+[A-Z]\.)?\s+(?P<surname>[A-Z][a-z]{2,}(?:[-'’][A-Z][a-z]+)?)")
+# Given names that are also words written with a capital (months, days, a few others): alone,
+# they are no mention of the person (June Carter ... in June 2023).
+_WORD_NAMES = frozenset(
+    "January February March April May June July August September October November December Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday Will Bill Mark Grace Hope Faith Joy Rose Frank Art Guy Pat Sue "
+    "Don Rob Jack Chase Dawn Summer Autumn Iris Ruby Pearl Amber Crystal Page Rich Ray Penny Sandy Victor "
+    "Major Earl Duke King Prince Royal Christian Lord The".split())
 
 
 def propagate(cands: list[Candidate], text: str, view: View | None = None) -> list[Candidate]:
     """A name found once through a cue is a name everywhere in the document: every other
     occurrence of the same value (原告李明辉 ... 李明辉称) becomes a candidate too, and so does an
-    English full name's surname standing alone as a word (Dana Whitfield ... Whitfield's).
+    English full name's surname or given name standing alone as a word (Dana Whitfield ...
+    Whitfield's, Dana's), but not a given name that is also a word (June, Will).
     With the `view` the rules matched on (normalize.py), values are looked for as the rules read
     them (陈明辉 finds 陳明輝 too), and found spans map back to the text.
     All values are looked for in one pass over the text (needles.occurrences)."""
@@ -254,9 +264,12 @@ def propagate(cands: list[Candidate], text: str, view: View | None = None) -> li
         seen.add(value)
         searches.append((c, value, False))
         full = _EN_FULL_NAME.fullmatch(value) if c.category == "person" else None
-        if full and full["surname"] not in seen:
-            seen.add(full["surname"])
-            searches.append((c, full["surname"], True))
+        if not full:
+            continue
+        for part in (full["surname"], None if full["first"] in _WORD_NAMES else full["first"]):
+            if part and part not in seen and len(part) >= 3:
+                seen.add(part)
+                searches.append((c, part, True))
     if not searches:
         return cands
     extra: list[Candidate] = []

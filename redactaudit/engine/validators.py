@@ -118,6 +118,16 @@ def iban(value: str) -> bool:
     return _iban.is_valid(value)
 
 
+def nhs_number(value: str) -> bool:
+    """A UK NHS number: ten digits, the last a modulus-11 check of the first nine (weights 10 to
+    2; a remainder that gives 10 is never issued)."""
+    v = "".join(c for c in value if c.isdigit())
+    if len(v) != 10:
+        return False
+    check = 11 - sum(int(c) * (10 - i) for i, c in enumerate(v[:9])) % 11
+    return check != 10 and check % 11 == int(v[9])
+
+
 def _prefix(value: str, longest: int) -> tuple[str, bool]:
     """(the address, whether a CIDR prefix after it, if any, is in range)."""
     address, slash, prefix = value.partition("/")
@@ -190,6 +200,7 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "payment_card": payment_card,
     "uatp_card": uatp_card,
     "us_ssn": us_ssn,
+    "nhs_number": nhs_number,
     "iban": iban,
     "ipv4": ipv4,
     "ipv6": ipv6,

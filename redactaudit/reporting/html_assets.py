@@ -46,7 +46,7 @@ pre.text { white-space: pre-wrap; word-break: break-all; background: #fbfcfc; bo
 .m.dim { background: transparent !important; color: inherit !important; outline: none !important; font-weight: 400; }
 .cat-person { background: #e8daef; } .cat-place { background: #d4efdf; } .cat-org { background: #d6eaf8; }
 .cat-number, .cat-money, .cat-percent, .cat-date, .cat-rank { background: #fcf3cf; }
-.cat-phone, .cat-phone_en, .cat-idcard, .cat-bankcard, .cat-email, .cat-qq, .cat-plate, .cat-ssn, .cat-iban,
+.cat-phone, .cat-phone_en, .cat-idcard, .cat-bankcard, .cat-email, .cat-qq, .cat-plate, .cat-ssn, .cat-iban, .cat-record_id,
 .cat-ip, .cat-passport, .cat-uscc, .cat-url, .cat-wechat { background: #f6ddcc; }
 .cat-address { background: #d1f2eb; } .cat-unknown { background: #eaeded; }
 .legend span { padding: 0 4px; margin-right: 4px; border-radius: 3px; font-size: 12px; }

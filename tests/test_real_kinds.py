@@ -1,0 +1,150 @@
+"""Kinds of leak found by probing genres the corpora do not hold (HR letters, school notices,
+medical records, police bulletins, council minutes, tribunal judgments, patient letters), on
+texts written for these tests: exact spans of what is found, and what must stay unreported."""
+
+from __future__ import annotations
+
+import pytest
+
+from redactaudit.engine.detect import detect
+from tests.conftest import make_doc
+
+
+def found(text, ruleset, kind="leak"):
+    return [(f.rule, f.start, f.end, f.text) for f in detect(make_doc(text), ruleset)
+            if kind is None or f.kind.value == kind]
+
+
+def span(text, needle):
+    start = text.index(needle)
+    return start, start + len(needle)
+
+
+# Numbers an employer, a school, a hospital or the police give a person, after their label.
+@pytest.mark.parametrize("text, value", [
+    ("员工姓名：某某    工号：HT-20170412    部门：财务部", "HT-20170412"),
+    ("某某同志（员工编号：20170412）：", "20170412"),
+    ("学生某某，男，学号2021063217，系我校学生。", "2021063217"),
+    ("值班民警：某某（警号：035417），", "035417"),
+    ("住院号：0428816    病历号：MR20230917044", "0428816"),
+    ("住院号：0428816    病历号：MR20230917044", "MR20230917044"),
+    ("门诊号为2309170331。", "2309170331"),
+    ("Hospital No: RXH0093125\n", "RXH0093125"),
+    ("employed as an operative (employee number HL-004718) from", "HL-004718"),
+    ("Student ID: 20194417\n", "20194417"),
+    ("Staff No. 00417 signed the form.", "00417"),
+    ("Patient ID: 7730412.", "7730412"),
+])
+def test_a_number_given_to_a_person_after_its_label(ruleset, text, value):
+    assert ("identifiers.record-number", *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", [
+    "学号：20210***12", "工号：XXXX", "学号2021级", "住院号：＊＊＊＊＊＊", "Student ID: [REDACTED]",
+    "employee number XXXXXX", "Hospital No: 12", "学号与姓名不符", "Staff numbers rose 12% in 2023.",
+])
+def test_a_masked_or_short_number_after_the_label_is_no_leak(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "identifiers.record-number"] == []
+
+
+def test_numbers_in_a_table_column_of_student_numbers(ruleset):
+    text = "序号\t姓名\t学号\t学院\n1\t某某\t2021063217\t计算机学院\n2\t某某\t2022011845\t外国语学院\n"
+    hits = [f[1:] for f in found(text, ruleset) if f[0] == "identifiers.record-number-column"]
+    assert hits == [(*span(text, "2021063217"), "2021063217"), (*span(text, "2022011845"), "2022011845")]
+
+
+def test_an_nhs_number_that_checks(ruleset):
+    text = "NHS Number: 485 777 3457        Hospital No: RXH0093125"
+    assert ("identifiers.nhs-number", *span(text, "485 777 3457"), "485 777 3457") in found(text, ruleset)
+    wrong = "NHS Number: 485 777 3458"
+    assert [f for f in found(wrong, ruleset) if f[0] == "identifiers.nhs-number"] == []
+
+
+# English names as minutes, letters and judgments write them.
+def test_councillors_by_their_title(ruleset):
+    text = ("PRESENT: Councillor Brendan Hargreave (Chair), Councillors Okonkwo, Pettigrew and Tallis.\n"
+            "Cllr Okonkwo proposed refusal.")
+    names = [f[1:] for f in found(text, ruleset) if f[0].startswith("names-en.")]
+    assert (*span(text, "Brendan Hargreave"), "Brendan Hargreave") in names
+    for name in ("Pettigrew", "Tallis"):
+        assert (*span(text, name), name) in names
+    assert (*span(text, "Okonkwo"), "Okonkwo") in names
+    assert (text.rindex("Okonkwo"), text.rindex("Okonkwo") + 7, "Okonkwo") in names
+
+
+def test_a_name_after_an_honorific_ends_at_the_line(ruleset):
+    text = "Claimant:     Mr Kofi Adjei-Mensah\nRespondent:   Hollowbrook Logistics Limited\n"
+    assert ("names-en.honorific", *span(text, "Kofi Adjei-Mensah"), "Kofi Adjei-Mensah") in found(text, ruleset)
+
+
+def test_a_name_after_an_officer_s_number_and_after_initials(ruleset):
+    text = "contact PC 2214 Harriet Polglase on 101. Headteacher: Mrs L. Fenwick\n"
+    leaks = found(text, ruleset)
+    assert ("names-en.honorific", *span(text, "Harriet Polglase"), "Harriet Polglase") in leaks
+    assert ("names-en.honorific", *span(text, "Fenwick"), "Fenwick") in leaks
+
+
+def test_a_first_name_alone_after_the_full_name(ruleset):
+    text = ("Mr Kofi Adjei-Mensah gave evidence. The tribunal preferred Kofi's account.\n"
+            "I reviewed Kofi in clinic today.")
+    values = [f[1:] for f in found(text, ruleset)]
+    start = text.index("Kofi's")
+    assert (start, start + 4, "Kofi") in values
+    start = text.rindex("Kofi")
+    assert (start, start + 4, "Kofi") in values
+
+
+def test_a_first_name_starting_a_sentence_is_not_propagated(ruleset):
+    text = "We spoke to Mr Will Harrowgate. Will the council reply?"
+    assert [f[3] for f in found(text, ruleset)] == ["Will Harrowgate"]
+
+
+def test_a_signature_after_a_blank_line(ruleset):
+    text = "write to us.\n\nYours sincerely,\n\nImogen Trask\nInformation Rights Officer\n"
+    assert ("names-en.signature", *span(text, "Imogen Trask"), "Imogen Trask") in found(text, ruleset)
+
+
+def test_a_national_insurance_number_in_brackets(ruleset):
+    text = "The claimant's National Insurance number (JK 40 57 83 C) appears"
+    assert ("identifiers.uk-nino", *span(text, "JK 40 57 83 C"), "JK 40 57 83 C") in found(text, ruleset)
+
+
+# Chinese text as decisions and replies print it.
+def test_a_landline_with_a_full_width_hyphen(ruleset):
+    text = "联系电话：0538－8261447，手机：某某"
+    assert ("identifiers.cn-landline", *span(text, "0538－8261447"), "0538－8261447") in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", ["问题收悉。经我镇城建办工作人员核实", "在我县各乡镇推广", "据你村反映"])
+def test_our_town_is_no_town_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0].startswith("places-zh.")] == []
+
+
+def test_a_duty_officer_and_a_patient_s_relative_by_their_role(ruleset):
+    text = "值班民警：蔡文斌（警号：某某）。患者家属（丈夫）闫永刚，联系电话：某某。"
+    leaks = found(text, ruleset)
+    assert ("names-zh.role-name", *span(text, "蔡文斌"), "蔡文斌") in leaks
+    assert ("names-zh.role-name", *span(text, "闫永刚"), "闫永刚") in leaks
+
+
+def test_table_rows_of_one_length_are_not_taken_for_a_hard_wrap(ruleset):
+    # Rows of a tab-separated table are often as long as each other: read as a hard wrap, the
+    # last cell of one ran into the first of the next (240312017 + 2) and the table was lost.
+    text = ("序号\t姓名\t性别\t准考证号\n1\t蒯思远\t男\t240312017\n2\t宁欣怡\t女\t240312045\n"
+            "3\t某某某\t女\t2403120**\n")
+    leaks = found(text, ruleset)
+    for rule, value in [("names-zh.table-column", "蒯思远"), ("names-zh.table-column", "宁欣怡"),
+                        ("identifiers.record-number-column", "240312017"),
+                        ("identifiers.record-number-column", "240312045")]:
+        assert (rule, *span(text, value), value) in leaks
+
+
+@pytest.mark.parametrize("text", ["Please bring your Student ID 2024-25 card.", "学号2023。", "学号和工号信息以学校登记为准。"])
+def test_a_year_after_a_label_and_a_clause_before_a_school_are_no_leak(ruleset, text):
+    assert found(text, ruleset) == []
+
+
+def test_a_street_address_after_a_city_and_district_masked_with_mou(ruleset):
+    text = "住所：某某市某某区文化路18号2单元301室。住址：某某市某某区某某路某号。"
+    assert [f for f in found(text, ruleset) if f[0] == "places-zh.address"] == [
+        ("places-zh.address", *span(text, "文化路18号2单元301室"), "文化路18号2单元301室")]
