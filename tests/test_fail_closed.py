@@ -458,3 +458,19 @@ def test_yaml_syntax_error_in_a_policy_is_one_line_with_its_place(clean, tmp_pat
     assert res.exit_code == 2
     assert res.stderr == (f"redactaudit: error: {policy}:2:1: not valid YAML: did not find expected node content "
                           "(while parsing a flow node from line 2)\n")
+
+
+def test_a_link_loop_or_a_dangling_link_named_directly_is_an_error_not_a_missing_path(clean):
+    # Both exist as links: "no such file or folder" (exit 2) sent the user looking for a typo.
+    (clean / "loop1").symlink_to(clean / "loop2")
+    (clean / "loop2").symlink_to(clean / "loop1")
+    (clean / "dangling.txt").symlink_to(clean / "gone.txt")
+    code, report = _json(str(clean / "loop1"), str(clean / "dangling.txt"), str(clean / "masked.txt"))
+    assert code == 1
+    assert report["errors"] == [
+        {"path": f"{clean.as_posix()}/dangling.txt", "message": "symbolic link to nothing (its target does not "
+                                                                "exist); not read"},
+        {"path": f"{clean.as_posix()}/loop1", "message": "cannot read: Too many levels of symbolic links"}]
+    assert [d["path"] for d in report["documents"]] == [f"{clean.as_posix()}/masked.txt"]
+    res = run("scan", str(clean / "nope.txt"), str(clean / "masked.txt"))
+    assert res.exit_code == 2 and res.stderr == f"redactaudit: error: no such file or folder: {clean / 'nope.txt'}\n"
