@@ -86,6 +86,8 @@ def parse_config(text: str, source: str) -> Config:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(yaml_error(source, exc)) from None
+    except RecursionError:  # the pure-Python reader, on brackets nested past the stack
+        raise ConfigError(f"{source}: not valid YAML: nested too deeply") from None
     if data is None:
         return Config(source=source)
     if not isinstance(data, dict):

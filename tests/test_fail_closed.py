@@ -474,3 +474,27 @@ def test_a_link_loop_or_a_dangling_link_named_directly_is_an_error_not_a_missing
     assert [d["path"] for d in report["documents"]] == [f"{clean.as_posix()}/masked.txt"]
     res = run("scan", str(clean / "nope.txt"), str(clean / "masked.txt"))
     assert res.exit_code == 2 and res.stderr == f"redactaudit: error: no such file or folder: {clean / 'nope.txt'}\n"
+
+
+def test_a_config_or_baseline_nested_too_deeply_is_exit_2_not_an_internal_error(clean, tmp_path):
+    # 10,000 open brackets: Python's YAML and JSON readers recursed past the stack (RecursionError)
+    cfg = tmp_path / "redactaudit.yaml"
+    cfg.write_text("[" * 10_000, encoding="utf-8")
+    res = run("scan", str(clean), "-c", str(cfg))
+    assert res.exit_code == 2
+    assert res.stderr == f"redactaudit: error: {cfg}: not valid YAML: nested too deeply\n"
+    base = tmp_path / "base.json"
+    base.write_text("[" * 100_000, encoding="utf-8")
+    res = run("scan", str(clean), "-b", str(base))
+    assert res.exit_code == 2
+    assert res.stderr == f"redactaudit: error: {base}: not a baseline (invalid JSON: nested too deeply)\n"
+
+
+def test_a_policy_nested_too_deeply_is_a_policy_error_without_libyaml(tmp_path, monkeypatch):
+    import yaml
+    from redactaudit.policy import PolicyError, load_policy
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)  # libyaml bounds the depth; Python's reader recursed
+    policy = tmp_path / "deep.yaml"
+    policy.write_text("[" * 10_000, encoding="utf-8")
+    with pytest.raises(PolicyError, match=f"^{policy}: not valid YAML: nested too deeply$"):
+        load_policy(str(policy))
