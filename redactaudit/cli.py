@@ -369,6 +369,17 @@ def packs_check(files: List[Path] = typer.Argument(..., metavar="FILE...", show_
         raise typer.Exit(2)
 
 
+def _interrupted(exc: BaseException | None) -> bool:
+    """Whether a KeyboardInterrupt is among the exceptions that led to `exc`."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def main() -> None:
     # A scan allocates millions of small objects that live until the report is written (findings,
     # records); at the default thresholds the cycle collector walks all of them again and again
@@ -379,6 +390,10 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("redactaudit: interrupted\n")
         sys.exit(130)
+    except SystemExit as exc:  # typer ends a command that Ctrl-C stopped with a silent exit 130
+        if exc.code == 130 and _interrupted(exc):
+            sys.stderr.write("redactaudit: interrupted\n")
+        raise
     except BrokenPipeError:
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - a user sees one line, not a traceback

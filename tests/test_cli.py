@@ -214,3 +214,18 @@ def test_a_malformed_ignore_mark_silences_nothing(tmp_path):
     report = json.loads(run("scan", str(doc), "-f", "json").stdout)
     assert [(f["rule"], f["line"]) for f in report["findings"]] == [
         ("identifiers.cn-mobile", 1), ("identifiers.cn-mobile", 2), ("identifiers.cn-mobile", 3)]
+
+
+def test_ctrl_c_says_interrupted_and_exits_130(docs, monkeypatch, capsys):
+    # typer turns KeyboardInterrupt into a silent exit 130: main's own message was never written
+    import sys
+    import redactaudit.cli as cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "run_scan", interrupted)
+    monkeypatch.setattr(sys, "argv", ["redactaudit", "scan", str(docs)])
+    with pytest.raises(SystemExit) as exit_:
+        cli.main()
+    assert exit_.value.code == 130
+    assert capsys.readouterr().err == "redactaudit: interrupted\n"
