@@ -29,6 +29,7 @@ from .identity import hash_key
 from .policy import PolicyError, load_policy
 from . import helptext
 from .reporting import FORMATS, ReportOptions, render
+from .reporting.common import printable
 from .reporting.progress import ProgressLine
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -325,10 +326,10 @@ def baseline_create(
     jobs: Optional[int] = _JOBS,
 ) -> None:
     try:
-        count = create_baseline(paths, config, output, jobs=jobs or default_jobs())
+        made = create_baseline(paths, config, output, jobs=jobs or default_jobs())
     except UsageError as exc:
         raise _die(str(exc))
-    typer.echo(f"{output}: {count} findings accepted", err=True)
+    _baseline_done(f"{output}: {made.accepted} findings accepted", made.errors)
 
 
 @baseline_app.command("update", help=helptext.BASELINE_UPDATE, no_args_is_help=True)
@@ -344,7 +345,20 @@ def baseline_update(
         change = update_baseline(paths, config, baseline, jobs=jobs or default_jobs())
     except UsageError as exc:
         raise _die(str(exc))
-    typer.echo(f"{baseline}: {change.added} added, {change.removed} stale removed, {change.kept} kept", err=True)
+    _baseline_done(f"{baseline}: {change.added} added, {change.removed} stale removed, {change.kept} kept",
+                   change.errors)
+
+
+def _baseline_done(said: str, errors) -> None:
+    """The baseline's one line; a file it could not check is named and fails the run (exit 1): it
+    is not in the baseline, and a scan will fail on it."""
+    for e in errors:
+        typer.echo(f"redactaudit: {printable(e.path)}: not checked: {printable(e.message)}", err=True)
+    if errors:
+        said += (f"; {len(errors)} file{'s' if len(errors) > 1 else ''} not checked, not in the baseline "
+                 f"(a scan fails on {'them' if len(errors) > 1 else 'it'})")
+    typer.echo(said, err=True)
+    raise typer.Exit(1 if errors else 0)
 
 
 @packs_app.command("list", help=helptext.PACKS_LIST)
