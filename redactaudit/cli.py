@@ -61,6 +61,13 @@ def _die(message: str) -> "typer.Exit":
     return typer.Exit(2)
 
 
+def _writable_folder(*paths: Optional[Path]) -> None:
+    """Refuse a report whose folder is missing before the run, not after it has done its work."""
+    for path in paths:
+        if path is not None and not path.parent.is_dir():
+            raise _die(f"cannot write {path}: No such file or directory")
+
+
 def _write(path: Path, text: str) -> None:
     try:
         atomic_write_text(path, text)
@@ -149,6 +156,7 @@ def scan(
                                        "error."),
     jobs: Optional[int] = _JOBS,
 ) -> None:
+    _writable_folder(output)
     options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding, max_bytes=max_bytes,
                           skip_unreadable=skip_unreadable, timeout=timeout, key=hash_key(), jobs=jobs or default_jobs(),
                           prepare=("json", show_values) if format.value == "json" else ())
@@ -243,6 +251,7 @@ def redact(
 ) -> None:
     if "-" in paths:
         raise _die("redact works on files; '-' (standard input) is for scan")
+    _writable_folder(report, log)
     if out is not None and in_place:
         raise _die("--out and --in-place exclude each other")
     if out is None and not in_place and not dry_run:
@@ -325,6 +334,7 @@ def baseline_create(
     config: Optional[Path] = _CONFIG,
     jobs: Optional[int] = _JOBS,
 ) -> None:
+    _writable_folder(output)
     try:
         made = create_baseline(paths, config, output, jobs=jobs or default_jobs())
     except UsageError as exc:

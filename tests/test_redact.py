@@ -219,3 +219,15 @@ def test_a_token_the_file_encoding_cannot_hold_is_written_as_its_english_token(t
     assert (tmp_path / "a" / "big5.txt").read_bytes() == expected.encode("big5")
     assert run("redact", str(tmp_path / "a"), "--out", str(tmp_path / "b")).exit_code == 0
     assert (tmp_path / "b" / "big5.txt").read_bytes() == expected.encode("big5")
+
+
+def test_a_report_into_a_missing_folder_is_refused_before_anything_is_written(tree, tmp_path):
+    # The copies were written, then the report failed: exit 2 with no summary and a log without its end.
+    out, report = tmp_path / "published", tmp_path / "no-such-folder" / "r.html"
+    res = run("redact", str(tree), "--out", str(out), "--report", str(report))
+    assert res.exit_code == 2
+    assert res.stderr == f"redactaudit: error: cannot write {report}: No such file or directory\n"
+    assert not out.exists() and not (tmp_path / "published.redact-log.jsonl").exists()
+    for args in (("scan", str(tree), "-f", "json", "-o", str(report)), ("baseline", "create", str(tree), "-o", str(report))):
+        res = run(*args)
+        assert res.exit_code == 2 and res.stderr == f"redactaudit: error: cannot write {report}: No such file or directory\n"
