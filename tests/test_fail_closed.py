@@ -498,3 +498,19 @@ def test_a_policy_nested_too_deeply_is_a_policy_error_without_libyaml(tmp_path, 
     policy.write_text("[" * 10_000, encoding="utf-8")
     with pytest.raises(PolicyError, match=f"^{policy}: not valid YAML: nested too deeply$"):
         load_policy(str(policy))
+
+
+def test_a_config_found_but_not_a_readable_file_is_exit_2_not_silently_skipped(clean, tmp_path, monkeypatch):
+    # A dangling link or a folder named .redactaudit.yaml was passed over: the scan ran on the
+    # defaults (fail_on error where the config said warning), a gate quietly loosened.
+    monkeypatch.chdir(clean)
+    (clean / ".redactaudit.yaml").symlink_to(tmp_path / "shared-config.yaml")
+    res = run("scan", "masked.txt")
+    assert res.exit_code == 2
+    assert res.stderr == (f"redactaudit: error: {clean / '.redactaudit.yaml'}: cannot read config: "
+                          "No such file or directory\n")
+    (clean / ".redactaudit.yaml").unlink()
+    (clean / "redactaudit.yaml").mkdir()
+    res = run("scan", "masked.txt")
+    assert res.exit_code == 2
+    assert res.stderr == f"redactaudit: error: {clean / 'redactaudit.yaml'}: cannot read config: Is a directory\n"
