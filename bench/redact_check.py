@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from redactaudit.documents import decode_bytes, newline_style  # noqa: E402
+from redactaudit.decoding import decode, newline_style  # noqa: E402
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -49,13 +49,14 @@ def main() -> int:
             if f["kind"] == "placeholder" and f["category"] != "unknown":
                 styles[(Path(f["path"]).name, f["category"])].add((f.get("style"), f.get("width")))
         idempotent = True
+        where = {p.name: p.relative_to(docs) for p in docs.rglob("*") if p.is_file()}  # gold names files
         for name, entry in sorted(gold.items()):
-            raw_in, raw_out = (docs / name).read_bytes(), (out1 / name).read_bytes()
-            text_in, enc_in, _ = decode_bytes(raw_in)
-            text_out, enc_out, _ = decode_bytes(raw_out)
+            raw_in, raw_out = (docs / where[name]).read_bytes(), (out1 / where[name]).read_bytes()
+            text_in, enc_in, _, _ = decode(raw_in)
+            text_out, enc_out, _, _ = decode(raw_out)
             kept_encoding &= enc_in == enc_out
             kept_newline &= newline_style(text_in) == newline_style(text_out)
-            idempotent &= (out2 / name).read_bytes() == raw_out
+            idempotent &= (out2 / where[name]).read_bytes() == raw_out
             covered = [(s["start"], s["end"]) for s in entry["spans"]]
             matcher = difflib.SequenceMatcher(None, text_in, text_out, autojunk=False)
             changed = []

@@ -61,6 +61,8 @@ def load(path: Path, key: bytes) -> dict:
         raise BaselineError(f"{path}: cannot read the baseline: {exc}") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}: not a baseline (invalid JSON: {exc})") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: not a baseline (invalid JSON: nested too deeply)") from None
     if not isinstance(data, dict) or data.get("version") not in _READS or not isinstance(data.get("entries"), list):
         raise BaselineError(f"{path}: not a redactaudit baseline (version {' or '.join(map(str, _READS))})")
     if data.get("key_check") != keyed_hash(_CHECK, key=key):

@@ -29,6 +29,7 @@ from .identity import hash_key
 from .policy import PolicyError, load_policy
 from . import helptext
 from .reporting import FORMATS, ReportOptions, render
+from .reporting.common import printable
 from .reporting.progress import ProgressLine
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -58,6 +59,13 @@ class Color(str, Enum):
 def _die(message: str) -> "typer.Exit":
     typer.echo(f"redactaudit: error: {message}", err=True)
     return typer.Exit(2)
+
+
+def _writable_folder(*paths: Optional[Path]) -> None:
+    """Refuse a report whose folder is missing before the run, not after it has done its work."""
+    for path in paths:
+        if path is not None and not path.parent.is_dir():
+            raise _die(f"cannot write {path}: No such file or directory")
 
 
 def _write(path: Path, text: str) -> None:
@@ -148,6 +156,7 @@ def scan(
                                        "error."),
     jobs: Optional[int] = _JOBS,
 ) -> None:
+    _writable_folder(output)
     options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding, max_bytes=max_bytes,
                           skip_unreadable=skip_unreadable, timeout=timeout, key=hash_key(), jobs=jobs or default_jobs(),
                           prepare=("json", show_values) if format.value == "json" else ())
@@ -242,6 +251,7 @@ def redact(
 ) -> None:
     if "-" in paths:
         raise _die("redact works on files; '-' (standard input) is for scan")
+    _writable_folder(report, log)
     if out is not None and in_place:
         raise _die("--out and --in-place exclude each other")
     if out is None and not in_place and not dry_run:
@@ -324,11 +334,12 @@ def baseline_create(
     config: Optional[Path] = _CONFIG,
     jobs: Optional[int] = _JOBS,
 ) -> None:
+    _writable_folder(output)
     try:
-        count = create_baseline(paths, config, output, jobs=jobs or default_jobs())
+        made = create_baseline(paths, config, output, jobs=jobs or default_jobs())
     except UsageError as exc:
         raise _die(str(exc))
-    typer.echo(f"{output}: {count} findings accepted", err=True)
+    _baseline_done(f"{output}: {made.accepted} findings accepted", made.errors)
 
 
 @baseline_app.command("update", help=helptext.BASELINE_UPDATE, no_args_is_help=True)
@@ -344,7 +355,20 @@ def baseline_update(
         change = update_baseline(paths, config, baseline, jobs=jobs or default_jobs())
     except UsageError as exc:
         raise _die(str(exc))
-    typer.echo(f"{baseline}: {change.added} added, {change.removed} stale removed, {change.kept} kept", err=True)
+    _baseline_done(f"{baseline}: {change.added} added, {change.removed} stale removed, {change.kept} kept",
+                   change.errors)
+
+
+def _baseline_done(said: str, errors) -> None:
+    """The baseline's one line; a file it could not check is named and fails the run (exit 1): it
+    is not in the baseline, and a scan will fail on it."""
+    for e in errors:
+        typer.echo(f"redactaudit: {printable(e.path)}: not checked: {printable(e.message)}", err=True)
+    if errors:
+        said += (f"; {len(errors)} file{'s' if len(errors) > 1 else ''} not checked, not in the baseline "
+                 f"(a scan fails on {'them' if len(errors) > 1 else 'it'})")
+    typer.echo(said, err=True)
+    raise typer.Exit(1 if errors else 0)
 
 
 @packs_app.command("list", help=helptext.PACKS_LIST)
@@ -369,6 +393,17 @@ def packs_check(files: List[Path] = typer.Argument(..., metavar="FILE...", show_
         raise typer.Exit(2)
 
 
+def _interrupted(exc: BaseException | None) -> bool:
+    """Whether a KeyboardInterrupt is among the exceptions that led to `exc`."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def main() -> None:
     # A scan allocates millions of small objects that live until the report is written (findings,
     # records); at the default thresholds the cycle collector walks all of them again and again
@@ -379,6 +414,10 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("redactaudit: interrupted\n")
         sys.exit(130)
+    except SystemExit as exc:  # typer ends a command that Ctrl-C stopped with a silent exit 130
+        if exc.code == 130 and _interrupted(exc):
+            sys.stderr.write("redactaudit: interrupted\n")
+        raise
     except BrokenPipeError:
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - a user sees one line, not a traceback

@@ -52,8 +52,8 @@ def find_config(start: Path) -> Path | None:
     for folder in (here, *here.parents):
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file():
-                return candidate
+            if candidate.is_file() or candidate.is_symlink() or candidate.exists():
+                return candidate  # one that cannot be read is an error, never passed over
     return None
 
 
@@ -86,6 +86,8 @@ def parse_config(text: str, source: str) -> Config:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(yaml_error(source, exc)) from None
+    except RecursionError:  # the pure-Python reader, on brackets nested past the stack
+        raise ConfigError(f"{source}: not valid YAML: nested too deeply") from None
     if data is None:
         return Config(source=source)
     if not isinstance(data, dict):
@@ -145,6 +147,8 @@ def load_config(path: Path | None) -> Config:
         return Config()
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from None
     return parse_config(text, str(path))

@@ -143,8 +143,9 @@ def walk_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
         try:
             st = os.stat(raw)
         except OSError as exc:
-            yield FileError(raw, "no such file or folder" if isinstance(exc, FileNotFoundError)
-                            else f"cannot read: {exc.strerror or exc}")
+            yield FileError(raw, ("symbolic link to nothing (its target does not exist); not read"
+                                  if os.path.islink(raw) else "no such file or folder")
+                            if isinstance(exc, FileNotFoundError) else f"cannot read: {exc.strerror or exc}")
             continue
         if not stat.S_ISDIR(st.st_mode):
             if raw not in seen and not path_matches(root.as_posix(), exclude):

@@ -83,6 +83,8 @@ def parse_policy(text: str, source: str) -> Policy:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise PolicyError(yaml_error(source, exc)) from None
+    except RecursionError:  # the pure-Python reader, on brackets nested past the stack
+        raise PolicyError(f"{source}: not valid YAML: nested too deeply") from None
     if not isinstance(data, dict) or set(data) - _POLICY_KEYS:
         raise PolicyError(f"{source}: a policy is a mapping of {', '.join(sorted(_POLICY_KEYS))}")
     name = data.get("policy")

@@ -214,3 +214,39 @@ def test_a_malformed_ignore_mark_silences_nothing(tmp_path):
     report = json.loads(run("scan", str(doc), "-f", "json").stdout)
     assert [(f["rule"], f["line"]) for f in report["findings"]] == [
         ("identifiers.cn-mobile", 1), ("identifiers.cn-mobile", 2), ("identifiers.cn-mobile", 3)]
+
+
+def test_ctrl_c_says_interrupted_and_exits_130(docs, monkeypatch, capsys):
+    # typer turns KeyboardInterrupt into a silent exit 130: main's own message was never written
+    import sys
+    import redactaudit.cli as cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "run_scan", interrupted)
+    monkeypatch.setattr(sys, "argv", ["redactaudit", "scan", str(docs)])
+    with pytest.raises(SystemExit) as exit_:
+        cli.main()
+    assert exit_.value.code == 130
+    assert capsys.readouterr().err == "redactaudit: interrupted\n"
+
+
+def test_baseline_of_a_folder_with_a_file_it_could_not_read_says_so_and_exits_1(docs, tmp_path_factory):
+    # The baseline was written with "N findings accepted" and exit 0: the file it never read was
+    # not mentioned, and every scan after it failed on that file.
+    (docs / "blob.dat").write_bytes(bytes(range(256)) * 4)
+    base = tmp_path_factory.mktemp("b") / "base.json"
+    not_read = (f"redactaudit: {docs.as_posix()}/blob.dat: not checked: binary data of no known format (NUL bytes, "
+                "and not UTF-8, UTF-16/32 or GB18030 text); not scanned\n")
+    res = run("baseline", "create", str(docs), "-o", str(base), "-j", "1")
+    assert res.exit_code == 1
+    count = sum(e["count"] for e in json.loads(base.read_text(encoding="utf-8"))["entries"])
+    assert count > 0 and res.stderr == not_read + (
+        f"{base}: {count} findings accepted; 1 file not checked, not in the baseline (a scan fails on it)\n")
+    res = run("baseline", "update", str(docs), "-b", str(base), "-j", "1")
+    assert res.exit_code == 1
+    assert res.stderr == not_read + (
+        f"{base}: 0 added, 0 stale removed, {count} kept; 1 file not checked, not in the baseline (a scan fails on it)\n")
+    (docs / "blob.dat").unlink()
+    res = run("baseline", "create", str(docs), "-o", str(base), "-j", "1")
+    assert res.exit_code == 0 and res.stderr == f"{base}: {count} findings accepted\n"

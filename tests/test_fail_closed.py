@@ -458,3 +458,59 @@ def test_yaml_syntax_error_in_a_policy_is_one_line_with_its_place(clean, tmp_pat
     assert res.exit_code == 2
     assert res.stderr == (f"redactaudit: error: {policy}:2:1: not valid YAML: did not find expected node content "
                           "(while parsing a flow node from line 2)\n")
+
+
+def test_a_link_loop_or_a_dangling_link_named_directly_is_an_error_not_a_missing_path(clean):
+    # Both exist as links: "no such file or folder" (exit 2) sent the user looking for a typo.
+    (clean / "loop1").symlink_to(clean / "loop2")
+    (clean / "loop2").symlink_to(clean / "loop1")
+    (clean / "dangling.txt").symlink_to(clean / "gone.txt")
+    code, report = _json(str(clean / "loop1"), str(clean / "dangling.txt"), str(clean / "masked.txt"))
+    assert code == 1
+    assert report["errors"] == [
+        {"path": f"{clean.as_posix()}/dangling.txt", "message": "symbolic link to nothing (its target does not "
+                                                                "exist); not read"},
+        {"path": f"{clean.as_posix()}/loop1", "message": "cannot read: Too many levels of symbolic links"}]
+    assert [d["path"] for d in report["documents"]] == [f"{clean.as_posix()}/masked.txt"]
+    res = run("scan", str(clean / "nope.txt"), str(clean / "masked.txt"))
+    assert res.exit_code == 2 and res.stderr == f"redactaudit: error: no such file or folder: {clean / 'nope.txt'}\n"
+
+
+def test_a_config_or_baseline_nested_too_deeply_is_exit_2_not_an_internal_error(clean, tmp_path):
+    # 10,000 open brackets: Python's YAML and JSON readers recursed past the stack (RecursionError)
+    cfg = tmp_path / "redactaudit.yaml"
+    cfg.write_text("[" * 10_000, encoding="utf-8")
+    res = run("scan", str(clean), "-c", str(cfg))
+    assert res.exit_code == 2
+    assert res.stderr == f"redactaudit: error: {cfg}: not valid YAML: nested too deeply\n"
+    base = tmp_path / "base.json"
+    base.write_text("[" * 100_000, encoding="utf-8")
+    res = run("scan", str(clean), "-b", str(base))
+    assert res.exit_code == 2
+    assert res.stderr == f"redactaudit: error: {base}: not a baseline (invalid JSON: nested too deeply)\n"
+
+
+def test_a_policy_nested_too_deeply_is_a_policy_error_without_libyaml(tmp_path, monkeypatch):
+    import yaml
+    from redactaudit.policy import PolicyError, load_policy
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)  # libyaml bounds the depth; Python's reader recursed
+    policy = tmp_path / "deep.yaml"
+    policy.write_text("[" * 10_000, encoding="utf-8")
+    with pytest.raises(PolicyError, match=f"^{policy}: not valid YAML: nested too deeply$"):
+        load_policy(str(policy))
+
+
+def test_a_config_found_but_not_a_readable_file_is_exit_2_not_silently_skipped(clean, tmp_path, monkeypatch):
+    # A dangling link or a folder named .redactaudit.yaml was passed over: the scan ran on the
+    # defaults (fail_on error where the config said warning), a gate quietly loosened.
+    monkeypatch.chdir(clean)
+    (clean / ".redactaudit.yaml").symlink_to(tmp_path / "shared-config.yaml")
+    res = run("scan", "masked.txt")
+    assert res.exit_code == 2
+    assert res.stderr == (f"redactaudit: error: {clean / '.redactaudit.yaml'}: cannot read config: "
+                          "No such file or directory\n")
+    (clean / ".redactaudit.yaml").unlink()
+    (clean / "redactaudit.yaml").mkdir()
+    res = run("scan", "masked.txt")
+    assert res.exit_code == 2
+    assert res.stderr == f"redactaudit: error: {clean / 'redactaudit.yaml'}: cannot read config: Is a directory\n"

@@ -453,3 +453,20 @@ def test_markdown_definitions_keep_the_map_and_redact_or_refuse(seed):
         redact_md(src, edits)
     except ValueError as err:
         assert "changes how the Markdown" in str(err)
+
+
+def test_markdown_autolink_that_is_a_value_is_redacted_as_text():
+    # `<address>` is an e-mail autolink: a token in its place is no address, so the autolink would
+    # turn into the text `<[邮箱]>` and the file was refused under every preset. A value that fills
+    # the whole autolink replaces it with text; a value inside a URL stays inside the link.
+    src = "联系人：甲乙丙\r\n\r\n邮箱 <jia.yibing@example.cn>，主页 <https://example.cn/u/13902468135>\r\n"
+    ex = extract_markdown(src)
+    assert ex.text == "联系人：甲乙丙\n邮箱 jia.yibing@example.cn，主页 https://example.cn/u/13902468135"
+    email, phone = ex.text.index("jia.yibing"), ex.text.index("13902468135")
+    n = len("jia.yibing@example.cn")
+    assert ex.source_map.span_to_source(email, email + n) == (src.index("jia."), src.index("jia.") + n)
+    edits = [(email, email + n, "[邮箱]"), (phone, phone + 11, "[电话]")]
+    out = redact_md(src, edits)
+    assert out == "联系人：甲乙丙\r\n\r\n邮箱 \\[邮箱\\]，主页 <https://example.cn/u/[电话]>\r\n"
+    assert extract_markdown(out).text == "联系人：甲乙丙\n邮箱 [邮箱]，主页 https://example.cn/u/[电话]"
+    assert redact_md("<jia@example.cn>", [(0, len("jia@example.cn"), "j***@example.cn")]) == "j\\*\\*\\*\\@example\\.cn"

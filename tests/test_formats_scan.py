@@ -293,3 +293,46 @@ def test_a_word_table_cell_of_two_paragraphs_keeps_its_row(tmp_path):
     assert [(f["rule"], f["value"], f["start"], f["end"]) for f in report["findings"] if f["kind"] == "leak"] == [
         ("names-zh.table-column", "杜春生", 11, 14), ("names-zh.table-column", "韩雪梅", 26, 29),
         ("names-zh.table-column", "卢建平", 40, 43)]
+
+
+def _with_parts(docx: bytes, parts: dict[str, str | bytes]) -> bytes:
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as old, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info, old.read(info.filename))
+        for name, content in parts.items():
+            new.writestr(name, content)
+    return buf.getvalue()
+
+
+def test_what_a_word_file_keeps_beside_its_text_is_scanned_or_the_file_is_not_read(tmp_path):
+    """A custom document property and a custom XML part were never read: a phone in them passed the
+    scan and redact published it. They are read now, as words kept in attributes (redact refuses a
+    file with a value there); an embedded object or an imported chunk cannot be read: the file is not."""
+    from .test_formats import make_docx, para, run as wrun
+
+    custom = ('<?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+              'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+              '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="值班"><vt:lpwstr>电话13902468135'
+              '</vt:lpwstr></property></Properties>')
+    item = '<?xml version="1.0"?><root><note>联系人：宓秀琼</note><empty/></root>'
+    src = tmp_path / "src"
+    src.mkdir()
+    plain = make_docx(para(wrun("本通知不含个人信息。")))
+    (src / "a.docx").write_bytes(_with_parts(plain, {"docProps/custom.xml": custom, "customXml/item1.xml": item}))
+    code, report = scan(src / "a.docx")
+    assert code == 1 and report["errors"] == []
+    assert [(f["rule"], f.get("location")) for f in report["findings"] if f["kind"] == "leak"] == [
+        ("identifiers.cn-mobile", {"part": "attributes", "field": "custom property"}),
+        ("names-zh.role-name", {"part": "attributes", "field": "custom XML"})]
+    res = run("redact", str(src), "--out", str(tmp_path / "out"))
+    assert res.exit_code == 1 and not (tmp_path / "out" / "a.docx").exists()
+    assert "a value in the file's custom property (not document text) cannot be rewritten in place" in res.stderr
+    (src / "a.docx").write_bytes(_with_parts(plain, {"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0" + bytes(64)}))
+    code, report = scan(src / "a.docx")
+    assert code == 1 and report["findings"] == []
+    assert report["errors"] == [{"path": f"{src.as_posix()}/a.docx", "message": (
+        "Word document not read: it embeds word/embeddings/oleObject1.bin, which redactaudit cannot read "
+        "(open it in Word and save its content as text of the document, or remove it)")}]

@@ -203,3 +203,44 @@ def test_a_long_repetitive_document_is_redacted_whole(tmp_path):
     result = redact([str(doc)], load_ruleset(Config()), Config(), load_policy("zh-gov"), RedactOptions(dry_run=True))
     assert result.files[0].text == "某某同志、某某同志，手机[电话]，某某同志。" * 2000
     assert result.remaining == ()
+
+
+def test_a_token_the_file_encoding_cannot_hold_is_written_as_its_english_token(tmp_path):
+    # zh-gov's [电话] is simplified: Big5 has no 电, so a traditional-Chinese Big5 file was never
+    # written ("the redacted text does not fit big5"). The category's English token fits any
+    # encoding; the tokens that fit stay, and a second run changes nothing.
+    trad = "關於某縣問題的通報\n聯絡人劉建華，聯絡電話13912345678，請於本週內回覆。\n劉建華同志已退繳違規所得。\n"
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "big5.txt").write_bytes(trad.encode("big5"))
+    res = run("redact", str(src), "--out", str(tmp_path / "a"))
+    assert res.exit_code == 0, res.stderr
+    expected = "關於XX縣問題的通報\n聯絡人某某，聯絡電話[PHONE]，請於本週內回覆。\n某某同志已退繳違規所得。\n"
+    assert (tmp_path / "a" / "big5.txt").read_bytes() == expected.encode("big5")
+    assert run("redact", str(tmp_path / "a"), "--out", str(tmp_path / "b")).exit_code == 0
+    assert (tmp_path / "b" / "big5.txt").read_bytes() == expected.encode("big5")
+
+
+def test_a_report_into_a_missing_folder_is_refused_before_anything_is_written(tree, tmp_path):
+    # The copies were written, then the report failed: exit 2 with no summary and a log without its end.
+    out, report = tmp_path / "published", tmp_path / "no-such-folder" / "r.html"
+    res = run("redact", str(tree), "--out", str(out), "--report", str(report))
+    assert res.exit_code == 2
+    assert res.stderr == f"redactaudit: error: cannot write {report}: No such file or directory\n"
+    assert not out.exists() and not (tmp_path / "published.redact-log.jsonl").exists()
+    for args in (("scan", str(tree), "-f", "json", "-o", str(report)), ("baseline", "create", str(tree), "-o", str(report))):
+        res = run(*args)
+        assert res.exit_code == 2 and res.stderr == f"redactaudit: error: cannot write {report}: No such file or directory\n"
+
+
+def test_the_redaction_benchmark_runs_on_the_samples():
+    # README's `python bench/redact_check.py CORPUS` stopped at its import (decode_bytes was renamed)
+    root = Path(__file__).resolve().parent.parent
+    res = subprocess.run([sys.executable, str(root / "bench" / "redact_check.py"), str(root / "samples")],
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert "leaks at warning or above after redaction: 0" in lines
+    assert "gold leak spans left unchanged: 0" in lines
+    assert "second redaction changes nothing: True" in lines
+    assert "encodings kept: True; line ends kept: True" in lines

@@ -16,6 +16,7 @@ from ..engine.examples import DEFAULT_TIMEOUT, check_examples
 from ..engine.packs import PackError, build_ruleset, builtin_packs, load_pack_file
 from ..fsutil import atomic_write_text
 from ..identity import hash_key
+from ..model import AuditResult, FileError
 from .scan import ScanOptions, UsageError, audit, load_config_file, setup
 
 
@@ -26,14 +27,25 @@ def _write(path: Path, text: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def baseline_create(paths: Iterable[str], config_path: Path | None, output: Path, jobs: int = 1) -> int:
-    """Record every current finding as accepted; returns how many."""
-    key = hash_key()
+@dataclass(frozen=True, slots=True)
+class BaselineCreate:
+    accepted: int
+    errors: tuple[FileError, ...]  # files not read or not fully checked: not in the baseline
+
+
+def _audit(paths: Iterable[str], config_path: Path | None, key: bytes, jobs: int) -> AuditResult:
     config, ruleset = setup(paths, config_path)
-    options = ScanOptions(key=key, jobs=jobs, worker_packs=())
-    record = baselines.create(audit(list(paths), ruleset, config, options), key)
+    options = ScanOptions(key=key, jobs=jobs, worker_packs=(), skip_unreadable=config.skip_unreadable)
+    return audit(list(paths), ruleset, config, options)
+
+
+def baseline_create(paths: Iterable[str], config_path: Path | None, output: Path, jobs: int = 1) -> BaselineCreate:
+    """Record every current finding as accepted; how many, and the files that could not be checked."""
+    key = hash_key()
+    result = _audit(paths, config_path, key, jobs)
+    record = baselines.create(result, key)
     _write(output, baselines.dumps(record))
-    return sum(e["count"] for e in record["entries"])
+    return BaselineCreate(sum(e["count"] for e in record["entries"]), result.errors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +53,7 @@ class BaselineUpdate:
     added: int
     removed: int
     kept: int
+    errors: tuple[FileError, ...] = ()
 
 
 def baseline_update(paths: Iterable[str], config_path: Path | None, baseline: Path, jobs: int = 1) -> BaselineUpdate:
@@ -51,12 +64,11 @@ def baseline_update(paths: Iterable[str], config_path: Path | None, baseline: Pa
         old = baselines.load(baseline, key) if baseline.exists() else {"version": baselines.VERSION, "entries": []}
     except baselines.BaselineError as exc:
         raise UsageError(str(exc)) from None
-    config, ruleset = setup(paths, config_path)
-    result = audit(list(paths), ruleset, config, ScanOptions(key=key, jobs=jobs, worker_packs=()))
+    result = _audit(paths, config_path, key, jobs)
     record = baselines.create(result, key)
     added, removed, kept = baselines.compare(result, old, key)
     _write(baseline, baselines.dumps(record))
-    return BaselineUpdate(added, removed, kept)
+    return BaselineUpdate(added, removed, kept, result.errors)
 
 
 def packs_listing(config_path: Path | None) -> list[str]:

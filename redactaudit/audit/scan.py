@@ -7,6 +7,7 @@ AuditResult; `run_scan` also decides the fail threshold and verdict.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -80,9 +81,7 @@ def load_ruleset(config: Config, extra_packs: Iterable[str] = ()) -> Ruleset:
 
 def setup(paths: Iterable[str], config_path: Path | None, extra_packs: Iterable[str] = ()) -> tuple[Config, Ruleset]:
     """Check the input paths exist, then load the config and the rules; UsageError on any problem."""
-    import os
-
-    missing = [p for p in paths if p != "-" and not os.path.exists(p)]
+    missing = [p for p in paths if p != "-" and _missing(p)]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     try:
@@ -90,6 +89,18 @@ def setup(paths: Iterable[str], config_path: Path | None, extra_packs: Iterable[
         return config, load_ruleset(config, [str(p) for p in extra_packs])
     except (ConfigError, PackError) as exc:
         raise UsageError(str(exc)) from None
+
+
+def _missing(path: str) -> bool:
+    """Nothing at the path. A link that leads nowhere or round in a loop, or a path this user may not
+    look into, is there: the walk lists it as an error (a scan that does not read it fails)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def scan_document(document: Document, ruleset: Ruleset, config: Config, options: ScanOptions,

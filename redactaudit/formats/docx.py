@@ -228,6 +228,43 @@ def _images_and_links(zf) -> list[tuple[str, str]]:
     return found
 
 
+def _kept_beside(zf) -> list[tuple[str, str]]:
+    """("custom property", words) of each custom document property and ("custom XML", words) of
+    each element of a custom XML part (data a file carries beside its text: a SharePoint column,
+    a form's fields), in the parts' order. An embedded object or an imported chunk (altChunk) holds
+    a file of its own that is not read: the document is refused (ExtractionError)."""
+    names = zf.namelist()
+    chunks = {n for kind, n in _targets(zf, "word/_rels/document.xml.rels", "word/document.xml") if kind == "aFChunk"}
+    for name in names:
+        if (name.startswith("word/embeddings/") and not name.endswith("/")) or name in chunks:
+            raise ExtractionError(f"it embeds {name}, which redactaudit cannot read (open it in Word and save its "
+                                  "content as text of the document, or remove it)")
+    found: list[tuple[str, str]] = []
+    for name in names:
+        if name == "docProps/custom.xml":
+            field = "custom property"
+        elif name.startswith("customXml/item") and name.endswith(".xml") and not name.startswith("customXml/itemProps"):
+            field = "custom XML"
+        else:
+            continue
+        texts: list[list[str]] = []
+
+        def start(tag: str, attrs: dict[str, str], at: int) -> None:
+            texts.append([])
+
+        def end(tag: str, at: int) -> None:
+            words = "".join(texts.pop()).strip()
+            if words:
+                found.append((field, words))
+
+        def chars(text: str) -> None:
+            if texts:
+                texts[-1].append(text)
+
+        walk(read_member(zf, name, WHAT), name, WHAT, start, end, chars)
+    return found
+
+
 def _join(base: str, target: str) -> str:
     parts = [p for p in base.split("/") if p][:-1] if base else []
     for piece in target.split("/"):
@@ -269,7 +306,7 @@ def read_docx(data: bytes) -> DocxText:
         walk(part.data, name, WHAT, part.start, part.end, part.chars)
         out.separate("\n")
         asides += part.asides
-    asides += _images_and_links(zf)
+    asides += _images_and_links(zf) + _kept_beside(zf)
     for field_name, words in dict.fromkeys(asides):  # no node behind them: not rewritable
         at = out.add(words)
         out.segment(at, (("part", "attributes"), ("field", field_name)))

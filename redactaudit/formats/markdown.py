@@ -39,6 +39,7 @@ _CELL_END = frozenset(("td_close", "th_close"))
 _NEWLINES = re.compile(r"\r\n?|\x00")
 _CONTINUATION = re.compile(r"\n[ \t>]*")  # a line end and the block quote markers after it
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+AUTOLINK = 8  # a flag on a RAW run: the content of an autolink, between its `<` and `>`
 
 
 def _parser() -> MarkdownIt:
@@ -215,7 +216,7 @@ class _Aligner:
                 start = self.skip("<")
                 end = self.norm.find(">", self.cur, self.limit)
                 if start >= 0 and end >= 0:
-                    self.out.add(self.norm[self.cur:end], self.cur, kind=RAW)
+                    self.out.add(self.norm[self.cur:end], self.cur, kind=RAW | AUTOLINK)
                     self.cur = end + 1
                 while k + 1 < n and children[k].type != "link_close":
                     k += 1
@@ -326,7 +327,7 @@ def extract(name: str, data: bytes) -> Extracted:
 def _escape(replacement: str, kind: int) -> str:
     if kind & IN_HTML:
         return _html.escape(replacement, quote=False)
-    if kind == RAW:
+    if kind & ~AUTOLINK == RAW:
         return replacement
     return "".join("\\" + c if c in _PUNCT else c for c in replacement)
 
@@ -339,7 +340,7 @@ def redact_md(source: str, edits: list[tuple[int, int, str]]) -> str:
     ex = extract_markdown(source)
     assert ex.source_map is not None
     edits = check_edits(edits, len(ex.text))
-    out = apply_edits(source, ex.source_map, len(ex.text), edits, _escape)
+    out = apply_edits(source, _whole_autolinks(ex.source_map, edits), len(ex.text), edits, _escape)
     expected, last = [], 0
     for start, end, replacement in edits:
         expected += [ex.text[last:start], replacement]
@@ -349,6 +350,21 @@ def redact_md(source: str, edits: list[tuple[int, int, str]]) -> str:
         raise ValueError("a replacement changes how the Markdown around it parses (ASCII punctuation "
                          "next to emphasis markers?): choose another replacement")
     return out
+
+
+def _whole_autolinks(smap: SourceMap, edits: list[tuple[int, int, str]]) -> SourceMap:
+    """The map with each autolink an edit covers whole read as one text run over `<...>`: a token in
+    place of an address is no address (`<[邮箱]>` would be text with its brackets), so the value and
+    its brackets give way to the replacement, escaped as text. A value inside a URL stays in it."""
+    starts = [e[0] for e in edits]
+    out = TextBuilder()
+    for ts, so, ln, sp, kind in smap.runs():
+        k = bisect.bisect_right(starts, ts) - 1
+        if kind & AUTOLINK and k >= 0 and edits[k][1] >= ts + ln:
+            out.run(ts, so - 1, ln, sp + 2, ATOMIC)
+        else:
+            out.run(ts, so, ln, sp, kind)
+    return out.source_map()
 
 
 def _squeeze(text: str) -> str:

@@ -175,6 +175,23 @@ def replacement_for(f: Finding, text: str, start: int, end: int, policy: Policy,
     return None
 
 
+def _fits(encoding: str):
+    """Whether a replacement can be written in the document's encoding (any, when the encoding is
+    not a codec's: a Word file's "n/a")."""
+    try:
+        "".encode(encoding)
+    except LookupError:
+        return lambda token: True
+
+    def fits(token: str) -> bool:
+        try:
+            token.encode(encoding)
+        except UnicodeEncodeError:
+            return False
+        return True
+    return fits
+
+
 def plan_edits(document: Document, findings: list[Finding] | tuple[Finding, ...], policy: Policy,
                names: Pseudonyms | None = None) -> list[Edit]:
     """The edits one document needs under a policy: every leak at or above the threshold (and the
@@ -188,6 +205,7 @@ def plan_edits(document: Document, findings: list[Finding] | tuple[Finding, ...]
         elif f.severity.rank >= policy.threshold.rank and (f.kind is Kind.LEAK or f.rule in VALUE_CHECKS):
             chosen.append(f)
     latin = is_english(own_words(text, [(f.start, f.end) for f in chosen], policy))
+    fits = _fits(document.encoding)
     # Leaks before inconsistencies on the same span, longer spans first, then by position.
     order = {Kind.LEAK: 0, Kind.PLACEHOLDER: 1, Kind.INCONSISTENCY: 2}
     chosen.sort(key=lambda f: (f.start, order[f.kind], -(f.end - f.start)))
@@ -198,6 +216,8 @@ def plan_edits(document: Document, findings: list[Finding] | tuple[Finding, ...]
         if start < last_end or end <= start:
             continue
         new = replacement_for(f, text, start, end, policy, names, latin)
+        if new is not None and not fits(new):  # [电话] in a Big5 file: the English token fits any encoding
+            new = policy.treatment(f.category).token_en or new
         if new is None:
             last_end = max(last_end, end)
             continue
