@@ -10,12 +10,15 @@ set with the JSON report written to a file, in one process (`--jobs 1`) and with
 jobs (every core). The sparse folder is bench_scan.py's generated documents; with --dense, the
 same run also times a dense folder made by bench_dense.py from copies of CORPUS_DOCS (such as
 ../shared/corpus-dev/docs: about 3.5 findings per KB, copies that mask what others show). Each
-command is timed three times; the best run counts.
+command is timed three times; the best run counts. The cost per finding is the CPU time (user and
+system) of the best `--jobs 1` run over the findings its JSON report counts.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -29,15 +32,25 @@ from bench_dense import generate_dense  # noqa: E402
 from bench_scan import generate  # noqa: E402
 
 
-def best(cmd: list[str], runs: int = 3) -> float:
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(cmd: list[str], runs: int = 3) -> tuple[float, float]:
+    """(wall, CPU) seconds of the run with the least wall time."""
     times = []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        c0, t0 = _cpu(), time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, cwd=HERE / "_work")  # the installed package, not ./redactaudit
-        times.append(time.perf_counter() - t0)
+        times.append((time.perf_counter() - t0, _cpu() - c0))
         if proc.returncode not in (0, 1):
             sys.exit(f"{cmd[0]} failed: {proc.stderr.decode(errors='replace')[:300]}")
     return min(times)
+
+
+def best(cmd: list[str], runs: int = 3) -> float:
+    return timed(cmd, runs)[0]
 
 
 def compare(rg: str, folder: Path, size: int, label: str) -> None:
@@ -46,14 +59,18 @@ def compare(rg: str, folder: Path, size: int, label: str) -> None:
     t_rg = best([rg, "-j1", "--count-matches", "-f", str(HERE / "rg-rules.txt"), str(folder)])
     scan = [sys.executable, "-m", "redactaudit", "scan", str(folder), "--format", "json", "--output", str(report),
             "--fail-on", "never"]
-    t_one = best([*scan, "--jobs", "1"])
+    t_one, cpu_one = timed([*scan, "--jobs", "1"])
+    findings = json.loads(report.read_text(encoding="utf-8"))["summary"]["findings"]
     t_all = best(scan)
     mb = size / 1e6
-    print(f"{label}: {files} documents, {mb:.1f} MB")
+    print(f"{label}: {files} documents, {mb:.1f} MB, {findings} findings ({findings / (size / 1000):.1f} per KB)")
     print(f"  ripgrep (21 regexes, -j1):          {t_rg:6.2f} s = {mb / t_rg:7.1f} MB/s")
     print(f"  redactaudit scan --jobs 1:          {t_one:6.2f} s = {mb / t_one:7.1f} MB/s  = 1/{t_one / t_rg:.0f} of ripgrep")
     print(f"  redactaudit scan (default jobs):    {t_all:6.2f} s = {mb / t_all:7.1f} MB/s  = 1/{t_all / t_rg:.0f} of ripgrep, "
           f"{t_one / t_all:.2f}x --jobs 1")
+    if findings:
+        print(f"  per finding, --jobs 1:              {cpu_one / findings * 1e6:6.0f} µs CPU, "
+              f"{t_one / findings * 1e6:.0f} µs wall")
 
 
 def main() -> int:
