@@ -148,3 +148,22 @@ def test_a_street_address_after_a_city_and_district_masked_with_mou(ruleset):
     text = "住所：某某市某某区文化路18号2单元301室。住址：某某市某某区某某路某号。"
     assert [f for f in found(text, ruleset) if f[0] == "places-zh.address"] == [
         ("places-zh.address", *span(text, "文化路18号2单元301室"), "文化路18号2单元301室")]
+
+
+# A judgment's or a notice's narrative starts a clause with a party's name and a date (樊X于2023年
+# 8月向本院起诉): the name is the clause's subject whatever verb follows.
+@pytest.mark.parametrize("text, value", [
+    ("事实如下：祁永胜于2023年8月向本院提起诉讼。", "祁永胜"),
+    ("经查，柏晓东于同年5月多次前往", "柏晓东"),
+    ("。鲁芳于2019年3月12日签订借款合同", "鲁芳"),
+])
+def test_a_name_starting_a_clause_before_a_date(ruleset, text, value):
+    assert ("names-zh.name-date", *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", [
+    "。原告于2023年8月向本院起诉", "，双方于2019年登记结婚", "，项目于2022年竣工", "，本院于2024年1月受理",
+    "。全市于2023年启动", "，该公司于2021年成立", "，申请人于2020年5月提出", "，工程于同年完工",
+])
+def test_a_word_before_a_date_is_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "names-zh.name-date"] == []
