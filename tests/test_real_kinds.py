@@ -167,3 +167,16 @@ def test_a_name_starting_a_clause_before_a_date(ruleset, text, value):
 ])
 def test_a_word_before_a_date_is_no_name(ruleset, text):
     assert [f for f in found(text, ruleset) if f[0] == "names-zh.name-date"] == []
+
+
+# Courts keep a rare surname before 某 too (钭某, 谌某某): a mask like 张某.
+@pytest.mark.parametrize("text, value", [
+    ("被告人钭某某供述，", "钭某某"), ("证人缪某称", "缪某"), ("申请人谌某，女，", "谌某"), ("与阚某某签订", "阚某某"),
+])
+def test_a_rare_surname_before_mou_is_a_mask(ruleset, text, value):
+    assert ("placeholders.surname-mou", *span(text, value), value) in found(text, ruleset, kind="placeholder")
+
+
+@pytest.mark.parametrize("text", ["户籍某某县某某村", "原籍某某村人", "位于某某县", "在池某处游泳"])
+def test_a_word_ending_before_mou_is_no_rare_surname(ruleset, text):
+    assert [f for f in found(text, ruleset, kind="placeholder") if f[0] == "placeholders.surname-mou"] == []
