@@ -180,3 +180,21 @@ def test_a_rare_surname_before_mou_is_a_mask(ruleset, text, value):
 @pytest.mark.parametrize("text", ["户籍某某县某某村", "原籍某某村人", "位于某某县", "在池某处游泳"])
 def test_a_word_ending_before_mou_is_no_rare_surname(ruleset, text):
     assert [f for f in found(text, ruleset, kind="placeholder") if f[0] == "placeholders.surname-mou"] == []
+
+
+# 某某 before an organisation's kind masks the organisation; the character before it ends a place
+# (浙江某某律师事务所, 镇江某某医院), no surname: no person mask 江某某.
+@pytest.mark.parametrize("text, mask", [
+    ("代理人：某某，浙江某某律师事务所律师。", "某某律师事务所"), ("被告系黑龙江某某有限公司员工", "某某有限公司"),
+    ("曾在镇江某某医院就诊", "某某医院"),
+])
+def test_mou_before_an_organisation_s_kind_is_no_surname_mask(ruleset, text, mask):
+    found_here = found(text, ruleset, kind="placeholder")
+    assert [f for f in found_here if f[0] == "placeholders.surname-mou"] == []
+    start = text.index(mask)
+    assert any(f[1] == start and f[2] == start + 2 for f in found_here)
+
+
+@pytest.mark.parametrize("text, value", [("被告王某某辩称", "王某某"), ("由张某某县长主持", "张某某"), ("刘某某路过此地", "刘某某")])
+def test_a_surname_mask_before_other_words_stays(ruleset, text, value):
+    assert ("placeholders.surname-mou", *span(text, value), value) in found(text, ruleset, kind="placeholder")
