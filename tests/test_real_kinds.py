@@ -198,3 +198,11 @@ def test_mou_before_an_organisation_s_kind_is_no_surname_mask(ruleset, text, mas
 @pytest.mark.parametrize("text, value", [("被告王某某辩称", "王某某"), ("由张某某县长主持", "张某某"), ("刘某某路过此地", "刘某某")])
 def test_a_surname_mask_before_other_words_stays(ruleset, text, value):
     assert ("placeholders.surname-mou", *span(text, value), value) in found(text, ruleset, kind="placeholder")
+
+
+@pytest.mark.parametrize("text, mask", [("被告系黑龙江某某有限公司员工", "某某"), ("在某某卫生院就诊", "某某"),
+                                        ("就读于某某幼儿园", "某某"), ("某某有限责任公司法定代表人", "某某")])
+def test_a_mask_before_a_company_or_an_institution_hides_an_organisation(ruleset, text, mask):
+    start = text.index(mask)
+    assert [(f.start, f.end, f.category) for f in detect(make_doc(text), ruleset)
+            if f.kind.value == "placeholder"] == [(start, start + len(mask), "org")]
