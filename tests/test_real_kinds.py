@@ -206,3 +206,24 @@ def test_a_mask_before_a_company_or_an_institution_hides_an_organisation(ruleset
     start = text.index(mask)
     assert [(f.start, f.end, f.category) for f in detect(make_doc(text), ruleset)
             if f.kind.value == "placeholder"] == [(start, start + len(mask), "org")]
+
+
+# A number masked in part after its label (学号：20210***12, 警号：03****, Staff ID: HT-2017****)
+# is a mask of that label's kind; one of no known shape and no label is a mask all the same.
+@pytest.mark.parametrize("text, value, category", [
+    ("学号：20210***12，", "20210***12", "record_id"),
+    ("警号：03****。", "03****", "record_id"),
+    ("工号：HT-2017****，", "HT-2017****", "record_id"),
+    ("住院号：04***16", "04***16", "record_id"),
+    ("Staff ID: 2019****.", "2019****", "record_id"),
+    ("the account ending ****1234.", "****1234", "unknown"),
+])
+def test_a_number_masked_in_part(ruleset, text, value, category):
+    start = text.index(value)
+    assert [(f.rule, f.start, f.end, f.category) for f in detect(make_doc(text), ruleset)
+            if f.kind.value == "placeholder"] == [("placeholders.partial-number", start, start + len(value), category)]
+
+
+@pytest.mark.parametrize("text", ["计算2*3=6", "**2023**年", "得分**90**分", "共**个"])
+def test_emphasis_and_arithmetic_are_no_partial_number(ruleset, text):
+    assert [f for f in found(text, ruleset, kind=None) if f[0] == "placeholders.partial-number"] == []
