@@ -227,3 +227,25 @@ def test_a_number_masked_in_part(ruleset, text, value, category):
 @pytest.mark.parametrize("text", ["计算2*3=6", "**2023**年", "得分**90**分", "共**个"])
 def test_emphasis_and_arithmetic_are_no_partial_number(ruleset, text):
     assert [f for f in found(text, ruleset, kind=None) if f[0] == "placeholders.partial-number"] == []
+
+
+# A US case caption names each party in capitals above or beside its role.
+@pytest.mark.parametrize("text, value", [
+    ("DESMOND L. WHITTAKER,\n        Plaintiff,\n    v.\nHARBORVIEW LOGISTICS, INC.,\n        Defendant.\n",
+     "DESMOND L. WHITTAKER"),
+    ("MARISOL ECHEVARRIA, et al., Petitioners,\nv.\nCOUNTY OF ALDER, Respondent.", "MARISOL ECHEVARRIA"),
+    ("GRANITE BAY HOLDINGS, LLC, Plaintiff,\nv.\nTHEODORE OKONKWO-BANKS, Defendant.", "THEODORE OKONKWO-BANKS"),
+])
+def test_a_party_in_capitals_in_a_case_caption(ruleset, text, value):
+    assert ("names-en.caption", *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", [
+    "UNITED STATES OF AMERICA,\n        Plaintiff,\n    v.",
+    "THE PEOPLE OF THE STATE OF CALIFORNIA, Plaintiff and Respondent,",
+    "HARBORVIEW LOGISTICS, INC.,\n        Defendant.",
+    "JOHN DOE, Plaintiff,\nv.\nACME WIDGET COMPANY, Defendant.",
+    "CITY OF SPRINGVALE, Defendant.",
+])
+def test_the_state_a_company_and_a_pseudonym_in_a_caption_are_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "names-en.caption"] == []
