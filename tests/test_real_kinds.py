@@ -257,3 +257,33 @@ def test_names_under_a_header_that_ends_in_name(ruleset):
     text = "XX村低保户公示\n户主姓名\t家庭人口\t保障金额\n赵德顺\t3\t450\n孙**\t2\t380\n\n序号\t家长姓名\n1\t钱桂英\n"
     assert [f for f in found(text, ruleset) if f[0] == "names-zh.table-column"] == [
         ("names-zh.table-column", *span(text, "赵德顺"), "赵德顺"), ("names-zh.table-column", *span(text, "钱桂英"), "钱桂英")]
+
+
+# Who a report, a reply or a meeting names by the way it is written.
+@pytest.mark.parametrize("text, value, rule", [
+    ("XX镇2023年度述职报告\n本人张建华，现任XX镇党委书记。", "张建华", "names-zh.self"),
+    ("我叫柯玉梅，是XX村村民。", "柯玉梅", "names-zh.self"),
+    ("……\n述职人：张建华\n2024年1月8日", "张建华", "names-zh.role-name"),
+    ("信访事项答复意见书\n苏秀兰：\n你于2023年6月12日反映的问题收悉。", "苏秀兰", "names-zh.addressee"),
+    ("答复意见书\n雷振宇同志：\n  您反映的问题收悉。", "雷振宇", "names-zh.addressee"),
+    ("会议由马文涛主持，郭小燕记录。", "马文涛", "names-zh.chaired"),
+    ("会议由马文涛主持，郭小燕记录。", "郭小燕", "names-zh.chaired"),
+])
+def test_a_name_by_the_way_a_document_is_written(ruleset, text, value, rule):
+    assert (rule, *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", [
+    "本人承诺以上内容属实。", "我是党员，要带头。", "各村（社区）：\n你单位报送的材料收悉。", "同志们：\n现在开会。",
+    "会议由县政府主持。", "由于工作需要，", "本人签字：", "会议由县委办公室负责记录。",
+])
+def test_ordinary_openings_are_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] in ("names-zh.self", "names-zh.addressee", "names-zh.chaired")] == []
+
+
+# Name lists pad two-character names to the width of three with a space (王　强、李　明).
+def test_names_padded_to_three_in_a_list(ruleset):
+    text = "对以下同志予以表彰：\n王　强、李　明、刘　芳、陈建国、周晓梅\nXX镇人民政府"
+    got = [(f[1], f[2], f[3]) for f in found(text, ruleset)]
+    for name in ("王　强", "李　明", "刘　芳", "陈建国", "周晓梅"):
+        assert (*span(text, name), name) in got
