@@ -148,3 +148,142 @@ def test_a_street_address_after_a_city_and_district_masked_with_mou(ruleset):
     text = "住所：某某市某某区文化路18号2单元301室。住址：某某市某某区某某路某号。"
     assert [f for f in found(text, ruleset) if f[0] == "places-zh.address"] == [
         ("places-zh.address", *span(text, "文化路18号2单元301室"), "文化路18号2单元301室")]
+
+
+# A judgment's or a notice's narrative starts a clause with a party's name and a date (樊X于2023年
+# 8月向本院起诉): the name is the clause's subject whatever verb follows.
+@pytest.mark.parametrize("text, value", [
+    ("事实如下：祁永胜于2023年8月向本院提起诉讼。", "祁永胜"),
+    ("经查，柏晓东于同年5月多次前往", "柏晓东"),
+    ("。鲁芳于2019年3月12日签订借款合同", "鲁芳"),
+])
+def test_a_name_starting_a_clause_before_a_date(ruleset, text, value):
+    assert ("names-zh.name-date", *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", [
+    "。原告于2023年8月向本院起诉", "，双方于2019年登记结婚", "，项目于2022年竣工", "，本院于2024年1月受理",
+    "。全市于2023年启动", "，该公司于2021年成立", "，申请人于2020年5月提出", "，工程于同年完工",
+])
+def test_a_word_before_a_date_is_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "names-zh.name-date"] == []
+
+
+# Courts keep a rare surname before 某 too (钭某, 谌某某): a mask like 张某.
+@pytest.mark.parametrize("text, value", [
+    ("被告人钭某某供述，", "钭某某"), ("证人缪某称", "缪某"), ("申请人谌某，女，", "谌某"), ("与阚某某签订", "阚某某"),
+])
+def test_a_rare_surname_before_mou_is_a_mask(ruleset, text, value):
+    assert ("placeholders.surname-mou", *span(text, value), value) in found(text, ruleset, kind="placeholder")
+
+
+@pytest.mark.parametrize("text", ["户籍某某县某某村", "原籍某某村人", "位于某某县", "在池某处游泳"])
+def test_a_word_ending_before_mou_is_no_rare_surname(ruleset, text):
+    assert [f for f in found(text, ruleset, kind="placeholder") if f[0] == "placeholders.surname-mou"] == []
+
+
+# 某某 before an organisation's kind masks the organisation; the character before it ends a place
+# (浙江某某律师事务所, 镇江某某医院), no surname: no person mask 江某某.
+@pytest.mark.parametrize("text, mask", [
+    ("代理人：某某，浙江某某律师事务所律师。", "某某律师事务所"), ("被告系黑龙江某某有限公司员工", "某某有限公司"),
+    ("曾在镇江某某医院就诊", "某某医院"),
+])
+def test_mou_before_an_organisation_s_kind_is_no_surname_mask(ruleset, text, mask):
+    found_here = found(text, ruleset, kind="placeholder")
+    assert [f for f in found_here if f[0] == "placeholders.surname-mou"] == []
+    start = text.index(mask)
+    assert any(f[1] == start and f[2] == start + 2 for f in found_here)
+
+
+@pytest.mark.parametrize("text, value", [("被告王某某辩称", "王某某"), ("由张某某县长主持", "张某某"), ("刘某某路过此地", "刘某某")])
+def test_a_surname_mask_before_other_words_stays(ruleset, text, value):
+    assert ("placeholders.surname-mou", *span(text, value), value) in found(text, ruleset, kind="placeholder")
+
+
+@pytest.mark.parametrize("text, mask", [("被告系黑龙江某某有限公司员工", "某某"), ("在某某卫生院就诊", "某某"),
+                                        ("就读于某某幼儿园", "某某"), ("某某有限责任公司法定代表人", "某某")])
+def test_a_mask_before_a_company_or_an_institution_hides_an_organisation(ruleset, text, mask):
+    start = text.index(mask)
+    assert [(f.start, f.end, f.category) for f in detect(make_doc(text), ruleset)
+            if f.kind.value == "placeholder"] == [(start, start + len(mask), "org")]
+
+
+# A number masked in part after its label (学号：20210***12, 警号：03****, Staff ID: HT-2017****)
+# is a mask of that label's kind; one of no known shape and no label is a mask all the same.
+# (****1234, the shape redaction writes for cards and phones, is left to their rules.)
+@pytest.mark.parametrize("text, value, category", [
+    ("学号：20210***12，", "20210***12", "record_id"),
+    ("警号：03****。", "03****", "record_id"),
+    ("工号：HT-2017****，", "HT-2017****", "record_id"),
+    ("住院号：04***16", "04***16", "record_id"),
+    ("Staff ID: 2019****.", "2019****", "record_id"),
+    ("编号：37**5", "37**5", "unknown"),
+])
+def test_a_number_masked_in_part(ruleset, text, value, category):
+    start = text.index(value)
+    assert [(f.rule, f.start, f.end, f.category) for f in detect(make_doc(text), ruleset)
+            if f.kind.value == "placeholder"] == [("placeholders.partial-number", start, start + len(value), category)]
+
+
+@pytest.mark.parametrize("text", ["计算2*3=6", "**2023**年", "得分**90**分", "共**个", "the account ending ****1234."])
+def test_emphasis_and_arithmetic_are_no_partial_number(ruleset, text):
+    assert [f for f in found(text, ruleset, kind=None) if f[0] == "placeholders.partial-number"] == []
+
+
+# A US case caption names each party in capitals above or beside its role.
+@pytest.mark.parametrize("text, value", [
+    ("DESMOND L. WHITTAKER,\n        Plaintiff,\n    v.\nHARBORVIEW LOGISTICS, INC.,\n        Defendant.\n",
+     "DESMOND L. WHITTAKER"),
+    ("MARISOL ECHEVARRIA, et al., Petitioners,\nv.\nCOUNTY OF ALDER, Respondent.", "MARISOL ECHEVARRIA"),
+    ("GRANITE BAY HOLDINGS, LLC, Plaintiff,\nv.\nTHEODORE OKONKWO-BANKS, Defendant.", "THEODORE OKONKWO-BANKS"),
+])
+def test_a_party_in_capitals_in_a_case_caption(ruleset, text, value):
+    assert ("names-en.caption", *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", [
+    "UNITED STATES OF AMERICA,\n        Plaintiff,\n    v.",
+    "THE PEOPLE OF THE STATE OF CALIFORNIA, Plaintiff and Respondent,",
+    "HARBORVIEW LOGISTICS, INC.,\n        Defendant.",
+    "JOHN DOE, Plaintiff,\nv.\nACME WIDGET COMPANY, Defendant.",
+    "CITY OF SPRINGVALE, Defendant.",
+])
+def test_the_state_a_company_and_a_pseudonym_in_a_caption_are_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "names-en.caption"] == []
+
+
+# A column headed by whose name it is (户主姓名, 家长姓名, 申请人姓名) holds names like one headed 姓名.
+def test_names_under_a_header_that_ends_in_name(ruleset):
+    text = "XX村低保户公示\n户主姓名\t家庭人口\t保障金额\n赵德顺\t3\t450\n孙**\t2\t380\n\n序号\t家长姓名\n1\t钱桂英\n"
+    assert [f for f in found(text, ruleset) if f[0] == "names-zh.table-column"] == [
+        ("names-zh.table-column", *span(text, "赵德顺"), "赵德顺"), ("names-zh.table-column", *span(text, "钱桂英"), "钱桂英")]
+
+
+# Who a report, a reply or a meeting names by the way it is written.
+@pytest.mark.parametrize("text, value, rule", [
+    ("XX镇2023年度述职报告\n本人张建华，现任XX镇党委书记。", "张建华", "names-zh.self"),
+    ("我叫柯玉梅，是XX村村民。", "柯玉梅", "names-zh.self"),
+    ("……\n述职人：张建华\n2024年1月8日", "张建华", "names-zh.role-name"),
+    ("信访事项答复意见书\n苏秀兰：\n你于2023年6月12日反映的问题收悉。", "苏秀兰", "names-zh.addressee"),
+    ("答复意见书\n雷振宇同志：\n  您反映的问题收悉。", "雷振宇", "names-zh.addressee"),
+    ("会议由马文涛主持，郭小燕记录。", "马文涛", "names-zh.chaired"),
+    ("会议由马文涛主持，郭小燕记录。", "郭小燕", "names-zh.chaired"),
+])
+def test_a_name_by_the_way_a_document_is_written(ruleset, text, value, rule):
+    assert (rule, *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", [
+    "本人承诺以上内容属实。", "我是党员，要带头。", "各村（社区）：\n你单位报送的材料收悉。", "同志们：\n现在开会。",
+    "会议由县政府主持。", "由于工作需要，", "本人签字：", "会议由县委办公室负责记录。",
+])
+def test_ordinary_openings_are_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] in ("names-zh.self", "names-zh.addressee", "names-zh.chaired")] == []
+
+
+# Name lists pad two-character names to the width of three with a space (王　强、李　明).
+def test_names_padded_to_three_in_a_list(ruleset):
+    text = "对以下同志予以表彰：\n王　强、李　明、刘　芳、陈建国、周晓梅\nXX镇人民政府"
+    got = [(f[1], f[2], f[3]) for f in found(text, ruleset)]
+    for name in ("王　强", "李　明", "刘　芳", "陈建国", "周晓梅"):
+        assert (*span(text, name), name) in got

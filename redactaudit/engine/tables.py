@@ -1,6 +1,7 @@
 """Values in a table column: a cell is a name when its column is headed 姓名.
 
-In: a rule with `column:` header words, and a text in which extracted tables are rows of cells
+In: a rule with `column:` header words (a word written *姓名 stands for every header that ends in
+it: 户主姓名, 家长姓名), and a text in which extracted tables are rows of cells
 separated by tabs, one row a line (formats/ writes them so; a tab-separated text file reads the
 same). A cell of several paragraphs or lines (Word, HTML <p> and <br>, OpenDocument) puts line
 breaks inside its row: a row runs on over lines until it has as many cells as the table's header
@@ -13,6 +14,19 @@ the text.
 from __future__ import annotations
 
 from typing import Any, Iterator
+
+
+class Headers:
+    """The headers a rule reads: whole words, and endings (written *姓名) that any header may end in."""
+
+    __slots__ = ("_whole", "_endings")
+
+    def __init__(self, headers: tuple[str, ...]):
+        self._whole = {h.strip() for h in headers if not h.startswith("*")}
+        self._endings = tuple(h[1:].strip() for h in headers if h.startswith("*"))
+
+    def __contains__(self, header: str) -> bool:
+        return header in self._whole or (bool(self._endings) and header.endswith(self._endings))
 
 
 class CellMatch:
@@ -56,7 +70,7 @@ def column_matches(pattern: Any, headers: tuple[str, ...], text: str) -> Iterato
     below it in the same table (consecutive lines of two or more tab-separated cells, a row running
     on over the lines of its cells' paragraphs), whose whole text (or one whole line of it)
     `pattern` matches."""
-    wanted = {h.strip() for h in headers}
+    wanted = Headers(headers)
     columns: dict[int, str] = {}  # column -> header, for the table being read
     width = 0
     pending: list[tuple[int, int]] = []  # the lines of a row still short of cells (at most MAX_ROW_LINES)
@@ -88,6 +102,15 @@ def column_matches(pattern: Any, headers: tuple[str, ...], text: str) -> Iterato
             else:
                 yield from line_by_line(start, end)
             continue
+        if "\t" in line and _is_header(text, _cells(text, start, end), wanted):
+            # A header line after a blank one or a short one (a new table under the last one): the
+            # lines before it were no row, and it starts a table of its own.
+            for s, e in pending:
+                yield from line_by_line(s, e)
+            pending = []
+            columns, width = {}, 0
+            yield from line_by_line(start, end)
+            continue
         pending.append((start, end))
         cells = _cells(text, pending[0][0], end)
         if len(cells) < width and len(pending) < MAX_ROW_LINES:
@@ -102,7 +125,7 @@ def column_matches(pattern: Any, headers: tuple[str, ...], text: str) -> Iterato
         yield from line_by_line(s, e)
 
 
-def _is_header(text: str, cells: list[tuple[int, int]], wanted: set[str]) -> bool:
+def _is_header(text: str, cells: list[tuple[int, int]], wanted: Headers) -> bool:
     """A line that names a wanted column starts a table of its own: it is no row's last line."""
     return any(text[s:e].rstrip(":：").strip() in wanted for s, e in cells)
 

@@ -128,6 +128,11 @@ def nhs_number(value: str) -> bool:
     return check != 10 and check % 11 == int(v[9])
 
 
+def partly_masked_number(value: str) -> bool:
+    """A number masked in part: two digits or more in clear and a run of two mask characters."""
+    return sum(c.isdigit() for c in value) >= 2 and any(m * 2 in value for m in "*＊×")
+
+
 def _prefix(value: str, longest: int) -> tuple[str, bool]:
     """(the address, whether a CIDR prefix after it, if any, is in range)."""
     address, slash, prefix = value.partition("/")
@@ -201,6 +206,7 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "uatp_card": uatp_card,
     "us_ssn": us_ssn,
     "nhs_number": nhs_number,
+    "partly_masked_number": partly_masked_number,
     "iban": iban,
     "ipv4": ipv4,
     "ipv6": ipv6,
