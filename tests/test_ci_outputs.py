@@ -117,6 +117,13 @@ def test_sarif_rules_carry_security_severity_and_tags(repo):
     assert len(sarif["runs"][0]["results"]) == PHONES + HOTLINES + 2
 
 
+def test_sarif_rule_help_reads_as_sentences(repo):
+    sarif = json.loads(run("scan", "doc000.txt", "-f", "sarif", cwd=repo).stdout)
+    helps = {r["id"]: r["help"]["text"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert helps["identifiers.cn-mobile"] == ("未遮蔽的手机号 / unmasked mobile number. Mask the value with the project's one "
+                                              "style and width, or add it to the allowlist or baseline if it is public.")
+
+
 def test_github_annotations_most_severe_first_ten_per_type_with_a_note(tmp_path):
     lines = [f"值班手机1391234{k:04d}。" for k in range(12)] + ["热线400-860-8608。", "**同志、***同志出席。"]
     (tmp_path / "a.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -287,3 +287,9 @@ def test_names_padded_to_three_in_a_list(ruleset):
     got = [(f[1], f[2], f[3]) for f in found(text, ruleset)]
     for name in ("王　强", "李　明", "刘　芳", "陈建国", "周晓梅"):
         assert (*span(text, name), name) in got
+
+
+# A notice's title names its subject: 关于X同志的通报.
+def test_a_name_after_guanyu_in_a_title(ruleset):
+    text = "关于王建设同志的通报\n"
+    assert ("names-zh.name-title", *span(text, "王建设"), "王建设") in found(text, ruleset)

@@ -72,6 +72,11 @@ def _where(f: Finding, doc: Document, artifact: dict) -> dict:
             "logicalLocations": [{"fullyQualifiedName": name, "kind": "element", "properties": where}]}
 
 
+def _sentence(text: str) -> str:
+    """A description ended as a sentence (a rule's message has no full stop of its own)."""
+    return text if text.rstrip().endswith((".", "。", "!", "?", ")")) else text.rstrip() + "."
+
+
 def _rule(rid: str, results: list[Finding], known: dict[str, RuleInfo]) -> dict:
     check = CHECKS.get(rid)
     info = known.get(rid) or RuleInfo(check.description if check else rid, "inconsistency", "", "warning")
@@ -85,7 +90,7 @@ def _rule(rid: str, results: list[Finding], known: dict[str, RuleInfo]) -> dict:
         "name": rid.replace(".", "/"),
         "shortDescription": {"text": description},
         "fullDescription": {"text": description},
-        "help": {"text": f"{description} Mask the value with the project's one style and width, "
+        "help": {"text": f"{_sentence(description)} Mask the value with the project's one style and width, "
                          "or add it to the allowlist or baseline if it is public.",
                  "markdown": f"**{rid}**: {description}\n\nFix it with `redactaudit redact`, or accept it "
                              "with an allowlist entry or a baseline."},
