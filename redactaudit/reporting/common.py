@@ -110,16 +110,19 @@ def excerpt(document: Document, finding: Finding, secrets: list[tuple[int, int, 
 
 class LineParts:
     """What finding_line wrote for one document and one set of masked values, kept for the
-    document's next findings: the parts many of them share (an excerpt of one span, a list of
-    reasons, the spans a copy's finding points at, a message) are written once each."""
+    document's next findings: the parts many of them share (the last span's excerpt, a list of
+    reasons, the spans a copy's finding points at, a path or a message as JSON) are written once
+    each. At most MEMO of each are kept (a large document's are never all held)."""
 
-    __slots__ = ("excerpts", "whys", "related", "texts")
+    __slots__ = ("span", "excerpt", "whys", "related", "texts")
+    MEMO = 256
 
     def __init__(self) -> None:
-        self.excerpts: dict[tuple[int, int], str] = {}
+        self.span: tuple[int, int] = (-1, -1)  # findings come in order: one span's are together
+        self.excerpt = ""
         self.whys: dict[tuple, str] = {}
         self.related: dict[tuple, str] = {}
-        self.texts: dict[str, str] = {}  # a path or a message as a JSON string
+        self.texts: dict[str, str] = {}
 
 
 def finding_line(finding: Finding, document: Document, secrets: list[tuple[int, int, str]], *,
@@ -131,7 +134,9 @@ def finding_line(finding: Finding, document: Document, secrets: list[tuple[int, 
     kind = finding.kind
     if parts is None:
         parts = LineParts()
-    texts = parts.texts
+    texts, whys = parts.texts, parts.whys
+    if len(texts) > parts.MEMO or len(whys) > parts.MEMO or len(parts.related) > parts.MEMO:
+        texts.clear(), whys.clear(), parts.related.clear()
     path = texts.get(finding.path)
     if path is None:
         path = texts[finding.path] = put(shown_path(finding.path))
@@ -139,12 +144,12 @@ def finding_line(finding: Finding, document: Document, secrets: list[tuple[int, 
     if message is None:
         message = texts[finding.message] = put(printable(finding.message))
     span = (finding.start, finding.end)
-    shown = parts.excerpts.get(span)
-    if shown is None:
-        shown = parts.excerpts[span] = put(excerpt(document, finding, secrets, show_values=show_values))
-    why = parts.whys.get(finding.why)
+    if span != parts.span:
+        parts.span, parts.excerpt = span, put(excerpt(document, finding, secrets, show_values=show_values))
+    shown = parts.excerpt
+    why = whys.get(finding.why)
     if why is None:  # the reasons' texts may name another copy's path
-        why = parts.whys[finding.why] = ", ".join([put(printable(w.text)) for w in finding.why])
+        why = whys[finding.why] = ", ".join([put(printable(w.text)) for w in finding.why])
     line = (f'{{"path": {path}, "rule": {put(finding.rule)}, "kind": {put(kind._value_)}, '
             f'"category": {put(finding.category)}, "severity": {put(finding.severity._value_)}, '
             f'"confidence": {indented_json(finding.confidence)}, "start": {finding.start:d}, "end": {finding.end:d}, '
