@@ -133,8 +133,8 @@ class Scanner:
         report = DocumentReport(document=document, findings=tuple(findings), consistency=summary,
                                 withheld=report.withheld)
         prepared = b""
-        # The report format's output prepared as the document is scanned (in parallel, so the
-        # report then only copies it).
+        # The report format's output prepared as the document is scanned (in parallel, or alone
+        # for a document of up to `prepares` characters), so the report then only copies it.
         if options.prepare and options.prepare[0] == "json" and (
                 self.prepares is None or len(document.text) <= self.prepares):
             from ..reporting import json_report
