@@ -18,15 +18,11 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .audit import (DOCUMENT_BUDGET, RedactError, RedactOptions, ScanOptions, ScanRequest, UsageError,
-                    baseline_create as create_baseline, baseline_update as update_baseline,
-                    packs_check as check_packs, packs_listing, redact as run_redact, run_scan, setup)
+from .audit import DOCUMENT_BUDGET, ScanOptions, ScanRequest, UsageError, run_scan, setup
 from .audit.parallel import default_jobs
-from .audit.redaction import default_log_path
 from .documents import DEFAULT_MAX_BYTES
 from .fsutil import BACKUP_DIR, atomic_write_bytes, atomic_write_text
 from .identity import hash_key
-from .policy import PolicyError, load_policy
 from . import helptext
 from .reporting import FORMATS, ReportOptions, render
 from .reporting.common import printable
@@ -258,6 +254,11 @@ def redact(
         raise _die("say where the redacted copies go: --out DIR, --in-place, or --dry-run")
     if backup_dir is not None and (not in_place or no_backup):
         raise _die("--backup-dir goes with --in-place (and not with --no-backup)")
+    # Imported here: a scan never loads the redaction, its policies and edits.
+    from .audit import RedactError, RedactOptions, redact as run_redact
+    from .audit.redaction import default_log_path
+    from .policy import PolicyError, load_policy
+
     try:
         cfg, ruleset = setup(paths, config)
         chosen = load_policy(policy)
@@ -334,6 +335,8 @@ def baseline_create(
     config: Optional[Path] = _CONFIG,
     jobs: Optional[int] = _JOBS,
 ) -> None:
+    from .audit import baseline_create as create_baseline
+
     _writable_folder(output)
     try:
         made = create_baseline(paths, config, output, jobs=jobs or default_jobs())
@@ -351,6 +354,8 @@ def baseline_update(
     config: Optional[Path] = _CONFIG,
     jobs: Optional[int] = _JOBS,
 ) -> None:
+    from .audit import baseline_update as update_baseline
+
     try:
         change = update_baseline(paths, config, baseline, jobs=jobs or default_jobs())
     except UsageError as exc:
@@ -373,6 +378,8 @@ def _baseline_done(said: str, errors) -> None:
 
 @packs_app.command("list", help=helptext.PACKS_LIST)
 def packs_list(config: Optional[Path] = _CONFIG) -> None:
+    from .audit import packs_listing
+
     try:
         lines = packs_listing(config)
     except UsageError as exc:
@@ -384,6 +391,8 @@ def packs_list(config: Optional[Path] = _CONFIG) -> None:
 @packs_app.command("check", help=helptext.PACKS_CHECK, no_args_is_help=True)
 def packs_check(files: List[Path] = typer.Argument(..., metavar="FILE...", show_default=False,
                                                    help="Pack files to validate.")) -> None:
+    from .audit import packs_check as check_packs
+
     passed, problems = check_packs(files)
     for line in passed:
         typer.echo(line)

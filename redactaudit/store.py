@@ -88,6 +88,11 @@ def load_report(blob: bytes) -> DocumentReport:
     return DocumentReport(Document(*document), _findings_in(findings), consistency, _findings_in(withheld))
 
 
+def load_document(blob: bytes) -> Document:
+    """A report's document only: its findings are not rebuilt."""
+    return Document(*pickle.loads(blob)[0])
+
+
 def load_masks(blob: bytes) -> tuple[Document, list[Finding]]:
     """A report's document and its masks only (what comparing copies needs): the other findings
     are not rebuilt."""
@@ -202,10 +207,10 @@ class ReportStore(Sequence):
     def __iter__(self) -> Iterator[DocumentReport]:
         return (self[i] for i in range(len(self)))
 
-    def base(self, index: int) -> DocumentReport:
-        """The report as the scan made it, before its copies added anything."""
+    def stored(self, index: int) -> bytes:
+        """The report as the scan made it, before its copies added anything, as stored (load_report)."""
         e = self._entries[index]
-        return load_report(self._read(e.at, e.size))
+        return self._read(e.at, e.size)
 
     def added(self, index: int) -> list[Finding]:
         """The findings its copies gave it."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from typer.testing import CliRunner
 
 from redactaudit.cli import app
@@ -75,3 +77,16 @@ def test_a_baseline_of_the_first_format_still_accepts_its_findings(tmp_path: Pat
     entries = json.loads(base.read_text(encoding="utf-8"))["entries"]
     assert sorted(e["fingerprint"] for e in entries for _ in range(e["count"])) == \
         sorted(f["fingerprint"] for f in report["findings"])
+
+
+@pytest.mark.parametrize("key", [b"k", b"redactaudit/v1", b"k" * 64, b"k" * 65, "ключ".encode() * 30])
+def test_a_keyed_hash_is_hmac_sha256_whatever_the_keys_length(key: bytes):
+    """keyed_hash keeps HMAC's two padded states per key: the same hash as hmac, keys longer than
+    a SHA-256 block (hashed first) included, and a file name's non-UTF-8 bytes as they are."""
+    import hmac
+
+    from redactaudit.identity import keyed_hash
+
+    for parts in (("r",), ("names-zh.x", "a/b.txt", "陈立新"), ("r", "name\udcff.txt", "v")):
+        msg = "\x1f".join(parts).encode("utf-8", "surrogateescape")
+        assert keyed_hash(*parts, key=key, length=64) == hmac.digest(key, msg, "sha256").hex()

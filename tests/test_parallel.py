@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 import subprocess
 import sys
 from dataclasses import replace
@@ -233,15 +234,50 @@ def test_a_finding_line_escapes_as_json_does():
         assert json.loads(line)["confidence"] == 1 and json.loads(line)["width"] is None
 
 
-def test_a_process_scanning_alone_leaves_its_report_lines_to_the_report(tmp_path):
-    """Alone, nothing runs beside the scan to make preparing worth it, and the lines of one large
-    document held together cost more memory than the document (a 50 MB file peaked at 14x its size):
-    the report writes them from the stored report, a finding at a time."""
+def test_a_process_scanning_alone_leaves_a_large_documents_report_lines_to_the_report(tmp_path, monkeypatch):
+    """Alone, the lines of one large document held together cost more memory than the document (a
+    50 MB file peaked at 14x its size): past PREPARE_ALONE_CHARS the report writes them from the
+    stored report, a finding at a time; a smaller document's are prepared as it finishes."""
     from redactaudit.audit.scan import ScanOptions as Options
 
     doc = tmp_path / "one.txt"
     doc.write_text(SPEECH.format(place="田阳县", name=NAMES[0], name2=NAMES[1], name3=NAMES[2], n=7, k=3), encoding="utf-8")
+    size = len(doc.read_text(encoding="utf-8"))
     setup = parallel.WorkerSetup(Config(), (), Options(jobs=1, worker_packs=(), prepare=("json", False)))
     pool = parallel.Pool(1, setup, load_ruleset(Config()))
+    monkeypatch.setattr(parallel, "PREPARE_ALONE_CHARS", size - 1)
     scanned = pool.here(("scan", ("file", str(doc), str(doc))))
     assert scanned.report.findings and scanned.prepared == b""
+    monkeypatch.setattr(parallel, "PREPARE_ALONE_CHARS", size)
+    scanned = pool.here(("scan", ("file", str(doc), str(doc))))
+    assert pickle.loads(scanned.prepared)[1]["findings"] == len(scanned.report.findings)
+
+
+@pytest.mark.parametrize("show_values", [False, True])
+def test_a_prepared_part_with_findings_added_is_the_part_prepared_with_them(show_values):
+    """What copies add (a value in clear another copy masks, a mask, a check at a leak's span) is
+    put into a document's prepared JSON part: the same part as one prepared with them all."""
+    from redactaudit.audit.scan import scan_document
+    from redactaudit.model import Document, Finding, Severity
+    from redactaudit.reporting import json_report
+    from redactaudit.store import dump_report
+
+    text = SPEECH.format(place="田阳县", name=NAMES[0], name2=NAMES[1], name3=NAMES[2], n=7, k=3)
+    doc = Document("one.txt", text, "utf-8", "\n")
+    ruleset = load_ruleset(Config())
+    base, _ = scan_document(doc, ruleset, Config(), ScanOptions(), [])
+    leak = next(f for f in base.findings if f.kind is Kind.LEAK)
+    at = text.index("带动农户")
+
+    def made(rule, kind, start, end, style=None):
+        return Finding(rule, kind, "person", Severity.ERROR, doc.path, start, end, 1, 1, 1, 1, text[start:end],
+                       "m", rule, style=style)
+
+    added = [made("consistency.cross-document", Kind.INCONSISTENCY, leak.start, leak.end),
+             made("consistency.cross-document", Kind.INCONSISTENCY, at, at + 2)]
+    for extra in ([], [made("placeholders.asterisk", Kind.PLACEHOLDER, at + 4, at + 6, "asterisk")]):
+        ready = json_report.prepare(base, show_values=show_values)
+        got = json_report.with_added(ready, dump_report(base), added + extra)
+        whole = replace(base, findings=tuple(sorted(base.findings + tuple(added + extra), key=lambda f: f.sort_key)))
+        want = json_report.prepare(whole, show_values=show_values)
+        assert got[:3] == want[:3] and pickle.loads(got[3]) == pickle.loads(want[3])

@@ -58,3 +58,32 @@ def test_chinese_share_counted_in_c_is_the_share_by_character():
 def test_line_starts_without_a_carriage_return_are_the_regex_ones():
     for s in _strings("ab甲\n\r\u2028\x0b\x0c", longest=15):
         assert LineIndex(s)._starts == [0, *(m.end() for m in re.finditer(r"\r\n?|\n", s))], repr(s)
+
+
+def test_the_frozen_types_made_through_their_slots_are_the_dataclasses_they_were():
+    """Finding, Reason and Location store their fields through their slots (_set_by_slot): the
+    same positional and keyword signature and defaults as dataclass's __init__, still frozen,
+    equal, hashable, replaceable and pickled alike."""
+    import dataclasses
+    import inspect
+    import pickle
+
+    import pytest
+
+    from redactaudit.model import Finding, Kind, Location, Reason, Severity
+
+    for cls in (Finding, Reason, Location):
+        fields = dataclasses.fields(cls)
+        assert list(inspect.signature(cls.__init__).parameters)[1:] == [f.name for f in fields]
+        assert [p.default for p in inspect.signature(cls.__init__).parameters.values()][1:] == [
+            inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default for f in fields]
+    why = (Reason("cue", "同志"), Reason("masked-elsewhere", "person", count=2))
+    f = Finding("r.x", Kind.LEAK, "person", Severity.ERROR, "a.txt", 3, 6, 1, 4, 1, 7, "陈立新", "m", "00ff",
+                why=why, related=(Location("a.txt", 0, 2, 1, 1, "a mask"),))
+    assert (f.confidence, f.style, f.width, f.why[1].count, f.why[0].detail) == (1.0, None, None, 2, "")
+    assert f == pickle.loads(pickle.dumps(f)) and hash(f) == hash(dataclasses.replace(f))
+    assert dataclasses.replace(f, start=4).start == 4 and dataclasses.astuple(f)[0] == "r.x"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        f.start = 0
+    with pytest.raises(TypeError):
+        Reason()

@@ -9,11 +9,23 @@ Every other module is a pure stage (engine, consistency, allowlist, redact, repo
 helper for files (documents, fsutil, gitfiles); this package decides their order.
 """
 
-from .commands import BaselineUpdate, baseline_create, baseline_update, packs_check, packs_listing
-from .outputs import RedactError, backup_paths, output_paths
-from .redaction import RedactedFile, RedactOptions, RedactResult, redact
+import importlib
+
 from .scan import (DOCUMENT_BUDGET, ScanOptions, ScanOutcome, ScanRequest, UsageError, audit, audit_documents,
                    fails, load_config_file, load_documents, load_ruleset, run_scan, scan_document, setup)
+
+# What only redact, baseline and packs runs use, imported when first named (a scan does not
+# import the redaction, its policies and edits): name -> its module here.
+_ON_USE = {**dict.fromkeys(("BaselineUpdate", "baseline_create", "baseline_update", "packs_check", "packs_listing"),
+                           "commands"),
+           **dict.fromkeys(("RedactError", "backup_paths", "output_paths"), "outputs"),
+           **dict.fromkeys(("RedactedFile", "RedactOptions", "RedactResult", "redact"), "redaction")}
+
+
+def __getattr__(name: str):
+    if name not in _ON_USE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_ON_USE[name]}", __name__), name)
 
 __all__ = ["DOCUMENT_BUDGET", "BaselineUpdate", "RedactError", "RedactOptions", "RedactResult", "RedactedFile",
            "ScanOptions", "ScanOutcome", "ScanRequest", "UsageError", "audit", "audit_documents", "backup_paths",

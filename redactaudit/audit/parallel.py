@@ -30,7 +30,7 @@ from typing import Iterable, Iterator
 from ..config import Config
 from ..engine.packs import Ruleset
 from ..model import Document, DocumentReport, FileError, Skipped
-from ..store import Tally, dump_report, load_findings, load_report, tally
+from ..store import Tally, dump_report, load_findings, tally
 
 # An input: ("file", path, display) | ("bytes", display, data) | ("document", Document)
 Job = tuple
@@ -42,6 +42,11 @@ MAX_HERE_BYTES = 1 << 20  # the parent takes no larger task while it has workers
 # message only naming it: the parent's sends stay small, so the parent never waits in a send while
 # a worker waits in sending it a result (both pipes full: each waited on the other).
 SPILL_BYTES = 32 << 10
+# Alone, this process prepares the report's part of a document up to this many characters as it
+# finishes it (the report then only copies it, and loads no unchanged report again); a larger
+# document's lines are left to the report, which writes them a finding at a time (held together,
+# a 50 MB file's lines peaked at 14x the file, against 8x).
+PREPARE_ALONE_CHARS = 1 << 20
 CRASH_ENV = "REDACTAUDIT_TEST_CRASH"  # tests: a worker dies when it starts on a document ending so
 
 
@@ -92,10 +97,11 @@ class Scanner:
     prepared report output again once its copies have added findings (bytes)."""
 
     def __init__(self, setup: WorkerSetup, ruleset: Ruleset | None = None, pickled: bool = True,
-                 prepares: bool = True):
+                 prepares: int | None = None):
         from .scan import load_ruleset, public_figures
 
-        # `prepares`: prepare the report format's output as documents are scanned (see Pool.here).
+        # `prepares`: prepare the report format's output as documents are scanned, for documents
+        # of up to this many characters (None: all; see Pool.here).
         self.setup, self.pickled, self.prepares = setup, pickled, prepares
         self.ruleset = ruleset if ruleset is not None else load_ruleset(setup.config, setup.packs)
         self.figures = public_figures(setup.config)
@@ -127,9 +133,10 @@ class Scanner:
         report = DocumentReport(document=document, findings=tuple(findings), consistency=summary,
                                 withheld=report.withheld)
         prepared = b""
-        # The report format's output prepared as the document is scanned (in parallel, so the
-        # report then only copies it).
-        if self.prepares and options.prepare and options.prepare[0] == "json":
+        # The report format's output prepared as the document is scanned (in parallel, or alone
+        # for a document of up to `prepares` characters), so the report then only copies it.
+        if options.prepare and options.prepare[0] == "json" and (
+                self.prepares is None or len(document.text) <= self.prepares):
             from ..reporting import json_report
 
             prepared = pickle.dumps(json_report.prepare(report, show_values=options.prepare[1]),
@@ -149,7 +156,7 @@ class Scanner:
     def _prepare(self, report: bytes, added: bytes, prepared: bytes) -> bytes:
         from ..reporting import json_report
 
-        ready = json_report.with_added(pickle.loads(prepared), load_report(report), load_findings(added))
+        ready = json_report.with_added(pickle.loads(prepared), report, load_findings(added))
         return pickle.dumps(ready, pickle.HIGHEST_PROTOCOL)
 
 
@@ -211,11 +218,9 @@ class Pool:
     def here(self, task: Task):
         # The report stays an object here: the store pickles it straight into its file. With
         # workers running, this process prepares its share too (while they scan, not after);
-        # alone, it leaves that to the report, which writes a large document a finding at a time
-        # (preparing alone saved 0.6 % of the instructions on the dense folder, and held a 50 MB
-        # file's lines together: 14x the file at peak, against 8x).
+        # alone, only documents of up to PREPARE_ALONE_CHARS.
         self._here = self._here or Scanner(self._setup, self._ruleset, pickled=False)
-        self._here.prepares = bool(self._workers)
+        self._here.prepares = None if self._workers else PREPARE_ALONE_CHARS
         return self._here(task)
 
     def start(self, tasks: list[Task]) -> None:

@@ -108,21 +108,53 @@ def excerpt(document: Document, finding: Finding, secrets: list[tuple[int, int, 
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
 
 
+class LineParts:
+    """What finding_line wrote for one document and one set of masked values, kept for the
+    document's next findings: the parts many of them share (the last span's excerpt, a list of
+    reasons, the spans a copy's finding points at, a path or a message as JSON) are written once
+    each. At most MEMO of each are kept (a large document's are never all held)."""
+
+    __slots__ = ("span", "excerpt", "whys", "related", "texts")
+    MEMO = 256
+
+    def __init__(self) -> None:
+        self.span: tuple[int, int] = (-1, -1)  # findings come in order: one span's are together
+        self.excerpt = ""
+        self.whys: dict[tuple, str] = {}
+        self.related: dict[tuple, str] = {}
+        self.texts: dict[str, str] = {}
+
+
 def finding_line(finding: Finding, document: Document, secrets: list[tuple[int, int, str]], *,
-                 show_values: bool = False) -> str:
+                 show_values: bool = False, parts: LineParts | None = None) -> str:
     """The finding's record as one line of JSON, as json.dumps(ensure_ascii=False) writes it:
-    written here field by field (a dict handed to the encoder cost twice as much)."""
+    written here field by field (a dict handed to the encoder cost twice as much). `parts`: those
+    already written for this document and these `secrets` (the same for every finding given it)."""
     put = _ENCODE_STR
     kind = finding.kind
-    line = (f'{{"path": {put(shown_path(finding.path))}, "rule": {put(finding.rule)}, "kind": {put(kind._value_)}, '
+    if parts is None:
+        parts = LineParts()
+    texts, whys = parts.texts, parts.whys
+    if len(texts) > parts.MEMO or len(whys) > parts.MEMO or len(parts.related) > parts.MEMO:
+        texts.clear(), whys.clear(), parts.related.clear()
+    path = texts.get(finding.path)
+    if path is None:
+        path = texts[finding.path] = put(shown_path(finding.path))
+    message = texts.get(finding.message)
+    if message is None:
+        message = texts[finding.message] = put(printable(finding.message))
+    span = (finding.start, finding.end)
+    if span != parts.span:
+        parts.span, parts.excerpt = span, put(excerpt(document, finding, secrets, show_values=show_values))
+    shown = parts.excerpt
+    why = whys.get(finding.why)
+    if why is None:  # the reasons' texts may name another copy's path
+        why = whys[finding.why] = ", ".join([put(printable(w.text)) for w in finding.why])
+    line = (f'{{"path": {path}, "rule": {put(finding.rule)}, "kind": {put(kind._value_)}, '
             f'"category": {put(finding.category)}, "severity": {put(finding.severity._value_)}, '
             f'"confidence": {indented_json(finding.confidence)}, "start": {finding.start:d}, "end": {finding.end:d}, '
             f'"line": {finding.line:d}, "column": {finding.column:d}, "end_line": {finding.end_line:d}, '
-            f'"end_column": {finding.end_column:d}, '
-            f'"excerpt": {put(excerpt(document, finding, secrets, show_values=show_values))}, '
-            f'"message": {put(printable(finding.message))}, '
-            # may name another copy's path
-            f'"why": [{", ".join([put(printable(w.text)) for w in finding.why])}], '
+            f'"end_column": {finding.end_column:d}, "excerpt": {shown}, "message": {message}, "why": [{why}], '
             f'"fingerprint": {put(finding.fingerprint)}')
     where = document.where(finding.start)
     if where:  # a page, a paragraph or table cell, a source line and column (extracted documents)
@@ -130,9 +162,12 @@ def finding_line(finding: Finding, document: Document, secrets: list[tuple[int, 
     if kind is Kind.PLACEHOLDER:
         line += f', "style": {indented_json(finding.style)}, "width": {indented_json(finding.width)}'
     if finding.related:
-        line += ', "related": [' + ", ".join([
-            f'{{"path": {put(shown_path(r.path))}, "start": {r.start:d}, "end": {r.end:d}, "line": {r.line:d}, '
-            f'"column": {r.column:d}, "note": {put(r.note)}}}' for r in finding.related]) + "]"
+        related = parts.related.get(finding.related)
+        if related is None:
+            related = parts.related[finding.related] = ', "related": [' + ", ".join([
+                f'{{"path": {put(shown_path(r.path))}, "start": {r.start:d}, "end": {r.end:d}, "line": {r.line:d}, '
+                f'"column": {r.column:d}, "note": {put(r.note)}}}' for r in finding.related]) + "]"
+        line += related
     if show_values:
         line += f', "value": {put(finding.text)}'
     return line + "}"
