@@ -293,3 +293,20 @@ def test_names_padded_to_three_in_a_list(ruleset):
 def test_a_name_after_guanyu_in_a_title(ruleset):
     text = "关于王建设同志的通报\n"
     assert ("names-zh.name-title", *span(text, "王建设"), "王建设") in found(text, ruleset)
+
+
+# Public notices list people with what they get in brackets: 王桂兰（3人）、李长春（XX村）、张**（2人）.
+def test_a_list_of_names_each_with_a_bracket(ruleset):
+    text = "低保户名单：王桂兰（3人）、李长春（1人）、张**（2人）。"
+    got = [(f[0], f[1], f[2], f[3]) for f in found(text, ruleset)]
+    assert ("names-zh.enumeration", *span(text, "王桂兰"), "王桂兰") in got
+    assert ("names-zh.enumeration", *span(text, "李长春"), "李长春") in got
+    assert [f for f in got if f[3] == "长春"] == []
+
+
+# Kin named after 之 (赵某某之妻X) and a kin's name before 也.
+def test_kin_after_zhi_and_before_ye(ruleset):
+    text = "经查，赵某某之妻陈淑芬、其子赵磊也参与收受财物。"
+    got = found(text, ruleset)
+    assert ("names-zh.role-name", *span(text, "陈淑芬"), "陈淑芬") in got
+    assert ("names-zh.role-name", *span(text, "赵磊"), "赵磊") in got
