@@ -31,3 +31,16 @@ def make_doc(text: str, path: str = "t.txt") -> Document:
 def spans(findings, kind=None):
     """(rule, start, end, text) of findings, optionally of one kind."""
     return [(f.rule, f.start, f.end, f.text) for f in findings if kind is None or f.kind.value == kind]
+
+
+def found_in(text: str, ruleset, kind=None):
+    """(rule, start, end, text) of what detection finds in `text`, optionally of one kind."""
+    from redactaudit.engine.detect import detect
+
+    return spans(detect(make_doc(text), ruleset), kind)
+
+
+def span(text: str, needle: str) -> tuple[int, int]:
+    """Where `needle` first stands in `text`."""
+    start = text.index(needle)
+    return start, start + len(needle)

@@ -7,17 +7,11 @@ from __future__ import annotations
 import pytest
 
 from redactaudit.engine.detect import detect
-from tests.conftest import make_doc
+from tests.conftest import found_in, make_doc, span
 
 
 def found(text, ruleset, kind="leak"):
-    return [(f.rule, f.start, f.end, f.text) for f in detect(make_doc(text), ruleset)
-            if kind is None or f.kind.value == kind]
-
-
-def span(text, needle):
-    start = text.index(needle)
-    return start, start + len(needle)
+    return found_in(text, ruleset, kind)
 
 
 # Numbers an employer, a school, a hospital or the police give a person, after their label.

@@ -6,17 +6,7 @@ from __future__ import annotations
 import pytest
 
 from redactaudit.engine.detect import detect
-from tests.conftest import make_doc
-
-
-def found(text, ruleset, kind=None):
-    return [(f.rule, f.start, f.end, f.text) for f in detect(make_doc(text), ruleset)
-            if kind is None or f.kind.value == kind]
-
-
-def span(text, needle):
-    start = text.index(needle)
-    return start, start + len(needle)
+from tests.conftest import found_in as found, make_doc, span
 
 
 # Places below the county, found by their shape and cues.
