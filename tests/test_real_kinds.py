@@ -335,3 +335,11 @@ def test_ordinary_words_are_not_taken_by_the_new_rules(ruleset, text, rule):
 def test_councillors_end_at_a_word_that_is_no_name(ruleset):
     text = "Councillors Jones and Smith Voted For the motion."
     assert [f[3] for f in found(text, ruleset) if f[0] == "names-en.councillors"] == ["Jones", "Smith"]
+
+
+# A mask after an office title, as a speech's byline prints it (XX县县长  ***), hides a person.
+@pytest.mark.parametrize("text, mask", [("XX县县长  ***\n过去一年", "***"), ("副市长：**\n", "**"), ("董事长 ×××\n", "×××")])
+def test_a_mask_after_an_office_hides_a_person(ruleset, text, mask):
+    start = text.index(mask)
+    assert [(f.start, f.end, f.category) for f in detect(make_doc(text), ruleset)
+            if f.kind.value == "placeholder" and f.start == start] == [(start, start + len(mask), "person")]
