@@ -343,3 +343,11 @@ def test_a_mask_after_an_office_hides_a_person(ruleset, text, mask):
     start = text.index(mask)
     assert [(f.start, f.end, f.category) for f in detect(make_doc(text), ruleset)
             if f.kind.value == "placeholder" and f.start == start] == [(start, start + len(mask), "person")]
+
+
+# A case number's year masked in part (（20XX）X0102民初XX号), and a party masked before 男/女.
+def test_a_case_number_year_masked_in_part_and_a_party_before_sex(ruleset):
+    text = "案号：（20XX）X0102民初XX号。\n某某，男，XX岁。"
+    masks = {(f.start, f.end): (f.rule, f.category) for f in detect(make_doc(text), ruleset) if f.kind.value == "placeholder"}
+    assert masks[span(text, "（20XX）")] == ("placeholders.masked-date", "date")
+    assert masks[span(text, "某某")][1] == "person"
