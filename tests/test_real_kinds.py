@@ -351,3 +351,15 @@ def test_a_case_number_year_masked_in_part_and_a_party_before_sex(ruleset):
     masks = {(f.start, f.end): (f.rule, f.category) for f in detect(make_doc(text), ruleset) if f.kind.value == "placeholder"}
     assert masks[span(text, "（20XX）")] == ("placeholders.masked-date", "date")
     assert masks[span(text, "某某")][1] == "person"
+
+
+# A surname before a mask is a name whose given name is masked (张×、李**、王XX、赵□等人).
+def test_a_surname_before_a_mask_is_a_person_mask(ruleset):
+    text = "经查，张×、李**、王XX、刘○○、赵□等人参与其中。"
+    masks = [(f.rule, f.start, f.end, f.text, f.category) for f in detect(make_doc(text), ruleset) if f.kind.value == "placeholder"]
+    assert masks == [("placeholders.surname-mask", *span(text, v), v, "person") for v in ("张×", "李**", "王XX", "刘○○", "赵□")]
+
+
+@pytest.mark.parametrize("text", ["在XX县工作", "浙江XX公司", "第X次会议", "全市**家企业", "黄XX市"])
+def test_a_surname_character_before_a_mask_in_a_word_is_no_person_mask(ruleset, text):
+    assert [f for f in found(text, ruleset, kind="placeholder") if f[0] == "placeholders.surname-mask"] == []
