@@ -95,7 +95,8 @@ _CONFIG = typer.Option(None, "--config", "-c", metavar="FILE", show_default=Fals
 _INCLUDE = typer.Option([], "--include", metavar="GLOB", show_default=False,
                         help="Only files matching GLOB; repeatable [default: every file].")
 _EXCLUDE = typer.Option([], "--exclude", metavar="GLOB", show_default=False,
-                        help="Leave out files matching GLOB; repeatable [default: none].")
+                        help="Leave out files and folders matching GLOB (as in .gitignore, a name without '/' "
+                             "at any depth); repeatable [default: none].")
 _ENCODING = typer.Option(None, "--encoding", metavar="NAME", show_default=False,
                          help="Decode every file as NAME [default: detected per file].")
 _JOBS = typer.Option(None, "--jobs", "-j", min=1, metavar="N", show_default=False,

@@ -17,7 +17,7 @@ from .. import baseline as baselines
 from .. import gitfiles
 from ..allowlist import filter_findings, path_allowed
 from ..config import Config, ConfigError, find_config, load_config
-from ..documents import DEFAULT_MAX_BYTES, load_bytes, load_file, path_matches
+from ..documents import DEFAULT_MAX_BYTES, excluded, load_bytes, load_file, path_matches
 from ..engine.detect import detect
 from ..engine.gazetteer import WordLists
 from ..engine.packs import PackError, Ruleset, build_ruleset, builtin_packs, load_pack_file
@@ -153,7 +153,7 @@ def scan_inputs(inputs: Iterable[str], options: ScanOptions, config: Config, std
     include = options.include or config.include
     exclude = options.exclude + config.exclude
     for display, data in contents:
-        if (exclude and path_matches(display, exclude)) or (include and not path_matches(display, include)):
+        if (exclude and excluded(display, exclude)) or (include and not path_matches(display, include)):
             continue
         if isinstance(data, str):
             yield Skipped(display, data)
