@@ -18,7 +18,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .audit import DOCUMENT_BUDGET, ScanOptions, ScanRequest, UsageError, run_scan, setup
+from .audit import DOCUMENT_BUDGET, ScanOptions, ScanRequest, UsageError, check_options, run_scan, setup
 from .audit.parallel import default_jobs
 from .documents import DEFAULT_MAX_BYTES
 from .fsutil import BACKUP_DIR, atomic_write_bytes, atomic_write_text
@@ -260,15 +260,16 @@ def redact(
     from .audit.redaction import default_log_path
     from .policy import PolicyError, load_policy
 
+    scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
+                               max_bytes=max_bytes, jobs=jobs or default_jobs(), worker_packs=())
     try:
+        check_options(scan_options)
         cfg, ruleset = setup(paths, config)
         chosen = load_policy(policy)
     except (UsageError, PolicyError) as exc:
         raise _die(str(exc))
     options = RedactOptions(out=out, in_place=in_place, backup=not no_backup, dry_run=dry_run, backup_dir=backup_dir,
                             as_text=as_text)
-    scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
-                               max_bytes=max_bytes, jobs=jobs or default_jobs(), worker_packs=())
     log_path = log if log is not None else default_log_path(options)
     from .reporting import redaction
 

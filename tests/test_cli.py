@@ -250,3 +250,12 @@ def test_baseline_of_a_folder_with_a_file_it_could_not_read_says_so_and_exits_1(
     (docs / "blob.dat").unlink()
     res = run("baseline", "create", str(docs), "-o", str(base), "-j", "1")
     assert res.exit_code == 0 and res.stderr == f"{base}: {count} findings accepted\n"
+
+
+@pytest.mark.parametrize("value", ["-5", "0"])
+def test_max_bytes_not_positive_is_a_usage_error(docs, tmp_path, value):
+    said = "redactaudit: error: --max-bytes must be a positive number of bytes\n"
+    res = run("scan", str(docs), "--max-bytes", value)
+    assert (res.exit_code, res.stderr, res.stdout) == (2, said, "")
+    res = run("redact", str(docs), "--dry-run", "--max-bytes", value)
+    assert (res.exit_code, res.stderr, res.stdout) == (2, said, "")

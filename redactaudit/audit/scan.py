@@ -58,6 +58,20 @@ class ScanOptions:
     prepare: tuple = ()  # (format, show_values): what the report format prepares as documents finish
 
 
+def check_options(options: ScanOptions) -> None:
+    """UsageError for an option no run can use: an unknown encoding, a size or a time budget
+    that is not positive."""
+    if options.encoding:
+        try:
+            "".encode(options.encoding)
+        except LookupError:
+            raise UsageError(f"unknown encoding {options.encoding!r}") from None
+    if not options.max_bytes > 0:
+        raise UsageError("--max-bytes must be a positive number of bytes")
+    if not options.timeout > 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+
+
 def load_config_file(path: Path | None) -> Config:
     """The config named, or the one found from the working folder up (or the defaults)."""
     if path is not None and not path.is_file():
@@ -258,13 +272,7 @@ def run_scan(request: ScanRequest, read_stdin=None, progress: Progress | None = 
     cannot start. `read_stdin` is called for the bytes of '-' only once everything else is checked."""
     if request.changed_since is not None and request.staged:
         raise UsageError("--changed-since and --staged exclude each other")
-    if request.options.encoding:
-        try:
-            "".encode(request.options.encoding)
-        except LookupError:
-            raise UsageError(f"unknown encoding {request.options.encoding!r}") from None
-    if not request.options.timeout > 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    check_options(request.options)
     config, ruleset = setup(request.paths, request.config, request.packs)
     options = replace(request.options, skip_unreadable=request.options.skip_unreadable or config.skip_unreadable,
                       worker_packs=request.packs)
