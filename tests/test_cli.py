@@ -259,3 +259,28 @@ def test_max_bytes_not_positive_is_a_usage_error(docs, tmp_path, value):
     assert (res.exit_code, res.stderr, res.stdout) == (2, said, "")
     res = run("redact", str(docs), "--dry-run", "--max-bytes", value)
     assert (res.exit_code, res.stderr, res.stdout) == (2, said, "")
+
+
+def test_the_closing_lines_count_files_findings_and_baseline_entries_each_by_its_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("值班员陈立新，手机13912345678。\n", encoding="utf-8")
+    (tmp_path / "b.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert run("baseline", "create", "a.txt", "-o", "base.json").exit_code == 0
+    (tmp_path / "a.txt").write_text("值班员陈立新，邮箱chen@example.com\n", encoding="utf-8")
+    res = run("scan", "a.txt", "b.png", "-b", "base.json", "--color", "never")
+    assert res.exit_code == 1
+    assert res.stdout.splitlines()[-3:] == [
+        "  files      1 not checked (errors)",
+        "  findings   1 in the baseline, not shown",
+        "  baseline   1 entry no longer found (stale)"]
+
+
+def test_the_redact_summary_says_not_scanned_once_and_counts_in_the_singular(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text("值班员陈立新，手机13912345678。\n", encoding="utf-8")
+    (tmp_path / "d" / "big.txt").write_text("x" * 3000, encoding="utf-8")
+    res = run("redact", "d", "--dry-run", "--max-bytes", "1000")
+    assert res.exit_code == 1
+    assert res.stderr == ("redact (zh-gov): 1 file, would change 1, 2 edits (person 1, phone 1); not written: 1 file\n"
+                          "not written: d/big.txt: not scanned (larger than --max-bytes 1000 (3000 bytes))\n")
