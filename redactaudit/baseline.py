@@ -4,8 +4,10 @@ In: an AuditResult, or a baseline file. Out: the baseline (a sorted JSON documen
 numbers, no plaintext and no timestamps, so it diffs cleanly and survives edits elsewhere in a
 file), or the result with baselined findings removed and the stale entries listed.
 Identity is the findings' own fingerprint (identity.fingerprint: rule, path and the normalised
-value under the key), the one every report shows. Version 1 baselines (rule, category, path and
-value, 24 hex digits) still load and apply; `baseline update` rewrites them as version 2.
+value under the key), the one every report shows; an entry's path is the one the fingerprint
+hashes (identity.canonical_path), so baselines made from `docs` and `./docs` are the same file.
+Version 1 baselines (rule, category, path and value, 24 hex digits) still load and apply;
+`baseline update` rewrites them as version 2.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from .identity import keyed_hash, normalise_value
+from .identity import canonical_path, keyed_hash, normalise_value
 from .model import AuditResult, Finding
 from .reporting.common import shown_path
 
@@ -39,7 +41,7 @@ def create(result: AuditResult, key: bytes) -> dict:
     for f in result.findings:
         fp = f.fingerprint
         counts[fp] += 1
-        about[fp] = (f.path, f.rule, f.category)
+        about[fp] = (canonical_path(f.path), f.rule, f.category)
     entries = [{"path": shown_path(about[fp][0]), "rule": about[fp][1], "category": about[fp][2], "fingerprint": fp,
                 "count": n} for fp, n in counts.items()]
     entries.sort(key=lambda e: (e["path"], e["rule"], e["category"], e["fingerprint"]))

@@ -6,11 +6,15 @@ fully checked (listed under errors); 2 usage, config or pack error.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import gc
+import inspect
 import io
 import os
 import shutil
 import sys
+import typing
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -18,7 +22,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .audit import DOCUMENT_BUDGET, ScanOptions, ScanRequest, UsageError, run_scan, setup
+from .audit import DOCUMENT_BUDGET, ScanOptions, ScanRequest, UsageError, check_options, run_scan, setup
 from .audit.parallel import default_jobs
 from .documents import DEFAULT_MAX_BYTES
 from .fsutil import BACKUP_DIR, atomic_write_bytes, atomic_write_text
@@ -95,9 +99,63 @@ _CONFIG = typer.Option(None, "--config", "-c", metavar="FILE", show_default=Fals
 _INCLUDE = typer.Option([], "--include", metavar="GLOB", show_default=False,
                         help="Only files matching GLOB; repeatable [default: every file].")
 _EXCLUDE = typer.Option([], "--exclude", metavar="GLOB", show_default=False,
-                        help="Leave out files matching GLOB; repeatable [default: none].")
+                        help="Leave out files and folders matching GLOB (as in .gitignore, a name without '/' "
+                             "at any depth); repeatable [default: none].")
 _ENCODING = typer.Option(None, "--encoding", metavar="NAME", show_default=False,
                          help="Decode every file as NAME [default: detected per file].")
+_PACK = typer.Option([], "--pack", metavar="FILE", show_default=False,
+                     help="Load an extra rule pack; repeatable [default: the built-in packs only].")
+_MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", metavar="BYTES", show_default=False,
+                          help=f"A larger file is an error, not scanned [default: {DEFAULT_MAX_BYTES} (64 MiB)].")
+_SKIP_UNREADABLE = typer.Option(False, "--skip-unreadable",
+                                help="Files not read, not decoded or not fully checked are notes that do not fail "
+                                     "the scan [default: errors that fail it].")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Inputs:
+    """The scan's input options: what decides which files are read and how. Every command that must
+    read what the gate scans (scan, baseline create and update) takes them through @_scan_inputs;
+    the defaults are their command-line definitions."""
+    include: List[str] = _INCLUDE
+    exclude: List[str] = _EXCLUDE
+    pack: List[Path] = _PACK
+    encoding: Optional[str] = _ENCODING
+    max_bytes: int = _MAX_BYTES
+    skip_unreadable: bool = _SKIP_UNREADABLE
+
+    @property
+    def packs(self) -> tuple[str, ...]:
+        return tuple(map(str, self.pack))
+
+    def options(self, **more) -> ScanOptions:
+        return ScanOptions(include=tuple(self.include), exclude=tuple(self.exclude), encoding=self.encoding,
+                           max_bytes=self.max_bytes, skip_unreadable=self.skip_unreadable, key=hash_key(), **more)
+
+
+def _scan_inputs(command):
+    """The command with the scan's input options (the fields of _Inputs) in place of its `inputs`
+    parameter, which receives them as one _Inputs: one definition, the same options everywhere."""
+    signature = inspect.signature(command, eval_str=True)
+    kinds = typing.get_type_hints(_Inputs)
+    fields = [(f.name, kinds[f.name], f.default) for f in dataclasses.fields(_Inputs)]
+    params = []
+    for p in signature.parameters.values():
+        if p.name == "inputs":
+            params += [inspect.Parameter(name, p.KEYWORD_ONLY, default=option, annotation=kind)
+                       for name, kind, option in fields]
+        else:
+            params.append(p.replace(kind=p.KEYWORD_ONLY))
+
+    @functools.wraps(command)
+    def run(**kwargs):
+        return command(inputs=_Inputs(**{name: kwargs.pop(name) for name, _, _ in fields}), **kwargs)
+
+    run.__signature__ = signature.replace(parameters=params)
+    run.__annotations__ = {p.name: p.annotation for p in params}
+    return run
+
+
 _JOBS = typer.Option(None, "--jobs", "-j", min=1, metavar="N", show_default=False,
                      help="Processes that scan documents; 1: this process only [default: the machine's cores].")
 _COLOR = typer.Option(Color.auto, "--color", metavar="WHEN", show_default=False,
@@ -105,6 +163,7 @@ _COLOR = typer.Option(Color.auto, "--color", metavar="WHEN", show_default=False,
 
 
 @app.command(help=helptext.SCAN, no_args_is_help=True)
+@_scan_inputs
 def scan(
     paths: List[str] = typer.Argument(..., metavar="PATH...", show_default=False,
                                       help="Files or folders to scan; '-' reads standard input."),
@@ -130,33 +189,22 @@ def scan(
     show_values: bool = typer.Option(False, "--show-values",
                                      help="Print sensitive values in full [default: every value masked]."),
     config: Optional[Path] = _CONFIG,
-    include: List[str] = _INCLUDE,
-    exclude: List[str] = _EXCLUDE,
-    pack: List[Path] = typer.Option([], "--pack", metavar="FILE", show_default=False,
-                                    help="Load an extra rule pack; repeatable [default: the built-in packs only]."),
-    encoding: Optional[str] = _ENCODING,
-    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", metavar="BYTES", show_default=False,
-                                  help=f"A larger file is an error, not scanned [default: {DEFAULT_MAX_BYTES} "
-                                       f"(64 MiB)]."),
+    inputs: _Inputs = None,
     baseline: Optional[Path] = typer.Option(None, "--baseline", "-b", metavar="FILE", show_default=False,
                                             help="Findings in this baseline neither count nor show [default: none]."),
     changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REV", show_default=False,
                                                 help="Only files changed since the merge base of REV and HEAD "
                                                      "(REV...HEAD), as they are in the working tree."),
     staged: bool = typer.Option(False, "--staged", help="Only the staged contents of staged files (a pre-commit hook)."),
-    skip_unreadable: bool = typer.Option(False, "--skip-unreadable",
-                                         help="Files not read, not decoded or not fully checked are notes that "
-                                              "do not fail the scan [default: errors that fail it]."),
     timeout: float = typer.Option(DOCUMENT_BUDGET, "--timeout", metavar="SECONDS",
                                   help="Time all rules may spend on one document; past it the document is an "
                                        "error."),
     jobs: Optional[int] = _JOBS,
 ) -> None:
     _writable_folder(output)
-    options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding, max_bytes=max_bytes,
-                          skip_unreadable=skip_unreadable, timeout=timeout, key=hash_key(), jobs=jobs or default_jobs(),
-                          prepare=("json", show_values) if format.value == "json" else ())
-    request = ScanRequest(paths=tuple(paths), options=options, config=config, packs=tuple(map(str, pack)),
+    options = inputs.options(timeout=timeout, jobs=jobs or default_jobs(),
+                             prepare=("json", show_values) if format.value == "json" else ())
+    request = ScanRequest(paths=tuple(paths), options=options, config=config, packs=inputs.packs,
                           baseline=baseline, changed_since=changed_since, staged=staged,
                           fail_on=fail_on.value if fail_on else None)
     show = ProgressLine(sys.stderr, width=shutil.get_terminal_size().columns) if (
@@ -259,15 +307,16 @@ def redact(
     from .audit.redaction import default_log_path
     from .policy import PolicyError, load_policy
 
+    scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
+                               max_bytes=max_bytes, jobs=jobs or default_jobs(), worker_packs=())
     try:
+        check_options(scan_options)
         cfg, ruleset = setup(paths, config)
         chosen = load_policy(policy)
     except (UsageError, PolicyError) as exc:
         raise _die(str(exc))
     options = RedactOptions(out=out, in_place=in_place, backup=not no_backup, dry_run=dry_run, backup_dir=backup_dir,
                             as_text=as_text)
-    scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
-                               max_bytes=max_bytes, jobs=jobs or default_jobs(), worker_packs=())
     log_path = log if log is not None else default_log_path(options)
     from .reporting import redaction
 
@@ -327,37 +376,41 @@ class _Journal:
 
 
 @baseline_app.command("create", help=helptext.BASELINE_CREATE, no_args_is_help=True)
+@_scan_inputs
 def baseline_create(
     paths: List[str] = typer.Argument(..., metavar="PATH...", show_default=False,
                                       help="Files or folders, as you will pass them to scan."),
     output: Path = typer.Option(Path(".redactaudit-baseline.json"), "--output", "-o", metavar="FILE",
                                 help="Write the baseline to FILE."),
     config: Optional[Path] = _CONFIG,
+    inputs: _Inputs = None,
     jobs: Optional[int] = _JOBS,
 ) -> None:
     from .audit import baseline_create as create_baseline
 
     _writable_folder(output)
     try:
-        made = create_baseline(paths, config, output, jobs=jobs or default_jobs())
+        made = create_baseline(paths, config, output, inputs.options(jobs=jobs or default_jobs()), inputs.packs)
     except UsageError as exc:
         raise _die(str(exc))
     _baseline_done(f"{output}: {made.accepted} findings accepted", made.errors)
 
 
 @baseline_app.command("update", help=helptext.BASELINE_UPDATE, no_args_is_help=True)
+@_scan_inputs
 def baseline_update(
     paths: List[str] = typer.Argument(..., metavar="PATH...", show_default=False,
                                       help="Files or folders, as you pass them to scan."),
     baseline: Path = typer.Option(Path(".redactaudit-baseline.json"), "--baseline", "-b", metavar="FILE",
                                   help="The baseline to rewrite."),
     config: Optional[Path] = _CONFIG,
+    inputs: _Inputs = None,
     jobs: Optional[int] = _JOBS,
 ) -> None:
     from .audit import baseline_update as update_baseline
 
     try:
-        change = update_baseline(paths, config, baseline, jobs=jobs or default_jobs())
+        change = update_baseline(paths, config, baseline, inputs.options(jobs=jobs or default_jobs()), inputs.packs)
     except UsageError as exc:
         raise _die(str(exc))
     _baseline_done(f"{baseline}: {change.added} added, {change.removed} stale removed, {change.kept} kept",

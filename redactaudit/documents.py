@@ -119,6 +119,31 @@ def path_matches(rel: str, globs: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(name, g) for g in globs)
 
 
+def folder_excluded(rel: str, globs: Iterable[str]) -> bool:
+    """Whether --exclude leaves out the folder at `rel` (with '/', from the folder given), as
+    gitignore does: a glob without '/' (a trailing one aside) matches the folder's name at any
+    depth, one with '/' its path."""
+    name = rel.rsplit("/", 1)[-1]
+    for g in globs:
+        g = g.rstrip("/")
+        if fnmatch.fnmatchcase(rel if "/" in g else name, g):
+            return True
+    return False
+
+
+def excluded(path: str, globs: Iterable[str]) -> bool:
+    """Whether --exclude leaves out a file: path_matches, or a folder on its path is left out (an
+    absolute path's folders are not looked at: they are not the user's tree)."""
+    globs = tuple(globs)
+    if path_matches(path, (g for g in globs if not g.endswith("/"))):
+        return True
+    folders = path.split("/")[:-1]
+    if not folders or not folders[0] or folders[0] == "..":
+        return False
+    return any(folder_excluded("/".join(folders[:i]), globs) for i in range(1, len(folders) + 1)
+               if folders[i - 1] != ".")
+
+
 def iter_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
                ) -> Iterator[tuple[Path, str] | FileError]:
     """Yield (path, display path) for every regular file under the inputs, sorted, or a FileError
@@ -134,7 +159,8 @@ def walk_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
     what cannot be listed or read (a folder, a path too long, something named that is not a file);
     Skipped for links and special files met in a folder (never opened: a FIFO would block).
 
-    Globs match the path relative to the folder given (with '/') or the file name alone.
+    Globs match the path relative to the folder given (with '/') or the file name alone; an
+    --exclude glob also leaves out the folders it matches, as gitignore does (folder_excluded).
     A file named directly is scanned even if it does not match --include.
     """
     seen: set[str] = set()
@@ -148,7 +174,7 @@ def walk_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
                             if isinstance(exc, FileNotFoundError) else f"cannot read: {exc.strerror or exc}")
             continue
         if not stat.S_ISDIR(st.st_mode):
-            if raw not in seen and not path_matches(root.as_posix(), exclude):
+            if raw not in seen and not excluded(root.as_posix(), exclude):
                 seen.add(raw)
                 if stat.S_ISREG(st.st_mode):
                     yield root, root.as_posix()
@@ -162,10 +188,11 @@ def walk_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
             for name in sorted(set(dirnames) & _SKIP_DIRS):
                 yield Skipped(os.path.join(dirpath, name).replace(os.sep, "/"),
                               "folder not scanned by default (version control, caches, environments)")
-            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
             # Plain strings here: pathlib's parsing cost more than reading the files (measured).
             prefix = os.path.relpath(dirpath, base)
             prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
+            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS
+                                 and not (exclude and folder_excluded(prefix + d, exclude)))
             for name in list(dirnames):
                 full = os.path.join(dirpath, name)
                 if os.path.islink(full):  # os.walk does not follow it: say so

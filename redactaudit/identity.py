@@ -1,5 +1,10 @@
 """Content identity of a finding: a keyed hash of (rule, path, normalised value), no line numbers.
 
+The path is the file's canonical one, not the one typed: relative to the current folder (the one
+SARIF's URIs are relative to), '/' separators, no './'; a file outside it keeps its absolute path.
+`docs`, `./docs` and `/abs/docs` then give one fingerprint, the one `scan docs` always gave. Not the
+git work tree's root: that would change every fingerprint of a baseline made in a subfolder.
+
 In: a Finding and a key. Out: a short hex fingerprint. The key comes from REDACTAUDIT_KEY when set;
 the built-in default makes fingerprints stable across machines but, being public, does not stop
 someone from guessing a low-entropy value (a phone number) from its hash: set a secret key in CI
@@ -57,5 +62,23 @@ _IPAD, _OPAD = bytes(b ^ 0x36 for b in range(256)), bytes(b ^ 0x5C for b in rang
 
 
 def fingerprint(rule: str, path: str, value: str, key: bytes | None = None) -> str:
-    return keyed_hash(rule, path, normalise_value(value), key=key)
+    return keyed_hash(rule, canonical_path(path), normalise_value(value), key=key)
 
+
+def canonical_path(path: str) -> str:
+    """The path a fingerprint hashes (see the module's docstring); standard input's name as it is."""
+    try:
+        here = os.getcwd()
+    except OSError:  # the current folder was removed: nothing to be relative to
+        return path
+    return _canonical(path, here)
+
+
+@functools.lru_cache(maxsize=1024)
+def _canonical(path: str, here: str) -> str:
+    if path.startswith("<"):  # <stdin>
+        return path
+    full = os.path.abspath(os.path.join(here, path))
+    if not full.startswith(here.rstrip(os.sep) + os.sep):
+        return full.replace(os.sep, "/")
+    return os.path.relpath(full, here).replace(os.sep, "/")

@@ -250,3 +250,72 @@ def test_baseline_of_a_folder_with_a_file_it_could_not_read_says_so_and_exits_1(
     (docs / "blob.dat").unlink()
     res = run("baseline", "create", str(docs), "-o", str(base), "-j", "1")
     assert res.exit_code == 0 and res.stderr == f"{base}: {count} findings accepted\n"
+
+
+@pytest.mark.parametrize("value", ["-5", "0"])
+def test_max_bytes_not_positive_is_a_usage_error(docs, tmp_path, value):
+    said = "redactaudit: error: --max-bytes must be a positive number of bytes\n"
+    res = run("scan", str(docs), "--max-bytes", value)
+    assert (res.exit_code, res.stderr, res.stdout) == (2, said, "")
+    res = run("redact", str(docs), "--dry-run", "--max-bytes", value)
+    assert (res.exit_code, res.stderr, res.stdout) == (2, said, "")
+
+
+def test_the_closing_lines_count_files_findings_and_baseline_entries_each_by_its_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("值班员陈立新，手机13912345678。\n", encoding="utf-8")
+    (tmp_path / "b.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert run("baseline", "create", "a.txt", "-o", "base.json").exit_code == 0
+    (tmp_path / "a.txt").write_text("值班员陈立新，邮箱chen@example.com\n", encoding="utf-8")
+    res = run("scan", "a.txt", "b.png", "-b", "base.json", "--color", "never")
+    assert res.exit_code == 1
+    assert res.stdout.splitlines()[-3:] == [
+        "  files      1 not checked (errors)",
+        "  findings   1 in the baseline, not shown",
+        "  baseline   1 entry no longer found (stale)"]
+
+
+def test_the_redact_summary_says_not_scanned_once_and_counts_in_the_singular(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text("值班员陈立新，手机13912345678。\n", encoding="utf-8")
+    (tmp_path / "d" / "big.txt").write_text("x" * 3000, encoding="utf-8")
+    res = run("redact", "d", "--dry-run", "--max-bytes", "1000")
+    assert res.exit_code == 1
+    assert res.stderr == ("redact (zh-gov): 1 file, would change 1, 2 edits (person 1, phone 1); not written: 1 file\n"
+                          "not written: d/big.txt: not scanned (larger than --max-bytes 1000 (3000 bytes))\n")
+
+
+CODE_PACK = """pack: codes
+rules:
+  - id: codes.ticket
+    kind: leak
+    category: number
+    severity: error
+    message: a ticket code
+    regex: 'TK-\\d{4}'
+    gate: 'TK-'
+    examples: {match: [{text: "TK-1234"}]}
+"""
+
+
+@pytest.mark.parametrize("command", [["baseline", "create", "-o"], ["baseline", "update", "-b"]])
+def test_a_baseline_is_made_over_the_inputs_the_gate_scans(tmp_path, monkeypatch, command):
+    """baseline create and update take the scan's input options, so the baseline covers what the gate reads."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d" / "drafts").mkdir(parents=True)
+    (tmp_path / "d" / "a.txt").write_text(LEAKY + "工单TK-1234。\n", encoding="gb18030")
+    (tmp_path / "d" / "drafts" / "b.txt").write_text(LEAKY, encoding="utf-8")
+    (tmp_path / "d" / "big.txt").write_text("x" * 3000, encoding="utf-8")
+    (tmp_path / "codes.yaml").write_text(CODE_PACK, encoding="utf-8")
+    inputs = ["--include", "*.txt", "--exclude", "drafts", "--encoding", "gb18030", "--max-bytes", "1000",
+              "--skip-unreadable", "--pack", "codes.yaml"]
+    res = run(*command, "base.json", "d", *inputs)
+    assert res.exit_code == 0, res.stderr
+    entries = json.loads(Path("base.json").read_text(encoding="utf-8"))["entries"]
+    assert {e["path"] for e in entries} == {"d/a.txt"} and "codes.ticket" in {e["rule"] for e in entries}
+    gate = run("scan", "d", *inputs, "--baseline", "base.json", "-f", "json")
+    assert gate.exit_code == 0
+    assert json.loads(gate.stdout)["summary"]["stale_baseline_entries"] == []
+    res = run(*command, "base.json", "d", "--max-bytes", "0")
+    assert (res.exit_code, res.stderr) == (2, "redactaudit: error: --max-bytes must be a positive number of bytes\n")

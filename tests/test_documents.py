@@ -84,3 +84,24 @@ def test_document_is_frozen():
     doc = Document("p", "t", "utf-8", "none")
     with pytest.raises(AttributeError):
         doc.text = "x"  # type: ignore[misc]
+
+
+def test_exclude_of_a_bare_folder_name_leaves_that_folder_out_at_any_depth(tmp_path, monkeypatch):
+    """gitignore-like: a name without '/' matches a folder (or file) at any depth; one with '/' is a
+    path from the folder given, and what lies below a folder it matches is out too; globs still work."""
+    for rel in ("a.txt", "drafts/b.txt", "sub/drafts/c.txt", "sub/keep.txt", "notdrafts/d.txt", "x/drafts.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+
+    def kept(*exclude: str) -> list[str]:
+        return [p[1][len(str(tmp_path)) + 1:] for p in iter_paths([str(tmp_path)], exclude=exclude)]
+
+    assert kept("drafts") == ["a.txt", "notdrafts/d.txt", "sub/keep.txt", "x/drafts.txt"]
+    assert kept("drafts/") == kept("drafts")
+    assert kept("sub/drafts") == ["a.txt", "drafts/b.txt", "notdrafts/d.txt", "sub/keep.txt", "x/drafts.txt"]
+    assert kept("draft*") == ["a.txt", "notdrafts/d.txt", "sub/keep.txt"]
+    assert kept("*.txt") == []
+    assert kept("sub/*") == ["a.txt", "drafts/b.txt", "notdrafts/d.txt", "x/drafts.txt"]
+    monkeypatch.chdir(tmp_path)
+    assert [p[1] for p in iter_paths(["drafts/b.txt", "./sub/drafts/c.txt", "a.txt"], exclude=("drafts",))] \
+        == ["a.txt"]

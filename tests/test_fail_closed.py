@@ -514,3 +514,32 @@ def test_a_config_found_but_not_a_readable_file_is_exit_2_not_silently_skipped(c
     res = run("scan", "masked.txt")
     assert res.exit_code == 2
     assert res.stderr == f"redactaudit: error: {clean / 'redactaudit.yaml'}: cannot read config: Is a directory\n"
+
+
+# --- a forced encoding that gives no text -------------------------------------------------------
+
+NOT_THIS_ENCODING = "decoded as {}, the bytes give no text ({}): not the file's encoding; not scanned"
+
+
+@pytest.mark.parametrize("encoding, why", [
+    ("utf-16", "its line breaks are lost"),
+    ("utf-16-be", "its line breaks are lost"),
+    ("latin-1", "17% of its characters are unassigned, private-use, control or replacement characters"),
+])
+def test_a_forced_encoding_that_gives_garbage_is_a_file_not_read(tmp_path, encoding, why):
+    """--encoding utf-16 on a UTF-8 file decodes strictly into CJK, Hangul and private-use soup in
+    which no rule finds anything: that is no pass (fail closed), but a file not read (exit 1)."""
+    doc = tmp_path / "a.txt"
+    doc.write_text(LEAKY, encoding="utf-8")
+    code, report = _json(str(doc), "--encoding", encoding)
+    assert code == 1 and report["documents"] == [] and report["findings"] == []
+    assert report["errors"] == [{"path": doc.as_posix(), "message": NOT_THIS_ENCODING.format(encoding, why)}]
+
+
+@pytest.mark.parametrize("encoding, text", [
+    ("gb18030", LEAKY), ("big5", "值班員陳立新，手機13912345678。\n"), ("latin-1", "Réunion à 9 h, café déjà réservé.\n"),
+    ("utf-16", LEAKY), ("utf-16-le", LEAKY), ("utf-32", LEAKY), ("gb18030", "短"), ("latin-1", "é"),
+])
+def test_a_forced_encoding_that_is_the_file_s_own_reads_it(encoding, text):
+    doc = documents.load_bytes("a.txt", text.encode(encoding), encoding)
+    assert isinstance(doc, documents.Document) and doc.text == text.lstrip("\ufeff")

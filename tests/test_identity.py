@@ -90,3 +90,40 @@ def test_a_keyed_hash_is_hmac_sha256_whatever_the_keys_length(key: bytes):
     for parts in (("r",), ("names-zh.x", "a/b.txt", "陈立新"), ("r", "name\udcff.txt", "v")):
         msg = "\x1f".join(parts).encode("utf-8", "surrogateescape")
         assert keyed_hash(*parts, key=key, length=64) == hmac.digest(key, msg, "sha256").hex()
+
+
+def _fingerprints(*args: str) -> list[str]:
+    return sorted(f["fingerprint"] for f in json.loads(run("scan", *args, "-f", "json").stdout)["findings"])
+
+
+def test_a_fingerprint_does_not_depend_on_how_the_path_was_typed(tmp_path: Path, monkeypatch):
+    """docs, ./docs, docs/ and /abs/docs name one file: one fingerprint, the one of `scan docs`
+    (relative to the current folder, '/' separators, no './'), so a baseline made one way gates the other."""
+    from redactaudit.identity import DEFAULT_KEY, fingerprint
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text(DOC, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REDACTAUDIT_KEY", raising=False)
+    plain = _fingerprints("docs")
+    assert plain and _fingerprints("./docs") == _fingerprints("docs/") == _fingerprints(str(tmp_path / "docs")) \
+        == _fingerprints("./docs/a.txt") == _fingerprints(str(tmp_path / "docs" / "a.txt")) == plain
+    report = json.loads(run("scan", "docs", "-f", "json", "--show-values").stdout)
+    assert sorted(fingerprint(f["rule"], "docs/a.txt", f["value"], DEFAULT_KEY) for f in report["findings"]) == plain
+    assert run("baseline", "create", "./docs", "-o", "base.json").exit_code == 0
+    assert run("baseline", "create", str(tmp_path / "docs"), "-o", "abs.json").exit_code == 0
+    assert Path("abs.json").read_bytes() == Path("base.json").read_bytes()
+    assert {e["path"] for e in json.loads(Path("base.json").read_text(encoding="utf-8"))["entries"]} == {"docs/a.txt"}
+    gated = run("scan", str(tmp_path / "docs"), "--baseline", "base.json", "-f", "json")
+    assert gated.exit_code == 0
+    assert json.loads(gated.stdout)["findings"] == []
+    assert json.loads(gated.stdout)["summary"]["stale_baseline_entries"] == []
+
+
+def test_a_file_outside_the_current_folder_is_fingerprinted_on_its_absolute_path(tmp_path: Path, monkeypatch):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text(DOC, encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    absolute = _fingerprints(str(tmp_path / "docs"))
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert absolute and _fingerprints("../docs") == _fingerprints("../elsewhere/../docs/") == absolute

@@ -12,7 +12,8 @@ helper for files (documents, fsutil, gitfiles); this package decides their order
 import importlib
 
 from .scan import (DOCUMENT_BUDGET, ScanOptions, ScanOutcome, ScanRequest, UsageError, audit, audit_documents,
-                   fails, load_config_file, load_documents, load_ruleset, run_scan, scan_document, setup)
+                   check_options, fails, load_config_file, load_documents, load_ruleset, run_scan, scan_document,
+                   setup)
 
 # What only redact, baseline and packs runs use, imported when first named (a scan does not
 # import the redaction, its policies and edits): name -> its module here.
@@ -29,5 +30,5 @@ def __getattr__(name: str):
 
 __all__ = ["DOCUMENT_BUDGET", "BaselineUpdate", "RedactError", "RedactOptions", "RedactResult", "RedactedFile",
            "ScanOptions", "ScanOutcome", "ScanRequest", "UsageError", "audit", "audit_documents", "backup_paths",
-           "baseline_create", "baseline_update", "fails", "load_config_file", "load_documents", "load_ruleset",
-           "output_paths", "packs_check", "packs_listing", "redact", "run_scan", "scan_document", "setup"]
+           "baseline_create", "baseline_update", "check_options", "fails", "load_config_file", "load_documents",
+           "load_ruleset", "output_paths", "packs_check", "packs_listing", "redact", "run_scan", "scan_document", "setup"]

@@ -6,7 +6,7 @@ when a run cannot start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -15,9 +15,8 @@ from ..config import ConfigError
 from ..engine.examples import DEFAULT_TIMEOUT, check_examples
 from ..engine.packs import PackError, build_ruleset, builtin_packs, load_pack_file
 from ..fsutil import atomic_write_text
-from ..identity import hash_key
 from ..model import AuditResult, FileError
-from .scan import ScanOptions, UsageError, audit, load_config_file, setup
+from .scan import ScanOptions, UsageError, audit, check_options, load_config_file, setup
 
 
 def _write(path: Path, text: str) -> None:
@@ -33,16 +32,20 @@ class BaselineCreate:
     errors: tuple[FileError, ...]  # files not read or not fully checked: not in the baseline
 
 
-def _audit(paths: Iterable[str], config_path: Path | None, key: bytes, jobs: int) -> AuditResult:
-    config, ruleset = setup(paths, config_path)
-    options = ScanOptions(key=key, jobs=jobs, worker_packs=(), skip_unreadable=config.skip_unreadable)
+def _audit(paths: Iterable[str], config_path: Path | None, options: ScanOptions, packs: tuple[str, ...]
+           ) -> AuditResult:
+    """The scan's audit over the same inputs, read the same way (the scan's input options and packs)."""
+    check_options(options)
+    config, ruleset = setup(paths, config_path, packs)
+    options = replace(options, worker_packs=packs, skip_unreadable=options.skip_unreadable or config.skip_unreadable)
     return audit(list(paths), ruleset, config, options)
 
 
-def baseline_create(paths: Iterable[str], config_path: Path | None, output: Path, jobs: int = 1) -> BaselineCreate:
+def baseline_create(paths: Iterable[str], config_path: Path | None, output: Path,
+                    options: ScanOptions, packs: tuple[str, ...] = ()) -> BaselineCreate:
     """Record every current finding as accepted; how many, and the files that could not be checked."""
-    key = hash_key()
-    result = _audit(paths, config_path, key, jobs)
+    key = options.key
+    result = _audit(paths, config_path, options, packs)
     record = baselines.create(result, key)
     _write(output, baselines.dumps(record))
     return BaselineCreate(sum(e["count"] for e in record["entries"]), result.errors)
@@ -56,15 +59,16 @@ class BaselineUpdate:
     errors: tuple[FileError, ...] = ()
 
 
-def baseline_update(paths: Iterable[str], config_path: Path | None, baseline: Path, jobs: int = 1) -> BaselineUpdate:
+def baseline_update(paths: Iterable[str], config_path: Path | None, baseline: Path,
+                    options: ScanOptions, packs: tuple[str, ...] = ()) -> BaselineUpdate:
     """Rewrite a baseline from the current findings (in today's format): new ones are accepted,
     stale ones dropped. A baseline of the first format is rewritten with today's fingerprints."""
-    key = hash_key()
+    key = options.key
     try:
         old = baselines.load(baseline, key) if baseline.exists() else {"version": baselines.VERSION, "entries": []}
     except baselines.BaselineError as exc:
         raise UsageError(str(exc)) from None
-    result = _audit(paths, config_path, key, jobs)
+    result = _audit(paths, config_path, options, packs)
     record = baselines.create(result, key)
     added, removed, kept = baselines.compare(result, old, key)
     _write(baseline, baselines.dumps(record))

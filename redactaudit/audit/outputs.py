@@ -134,6 +134,7 @@ def copy_images(unscanned: list[tuple[str, str]], targets: dict[str, Path], to_o
             copied.append((path, kind, str(target) if target is not None else ""))
             note("copied", copied[-1])
             continue
+        reason = reason.removesuffix("; not scanned")  # said once, before the parenthesis
         detail = reason if kind in ("binary file", "not read") or kind in reason else f"{reason}: {kind}"
         not_written.append(FileError(path, f"not scanned ({detail})"))
         note("not_written", not_written[-1])

@@ -17,7 +17,7 @@ from .. import baseline as baselines
 from .. import gitfiles
 from ..allowlist import filter_findings, path_allowed
 from ..config import Config, ConfigError, find_config, load_config
-from ..documents import DEFAULT_MAX_BYTES, load_bytes, load_file, path_matches
+from ..documents import DEFAULT_MAX_BYTES, excluded, load_bytes, load_file, path_matches
 from ..engine.detect import detect
 from ..engine.gazetteer import WordLists
 from ..engine.packs import PackError, Ruleset, build_ruleset, builtin_packs, load_pack_file
@@ -56,6 +56,20 @@ class ScanOptions:
     # so worker processes can build the same rules; None: not known, scan in this process.
     worker_packs: tuple[str, ...] | None = None
     prepare: tuple = ()  # (format, show_values): what the report format prepares as documents finish
+
+
+def check_options(options: ScanOptions) -> None:
+    """UsageError for an option no run can use: an unknown encoding, a size or a time budget
+    that is not positive."""
+    if options.encoding:
+        try:
+            "".encode(options.encoding)
+        except LookupError:
+            raise UsageError(f"unknown encoding {options.encoding!r}") from None
+    if not options.max_bytes > 0:
+        raise UsageError("--max-bytes must be a positive number of bytes")
+    if not options.timeout > 0:
+        raise UsageError("--timeout must be a positive number of seconds")
 
 
 def load_config_file(path: Path | None) -> Config:
@@ -153,7 +167,7 @@ def scan_inputs(inputs: Iterable[str], options: ScanOptions, config: Config, std
     include = options.include or config.include
     exclude = options.exclude + config.exclude
     for display, data in contents:
-        if (exclude and path_matches(display, exclude)) or (include and not path_matches(display, include)):
+        if (exclude and excluded(display, exclude)) or (include and not path_matches(display, include)):
             continue
         if isinstance(data, str):
             yield Skipped(display, data)
@@ -258,13 +272,7 @@ def run_scan(request: ScanRequest, read_stdin=None, progress: Progress | None = 
     cannot start. `read_stdin` is called for the bytes of '-' only once everything else is checked."""
     if request.changed_since is not None and request.staged:
         raise UsageError("--changed-since and --staged exclude each other")
-    if request.options.encoding:
-        try:
-            "".encode(request.options.encoding)
-        except LookupError:
-            raise UsageError(f"unknown encoding {request.options.encoding!r}") from None
-    if not request.options.timeout > 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    check_options(request.options)
     config, ruleset = setup(request.paths, request.config, request.packs)
     options = replace(request.options, skip_unreadable=request.options.skip_unreadable or config.skip_unreadable,
                       worker_packs=request.packs)

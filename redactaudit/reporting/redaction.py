@@ -159,18 +159,22 @@ def render_diff(result, out: TextIO, *, show_values: bool = False, color: bool =
                 out.write(f"{where} {word_diff(old or '', new or '', color=color)}\n")
 
 
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
 def render_summary(result, out: TextIO, *, dry_run: bool = False) -> None:
     record = log_record(result)["summary"]
     verb = "would change" if dry_run else "changed"
-    out.write(f"redact ({result.policy}): {record['files']} files, {verb} {record['changed']}, "
-              f"{record['edits']} edits")
+    out.write(f"redact ({result.policy}): {_count(record['files'], 'file')}, {verb} {record['changed']}, "
+              f"{_count(record['edits'], 'edit')}")
     if record["by_category"]:
         out.write(" (" + ", ".join(f"{k} {v}" for k, v in record["by_category"].items()) + ")")
     if result.not_written:
-        out.write(f"; not written: {len(result.not_written)} files")
+        out.write(f"; not written: {_count(len(result.not_written), 'file')}")
     copy = ("would copy" if dry_run else "copied") if any(output for _, _, output in result.copied) else "left"
     if result.copied:
-        out.write(f"; {copy} unscanned (image): {len(result.copied)} files")
+        out.write(f"; {copy} unscanned (image): {_count(len(result.copied), 'file')}")
     out.write("\n")
     for e in result.not_written:
         out.write(f"not written: {e.path}: {e.message}\n")

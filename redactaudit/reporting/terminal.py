@@ -262,13 +262,17 @@ def _summary(result: AuditResult, by_path: dict[str, list[Row]], out: TextIO, pa
         in_docs = sum(1 for r in result.documents if any(f.kind is Kind.PLACEHOLDER for f in r.findings))
         hint = "" if options.include_masks else " (summarised per document; -v lists each)"
         lines.append(("masks", f"{len(masks)} existing in {in_docs} document{'s' if in_docs != 1 else ''}{hint}"))
-    notes = [f"{n} {what}" for n, what in ((len(result.errors), "not checked (errors)"),
-                                           (len(result.skipped), "skipped"),
-                                           (result.suppressed, "allowlisted"),
-                                           (result.baselined, "in the baseline"),
-                                           (len(result.stale), "stale baseline entries")) if n]
-    if notes:
-        lines.append(("files", ", ".join(notes)))
+    files = [f"{n} {what}" for n, what in ((len(result.errors), "not checked (errors)"),
+                                           (len(result.skipped), "skipped")) if n]
+    if files:
+        lines.append(("files", ", ".join(files)))
+    hidden = [f"{n} {what}" for n, what in ((result.suppressed, "allowlisted"),
+                                            (result.baselined, "in the baseline")) if n]
+    if hidden:
+        lines.append(("findings", ", ".join(hidden) + ", not shown"))
+    if result.stale:
+        n = len(result.stale)
+        lines.append(("baseline", f"{n} {'entry' if n == 1 else 'entries'} no longer found (stale)"))
     for label, text in lines:
         wrapped = _wrap(text, width - 13)
         out.write(f"  {label:<10} {wrapped[0]}\n")
