@@ -310,3 +310,59 @@ def test_kin_after_zhi_and_before_ye(ruleset):
     got = found(text, ruleset)
     assert ("names-zh.role-name", *span(text, "陈淑芬"), "陈淑芬") in got
     assert ("names-zh.role-name", *span(text, "赵磊"), "赵磊") in got
+
+
+# Villages a work report or a notice lists together (红旗村、东风村、新光村): in such a list an
+# everyday word before 村 is a village's name all the same; a kind of village is not (贫困村、示范村).
+@pytest.mark.parametrize("text, values", [
+    ("现将红旗村、东风村、新光村低保户名单公示如下", ["红旗", "东风", "新光"]),
+    ("我分包的大营村、小营村、前进村三个村完成了整治", ["大营", "小营", "前进"]),
+    ("涉及胜利社区、团结社区两个社区", ["胜利", "团结"]),
+])
+def test_villages_listed_together(ruleset, text, values):
+    got = [(f[1], f[2], f[3]) for f in found(text, ruleset) if f[0].startswith("places-zh.")]
+    assert got == [(*span(text, v), v) for v in values]
+
+
+@pytest.mark.parametrize("text", [
+    "全县共有贫困村、示范村、重点村各3个", "行政村、自然村全覆盖", "打造文明村、先进村", "各村、各社区要", "城中村、城郊村改造",
+    "省级示范村、市级美丽村", "软弱涣散村、后进村整顿",
+])
+def test_kinds_of_village_listed_together_are_no_names(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0].startswith("places-zh.")] == []
+
+
+# Villages and hamlets named after a family and a landform (王家寨村, 张家湾组): 王家, 张家 are
+# everyday words, the name is not.
+@pytest.mark.parametrize("text, value", [
+    ("在座的王家寨村支书薛某某同志", "王家寨"), ("其中，张家湾组、刘家沟组两个组", "张家湾"),
+    ("其中，张家湾组、刘家沟组两个组", "刘家沟"), ("住李家庄村三组", "李家庄"),
+])
+def test_a_village_named_after_a_family_and_a_landform(ruleset, text, value):
+    assert ("places-zh.family-village", *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", ["专家组", "商家联盟组", "走进农家院", "王家的院子", "大家庭", "各家各户", "国家级示范村"])
+def test_a_family_word_is_no_village(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "places-zh.family-village"] == []
+
+
+# Villagers a report or a notice names by what they are to the village: 群众X, 五保户X, 低保户X.
+@pytest.mark.parametrize("text, value", [
+    ("帮助群众焦桂芳解决了宅基地纠纷", "焦桂芳"), ("同意将五保户兰永庆、潘某某纳入低保", "兰永庆"),
+    ("走访脱贫户刘德全，了解", "刘德全"), ("低保户孙桂兰说，", "孙桂兰"),
+])
+def test_a_villager_named_after_what_they_are(ruleset, text, value):
+    assert value in [f[3] for f in found(text, ruleset) if f[1:3] == span(text, value)]
+
+
+@pytest.mark.parametrize("text", ["群众满意度", "群众高度评价", "帮助群众解决困难", "五保户集中供养", "低保户名单公示",
+                                  "XX县XX镇2024年度低保户名单公示", "贫困户脱贫"])
+def test_words_after_villagers_are_no_names(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0].startswith("names-zh.")] == []
+
+
+# A title chain and a full name with a rare surname (请县委副书记、政法委书记褚国栋宣读).
+def test_a_rare_surname_after_a_title_chain(ruleset):
+    text = "下面，请县委副书记、政法委书记褚国栋宣读表彰决定。"
+    assert ("names-zh.title-full-name", *span(text, "褚国栋"), "褚国栋") in found(text, ruleset)
