@@ -366,3 +366,28 @@ def test_words_after_villagers_are_no_names(ruleset, text):
 def test_a_rare_surname_after_a_title_chain(ruleset):
     text = "下面，请县委副书记、政法委书记褚国栋宣读表彰决定。"
     assert ("names-zh.title-full-name", *span(text, "褚国栋"), "褚国栋") in found(text, ruleset)
+
+
+# 名叫X names a person in news and speeches (一位名叫X的老人); a hard wrap may fall between a
+# self-introduction and the name (我叫\nX).
+@pytest.mark.parametrize("text, value", [
+    ("在社区里，一位名叫柏丽娜的志愿者", "柏丽娜"), ("我是一名普通党员，名叫\n柏丽娜，今年46岁", "柏丽娜"),
+    ("大家好！我叫\n覃玉兰，是XX村村民。", "覃玉兰"),
+])
+def test_a_name_after_mingjiao_and_a_hard_wrap(ruleset, text, value):
+    assert ("names-zh.self", *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", ["一个名叫幸福的小村庄", "我是\n党员", "名叫什么", "我叫\n大家一起来"])
+def test_what_is_called_a_word_is_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "names-zh.self"] == []
+
+
+# Who built, received or answers for something in a village notice, and who keeps a grid or a
+# forest: 承建人：X, 帮扶责任人：X, 信访人X, 网格员X.
+@pytest.mark.parametrize("text, value", [
+    ("承建人：计长青，工程款4.6万元", "计长青"), ("帮扶责任人：龙海峰，联系电话：某某", "龙海峰"),
+    ("信访人冉小兵反映，", "冉小兵"), ("网格员伍晓玲发现后立即上报", "伍晓玲"), ("承包人：邓德明\n", "邓德明"),
+])
+def test_a_name_after_a_village_role(ruleset, text, value):
+    assert value in [f[3] for f in found(text, ruleset) if f[1:3] == span(text, value)]
