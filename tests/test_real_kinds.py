@@ -391,3 +391,28 @@ def test_what_is_called_a_word_is_no_name(ruleset, text):
 ])
 def test_a_name_after_a_village_role(ruleset, text, value):
     assert value in [f[3] for f in found(text, ruleset) if f[1:3] == span(text, value)]
+
+
+# A name and the person's sex in brackets (王秀珍（女，78岁）), or set off by spaces in a list that
+# is a table without tabs (何永刚  男  1972年5月出生).
+@pytest.mark.parametrize("text, value", [
+    ("日前，村民赵德胜（男，45岁）因琐事", "赵德胜"), ("伤者为焦玉梅（女）。", "焦玉梅"),
+    ("拟推荐以下同志：\n何永刚  男  1972年5月出生  XX镇党支部书记\n卢美华  女  1980年11月出生\n", "何永刚"),
+    ("拟推荐以下同志：\n何永刚  男  1972年5月出生  XX镇党支部书记\n卢美华  女  1980年11月出生\n", "卢美华"),
+])
+def test_a_name_before_the_person_s_sex(ruleset, text, value):
+    assert ("names-zh.name-sex", *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", ["嫌疑人张某（男，45岁）", "伤者某某（女，32岁）", "性别  男  ", "统计  男  120人", "其中（男）"])
+def test_a_mask_or_a_word_before_the_sex_is_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "names-zh.name-sex"] == []
+
+
+# Children named by their rank among siblings (长子X、次子Y), as judgments and news on them write.
+def test_kin_by_their_rank(ruleset):
+    text = "育有二子一女，长子赵德胜、次子赵德全均以各种理由拒绝赡养。"
+    got = found(text, ruleset)
+    assert ("names-zh.role-name", *span(text, "赵德胜"), "赵德胜") in got
+    assert ("names-zh.role-name", *span(text, "赵德全"), "赵德全") in got
+    assert [f for f in found("山西省长子县", ruleset) if f[0] == "names-zh.role-name"] == []
