@@ -416,3 +416,18 @@ def test_kin_by_their_rank(ruleset):
     assert ("names-zh.role-name", *span(text, "赵德胜"), "赵德胜") in got
     assert ("names-zh.role-name", *span(text, "赵德全"), "赵德全") in got
     assert [f for f in found("山西省长子县", ruleset) if f[0] == "names-zh.role-name"] == []
+
+
+# 康, 童, 穆 and 丛 are surnames (1.XX镇原副镇长康X违规…).
+def test_common_surnames_missing_from_the_list(ruleset):
+    text = "1.XX镇原副镇长康建伟违规收受礼金问题。被告人童海涛，男，"
+    got = found(text, ruleset)
+    assert ("names-zh.title-full-name", *span(text, "康建伟"), "康建伟") in got
+    assert any(f[1:] == (*span(text, "童海涛"), "童海涛") for f in got)
+
+
+# A title or a kind of person after 镇 or 村 is no place suffix: 原副镇长 is no town 原副, the
+# honour 最美村医 is no village 最美.
+@pytest.mark.parametrize("text", ["1.XX镇原副镇长某某违规收受礼金问题。", "有请荣获“最美村医”称号的某某同志", "评选出十佳村官"])
+def test_a_title_after_the_suffix_is_no_place(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0].startswith("places-zh.")] == []
