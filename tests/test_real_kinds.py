@@ -431,3 +431,32 @@ def test_common_surnames_missing_from_the_list(ruleset):
 @pytest.mark.parametrize("text", ["1.XX镇原副镇长某某违规收受礼金问题。", "有请荣获“最美村医”称号的某某同志", "评选出十佳村官"])
 def test_a_title_after_the_suffix_is_no_place(ruleset, text):
     assert [f for f in found(text, ruleset) if f[0].startswith("places-zh.")] == []
+
+
+# Rows of a table aligned with spaces, as a notice copied from a PDF prints them: a name at the
+# line's start, then a number (郑广才  6.5  832.00).
+def test_names_in_rows_aligned_with_spaces(ruleset):
+    text = "户主  面积（亩）  金额（元）\n郑广才  6.5  832.00\n郝桂香  4.2  537.60\n钱**  3.0  384.00\n合计  13.7  1753.60\n"
+    assert [f for f in found(text, ruleset) if f[0] == "names-zh.spaced-row"] == [
+        ("names-zh.spaced-row", *span(text, "郑广才"), "郑广才"), ("names-zh.spaced-row", *span(text, "郝桂香"), "郝桂香")]
+
+
+@pytest.mark.parametrize("text", ["项目  2023  2024\n", "小计  12  450\n", "第一章  总则\n", "王某  3  450\n", "一、  3.2\n"])
+def test_a_word_or_a_mask_in_a_row_aligned_with_spaces_is_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "names-zh.spaced-row"] == []
+
+
+# Roads where two meet (长青路与和平街交叉口) or before a house number (滨河路18号): a reply or a
+# bulletin that masks the county names the street all the same.
+@pytest.mark.parametrize("text, values", [
+    ("您反映的关于长青路与和平街交叉口红绿灯问题收悉。", ["长青路", "和平街"]),
+    ("在建设路与人民大道交汇处发生一起事故", ["建设路", "人民大道"]),
+    ("XX县城关镇滨河路18号门前", ["滨河路18号"]),
+])
+def test_roads_at_a_junction_or_before_a_number(ruleset, text, values):
+    assert [f[1:] for f in found(text, ruleset) if f[0] == "places-zh.road"] == [(*span(text, v), v) for v in values]
+
+
+@pytest.mark.parametrize("text", ["走好新时代的长征路与发展路", "思路与出路", "道路与桥梁", "一条路12号线", "致富路上"])
+def test_ways_and_paths_are_no_roads(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "places-zh.road"] == []
