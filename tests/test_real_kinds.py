@@ -396,7 +396,7 @@ def test_a_name_after_a_village_role(ruleset, text, value):
 # A name and the person's sex in brackets (王秀珍（女，78岁）), or set off by spaces in a list that
 # is a table without tabs (何永刚  男  1972年5月出生).
 @pytest.mark.parametrize("text, value", [
-    ("日前，村民赵德胜（男，45岁）因琐事", "赵德胜"), ("伤者为焦玉梅（女）。", "焦玉梅"),
+    ("日前，赵德胜（男，45岁）因琐事", "赵德胜"), ("伤者为焦玉梅（女）。", "焦玉梅"),
     ("拟推荐以下同志：\n何永刚  男  1972年5月出生  XX镇党支部书记\n卢美华  女  1980年11月出生\n", "何永刚"),
     ("拟推荐以下同志：\n何永刚  男  1972年5月出生  XX镇党支部书记\n卢美华  女  1980年11月出生\n", "卢美华"),
 ])
