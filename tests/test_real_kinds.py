@@ -312,10 +312,10 @@ def test_kin_after_zhi_and_before_ye(ruleset):
     assert ("names-zh.role-name", *span(text, "赵磊"), "赵磊") in got
 
 
-# Villages a work report or a notice lists together (红旗村、向阳村、新光村): in such a list an
+# Villages a work report or a notice lists together (红旗村、跃进村、新光村): in such a list an
 # everyday word before 村 is a village's name all the same; a kind of village is not (贫困村、示范村).
 @pytest.mark.parametrize("text, values", [
-    ("现将红旗村、向阳村、新光村低保户名单公示如下", ["红旗", "向阳", "新光"]),
+    ("现将红旗村、跃进村、新光村低保户名单公示如下", ["红旗", "跃进", "新光"]),
     ("我分包的大营村、小营村、前进村三个村完成了整治", ["大营", "小营", "前进"]),
     ("涉及胜利社区、团结社区两个社区", ["胜利", "团结"]),
 ])
