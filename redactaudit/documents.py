@@ -250,7 +250,7 @@ _ALIGNED = re.compile(r"\S[ \u3000]{2,}\S")
 def _row(line: str) -> bool:
     """A table row: cells separated by a tab, or aligned with a run of spaces (郑广才  6.5  832.00,
     a table copied from a PDF)."""
-    return "\t" in line or _ALIGNED.search(line) is not None
+    return "\t" in line or (("  " in line or "\u3000" in line) and _ALIGNED.search(line) is not None)
 
 
 def wrap_width(text: str) -> int | None:
