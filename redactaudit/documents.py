@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import os
+import re
 import time
 import stat
 from collections import Counter
@@ -270,11 +271,20 @@ class View:
         return self.to_source(start), self.to_source(end - 1) + 1
 
 
+_ALIGNED = re.compile(r"\S[ \u3000]{2,}\S")
+
+
+def _row(line: str) -> bool:
+    """A table row: cells separated by a tab, or aligned with a run of spaces (郑广才  6.5  832.00,
+    a table copied from a PDF)."""
+    return "\t" in line or (("  " in line or "\u3000" in line) and _ALIGNED.search(line) is not None)
+
+
 def wrap_width(text: str) -> int | None:
     """The line length a hard-wrapping tool used, if the text looks hard-wrapped. Rows of a
-    tab-separated table are no wrapped text, however alike their lengths."""
+    table are no wrapped text, however alike their lengths."""
     lines = text.replace("\r\n", "\n").split("\n")
-    lengths = [len(line) for line in lines if line.strip() and "\t" not in line]
+    lengths = [len(line) for line in lines if line.strip() and not _row(line)]
     if len(lengths) < 4:
         return None
     width, count = Counter(lengths).most_common(1)[0]
@@ -288,7 +298,7 @@ def wrap_width(text: str) -> int | None:
 def unwrap(text: str) -> View | None:
     """Join lines cut by a fixed-width wrap (PDF text): a line at least as long as the wrap width
     minus two (half-width punctuation makes lines shorter) continues on the next line; a table
-    row (a line with a tab) never does: joined, its last cell runs into the next row's first."""
+    row never does: joined, its last cell runs into the next row's first."""
     width = wrap_width(text)
     if width is None:
         return None
@@ -297,7 +307,7 @@ def unwrap(text: str) -> View | None:
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         ending = len(line) - len(body)
-        if ending and len(body) >= width - 2 and body.strip() and "\t" not in body:
+        if ending and len(body) >= width - 2 and body.strip() and not _row(body):
             removed.extend(range(pos + len(body), pos + len(line)))
         pos += len(line)
     if not removed:

@@ -363,3 +363,136 @@ def test_a_surname_before_a_mask_is_a_person_mask(ruleset):
 @pytest.mark.parametrize("text", ["在XX县工作", "浙江XX公司", "第X次会议", "全市**家企业", "黄XX市"])
 def test_a_surname_character_before_a_mask_in_a_word_is_no_person_mask(ruleset, text):
     assert [f for f in found(text, ruleset, kind="placeholder") if f[0] == "placeholders.surname-mask"] == []
+
+# Villages a work report or a notice lists together (红旗村、跃进村、新光村): in such a list an
+# everyday word before 村 is a village's name all the same; a kind of village is not (贫困村、示范村).
+@pytest.mark.parametrize("text, values", [
+    ("现将红旗村、跃进村、新光村低保户名单公示如下", ["红旗", "跃进", "新光"]),
+    ("我分包的大营村、小营村、前进村三个村完成了整治", ["大营", "小营", "前进"]),
+    ("涉及胜利社区、团结社区两个社区", ["胜利", "团结"]),
+])
+def test_villages_listed_together(ruleset, text, values):
+    got = [(f[1], f[2], f[3]) for f in found(text, ruleset) if f[0].startswith("places-zh.")]
+    assert got == [(*span(text, v), v) for v in values]
+
+
+@pytest.mark.parametrize("text", [
+    "全县共有贫困村、示范村、重点村各3个", "行政村、自然村全覆盖", "打造文明村、先进村", "各村、各社区要", "城中村、城郊村改造",
+    "省级示范村、市级美丽村", "软弱涣散村、后进村整顿",
+])
+def test_kinds_of_village_listed_together_are_no_names(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0].startswith("places-zh.")] == []
+
+
+# Villages and hamlets named after a family and a landform (王家寨村, 张家湾组): 王家, 张家 are
+# everyday words, the name is not.
+@pytest.mark.parametrize("text, value", [
+    ("在座的王家寨村支书薛某某同志", "王家寨"), ("其中，张家湾组、刘家沟组两个组", "张家湾"),
+    ("其中，张家湾组、刘家沟组两个组", "刘家沟"), ("住李家庄村三组", "李家庄"),
+])
+def test_a_village_named_after_a_family_and_a_landform(ruleset, text, value):
+    assert ("places-zh.family-village", *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", ["专家组", "商家联盟组", "走进农家院", "王家的院子", "大家庭", "各家各户", "国家级示范村"])
+def test_a_family_word_is_no_village(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "places-zh.family-village"] == []
+
+
+# A title chain and a full name with a rare surname (请县委副书记、政法委书记褚国栋宣读).
+def test_a_rare_surname_after_a_title_chain(ruleset):
+    text = "下面，请县委副书记、政法委书记褚国栋宣读表彰决定。"
+    assert ("names-zh.title-full-name", *span(text, "褚国栋"), "褚国栋") in found(text, ruleset)
+
+
+# 名叫X names a person in news and speeches (一位名叫X的老人); a hard wrap may fall between a
+# self-introduction and the name (我叫\nX).
+@pytest.mark.parametrize("text, value", [
+    ("在社区里，一位名叫柏丽娜的志愿者", "柏丽娜"), ("我是一名普通党员，名叫\n柏丽娜，今年46岁", "柏丽娜"),
+    ("大家好！我叫\n覃玉兰，是XX村村民。", "覃玉兰"),
+])
+def test_a_name_after_mingjiao_and_a_hard_wrap(ruleset, text, value):
+    assert ("names-zh.self", *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", ["一个名叫幸福的小村庄", "我是\n党员", "名叫什么", "我叫\n大家一起来"])
+def test_what_is_called_a_word_is_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "names-zh.self"] == []
+
+
+# Who built, received or answers for something in a village notice: 承建人：X, 帮扶责任人：X, 信访人X.
+@pytest.mark.parametrize("text, value", [
+    ("承建人：计长青，工程款4.6万元", "计长青"), ("帮扶责任人：龙海峰，联系电话：某某", "龙海峰"),
+    ("信访人冉小兵反映，", "冉小兵"), ("承包人：邓德明\n", "邓德明"),
+])
+def test_a_name_after_a_village_role(ruleset, text, value):
+    assert value in [f[3] for f in found(text, ruleset) if f[1:3] == span(text, value)]
+
+
+# A name and the person's sex in brackets (王秀珍（女，78岁）), or set off by spaces in a list that
+# is a table without tabs (何永刚  男  1972年5月出生).
+@pytest.mark.parametrize("text, value", [
+    ("日前，赵德胜（男，45岁）因琐事", "赵德胜"), ("伤者为焦玉梅（女）。", "焦玉梅"),
+    ("拟推荐以下同志：\n何永刚  男  1972年5月出生  XX镇党支部书记\n卢美华  女  1980年11月出生\n", "何永刚"),
+    ("拟推荐以下同志：\n何永刚  男  1972年5月出生  XX镇党支部书记\n卢美华  女  1980年11月出生\n", "卢美华"),
+])
+def test_a_name_before_the_person_s_sex(ruleset, text, value):
+    assert ("names-zh.name-sex", *span(text, value), value) in found(text, ruleset)
+
+
+@pytest.mark.parametrize("text", ["嫌疑人张某（男，45岁）", "伤者某某（女，32岁）", "性别  男  ", "统计  男  120人", "其中（男）"])
+def test_a_mask_or_a_word_before_the_sex_is_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "names-zh.name-sex"] == []
+
+
+# Children named by their rank among siblings (长子X、次子Y), as judgments and news on them write.
+def test_kin_by_their_rank(ruleset):
+    text = "育有二子一女，长子赵德胜、次子赵德全均以各种理由拒绝赡养。"
+    got = found(text, ruleset)
+    assert ("names-zh.role-name", *span(text, "赵德胜"), "赵德胜") in got
+    assert ("names-zh.role-name", *span(text, "赵德全"), "赵德全") in got
+    assert [f for f in found("山西省长子县", ruleset) if f[0] == "names-zh.role-name"] == []
+
+
+# 康, 童, 穆 and 丛 are surnames (1.XX镇原副镇长康X违规…).
+def test_common_surnames_missing_from_the_list(ruleset):
+    text = "1.XX镇原副镇长康建伟违规收受礼金问题。被告人童海涛，男，"
+    got = found(text, ruleset)
+    assert ("names-zh.title-full-name", *span(text, "康建伟"), "康建伟") in got
+    assert any(f[1:] == (*span(text, "童海涛"), "童海涛") for f in got)
+
+
+# A title or a kind of person after 镇 or 村 is no place suffix: 原副镇长 is no town 原副, the
+# honour 最美村医 is no village 最美.
+@pytest.mark.parametrize("text", ["1.XX镇原副镇长某某违规收受礼金问题。", "有请荣获“最美村医”称号的某某同志", "评选出十佳村官"])
+def test_a_title_after_the_suffix_is_no_place(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0].startswith("places-zh.")] == []
+
+
+# Rows of a table aligned with spaces, as a notice copied from a PDF prints them: a name at the
+# line's start, then a number (郑广才  6.5  832.00).
+def test_names_in_rows_aligned_with_spaces(ruleset):
+    text = "户主  面积（亩）  金额（元）\n郑广才  6.5  832.00\n郝桂香  4.2  537.60\n钱**  3.0  384.00\n合计  13.7  1753.60\n"
+    assert [f for f in found(text, ruleset) if f[0] == "names-zh.spaced-row"] == [
+        ("names-zh.spaced-row", *span(text, "郑广才"), "郑广才"), ("names-zh.spaced-row", *span(text, "郝桂香"), "郝桂香")]
+
+
+@pytest.mark.parametrize("text", ["项目  2023  2024\n", "小计  12  450\n", "第一章  总则\n", "王某  3  450\n", "一、  3.2\n"])
+def test_a_word_or_a_mask_in_a_row_aligned_with_spaces_is_no_name(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "names-zh.spaced-row"] == []
+
+
+# Roads where two meet (长青路与和平街交叉口) or before a house number (滨河路18号): a reply or a
+# bulletin that masks the county names the street all the same.
+@pytest.mark.parametrize("text, values", [
+    ("您反映的关于长青路与和平街交叉口红绿灯问题收悉。", ["长青路", "和平街"]),
+    ("在建设路与人民大道交汇处发生一起事故", ["建设路", "人民大道"]),
+    ("XX县城关镇滨河路18号门前", ["滨河路18号"]),
+])
+def test_roads_at_a_junction_or_before_a_number(ruleset, text, values):
+    assert [f[1:] for f in found(text, ruleset) if f[0] == "places-zh.road"] == [(*span(text, v), v) for v in values]
+
+
+@pytest.mark.parametrize("text", ["走好新时代的长征路与发展路", "思路与出路", "道路与桥梁", "一条路12号线", "致富路上"])
+def test_ways_and_paths_are_no_roads(ruleset, text):
+    assert [f for f in found(text, ruleset) if f[0] == "places-zh.road"] == []
