@@ -276,7 +276,7 @@ def test_a_value_in_a_markdown_reference_definition_is_found_and_redacted(tmp_pa
     res = run("redact", str(src), "--out", str(tmp_path / "out"))
     assert res.exit_code == 0, res.stderr
     assert (tmp_path / "out" / "a.md").read_text(encoding="utf-8") == (
-        "# 通报\n\n详见[附件][1]。\n\n[1]: https://x.example/f?tel=[PHONE] \"值班员 \\[NAME\\]\"\n")  # a mostly Latin line
+        "# 通报\n\n详见[附件][1]。\n\n[1]: https://x.example/f?tel=[电话] \"值班员 某某\"\n")  # a Chinese note with a link
 
 
 def test_a_word_table_cell_of_two_paragraphs_keeps_its_row(tmp_path):
