@@ -135,16 +135,18 @@ class _Inputs:
 
 def _scan_inputs(command):
     """The command with the scan's input options (the fields of _Inputs) in place of its `inputs`
-    parameter, which receives them as one _Inputs: one definition, the same options everywhere."""
+    parameter, which receives them as one _Inputs: one definition, the same options everywhere (a
+    command's own parameter of a field's name gives that option the command's help)."""
     signature = inspect.signature(command, eval_str=True)
     kinds = typing.get_type_hints(_Inputs)
-    fields = [(f.name, kinds[f.name], f.default) for f in dataclasses.fields(_Inputs)]
+    own = {p.name: p.default for p in signature.parameters.values() if p.name in kinds}
+    fields = [(f.name, kinds[f.name], own.get(f.name, f.default)) for f in dataclasses.fields(_Inputs)]
     params = []
     for p in signature.parameters.values():
         if p.name == "inputs":
             params += [inspect.Parameter(name, p.KEYWORD_ONLY, default=option, annotation=kind)
                        for name, kind, option in fields]
-        else:
+        elif p.name not in own:
             params.append(p.replace(kind=p.KEYWORD_ONLY))
 
     @functools.wraps(command)
@@ -253,6 +255,7 @@ def _render_to(output: Optional[Path], write) -> None:
 
 
 @app.command(help=helptext.REDACT, no_args_is_help=True)
+@_scan_inputs
 def redact(
     paths: List[str] = typer.Argument(..., metavar="PATH...", show_default=False, help="Files or folders to redact."),
     policy: Optional[str] = typer.Option(None, "--policy", "-p", metavar="NAME|FILE", show_default=False,
@@ -283,12 +286,13 @@ def redact(
                                             "with --in-place, none with --dry-run]."),
     color: Color = _COLOR,
     config: Optional[Path] = _CONFIG,
-    include: List[str] = _INCLUDE,
-    exclude: List[str] = _EXCLUDE,
-    encoding: Optional[str] = _ENCODING,
+    inputs: _Inputs = None,
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", metavar="BYTES", show_default=False,
                                   help=f"A larger file is not scanned, so not written [default: {DEFAULT_MAX_BYTES} "
                                        f"(64 MiB)]."),
+    skip_unreadable: bool = typer.Option(False, "--skip-unreadable",
+                                         help="As scan takes it; a file not read, not decoded or not fully checked "
+                                              "is never written, and fails the run all the same [default: off]."),
     show_values: bool = typer.Option(False, "--show-values",
                                      help="Show original values in --diff and --report [default: masked]."),
     jobs: Optional[int] = _JOBS,
@@ -307,11 +311,12 @@ def redact(
     from .audit.redaction import default_log_path
     from .policy import PolicyError, load_policy
 
-    scan_options = ScanOptions(include=tuple(include), exclude=tuple(exclude), encoding=encoding,
-                               max_bytes=max_bytes, jobs=jobs or default_jobs(), worker_packs=())
+    # Never written unscanned: a file not read, not decoded or not fully checked is not written and
+    # fails the run whatever --skip-unreadable says (it changes only what a scan calls it).
+    scan_options = inputs.options(jobs=jobs or default_jobs(), worker_packs=inputs.packs)
     try:
         check_options(scan_options)
-        cfg, ruleset = setup(paths, config)
+        cfg, ruleset = setup(paths, config, inputs.packs)
         chosen = load_policy(policy)
     except (UsageError, PolicyError) as exc:
         raise _die(str(exc))

@@ -1,6 +1,7 @@
 """Which files changed, asked of git: for a pull-request job (--changed-since REV: since the merge
 base of REV and HEAD) or a pre-commit hook (--staged). In: a revision. Out: absolute paths of added, copied, modified or
-renamed files (or changed from a link to a file) that still exist; for --staged, the staged contents themselves (what the commit will
+renamed files (or changed from a link to a file) that still exist, and of new files neither committed nor ignored;
+for --staged, the staged contents themselves (what the commit will
 hold, read from the index, not the working tree). Raises GitError with git's own message when git
 cannot answer."""
 
@@ -40,14 +41,17 @@ def toplevel() -> Path:
 def changed_since(rev: str) -> list[str]:
     """The files changed since the merge base of `rev` and HEAD (`rev...HEAD`, as a pull request
     shows them), as they are in the working tree: what the base branch did after the fork is not
-    this change's."""
+    this change's. A new file neither committed nor ignored (.gitignore, .git/info/exclude) is a
+    change too: left out, it would never be scanned."""
     root = toplevel()
     try:
         base = _git("merge-base", rev, "HEAD", cwd=root).strip()
     except GitError as exc:
         raise GitError(f"no merge base of {rev} and HEAD ({exc or 'unrelated histories'}); in a shallow clone, "
                        "fetch the history (actions/checkout with fetch-depth: 0)") from None
-    return _paths(_git("diff", "--name-only", "-z", "--diff-filter=ACMRT", base, "--", cwd=root), root)
+    changed = _git("diff", "--name-only", "-z", "--diff-filter=ACMRT", base, "--", cwd=root)
+    untracked = _git("ls-files", "--others", "--exclude-standard", "-z", cwd=root)
+    return _paths(changed + untracked, root)
 
 
 _MODES = {"120000": "staged symbolic link; not followed", "160000": "staged submodule; not scanned"}

@@ -34,7 +34,7 @@ Examples:
 REDACT = """Apply one redaction policy to every mask and every leak, then scan the result again.
 
 Exit 0: nothing left behind; 1: a leak found again in the output, or a file not written; 2: a
-usage, config or policy error.
+usage, config, pack or policy error.
 
 \b
 Examples:

@@ -319,3 +319,25 @@ def test_a_baseline_is_made_over_the_inputs_the_gate_scans(tmp_path, monkeypatch
     assert json.loads(gate.stdout)["summary"]["stale_baseline_entries"] == []
     res = run(*command, "base.json", "d", "--max-bytes", "0")
     assert (res.exit_code, res.stderr) == (2, "redactaudit: error: --max-bytes must be a positive number of bytes\n")
+
+
+def test_redact_reads_its_inputs_as_the_scan_does_and_writes_nothing_unread(tmp_path, monkeypatch):
+    """redact takes the scan's input options (--pack, --skip-unreadable, ...): a pack's rule is
+    redacted too; a file not read (too large, an archive) is never written, even with
+    --skip-unreadable, and fails the run."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text("联系人：欧阳振华，工单TK-4821。\n", encoding="utf-8")
+    (tmp_path / "d" / "big.txt").write_text("今天天气很好。" * 200, encoding="utf-8")
+    (tmp_path / "d" / "c.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(range(256)))
+    (tmp_path / "codes.yaml").write_text(CODE_PACK, encoding="utf-8")
+    res = run("redact", "d", "--out", "out", "--pack", "codes.yaml", "--skip-unreadable", "--max-bytes", "1000")
+    assert res.exit_code == 1, res.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt"]
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "联系人：某某，工单*。\n"
+    assert [line for line in res.stderr.splitlines() if line.startswith("not written: ")] == [
+        "not written: d/big.txt: not scanned (larger than --max-bytes 1000 (4200 bytes))",
+        "not written: d/c.gz: not scanned (not read: a gzip archive, which has no text redactaudit can extract)"]
+    res = run("redact", "d/a.txt", "--out", "out2", "--pack", "codes.yaml", "--skip-unreadable")
+    assert res.exit_code == 0, res.stderr
+    assert (tmp_path / "out2" / "a.txt").read_text(encoding="utf-8") == "联系人：某某，工单*。\n"

@@ -7,11 +7,13 @@ import json
 import zipfile
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
 from redactaudit.cli import app
 from .test_formats import _pdf, fixture_docx
+from .test_gate import SCHEMA
 
 HTML = ('<html><head><title>通知</title><style>p{color:red}</style><script>var a="13800009999";</script></head>'
         '<body>\n<div><p>值班员<b>宓秀琼</b>，手机<span>139</span><span>0246</span>8135。</p>\n'
@@ -82,6 +84,7 @@ def test_every_planted_leak_is_found_where_a_person_looks(folder):
 
 def test_sarif_points_into_the_file(folder):
     sarif = json.loads(run("scan", str(folder), "-f", "sarif").stdout)
+    jsonschema.validate(sarif, SCHEMA)
     locations = {}
     for r in sarif["runs"][0]["results"]:
         loc = r["locations"][0]
@@ -89,7 +92,14 @@ def test_sarif_points_into_the_file(folder):
         locations.setdefault(name, []).append(loc)
     assert locations["b.pdf"][1]["logicalLocations"] == [
         {"fullyQualifiedName": "page 2", "kind": "element", "properties": {"page": 2}}]
-    assert "region" not in locations["b.pdf"][1]["physicalLocation"]
+    # A file whose bytes are no text: the region is in its extracted text (GitHub shows no result
+    # without a startLine), and says so; no character offsets.
+    extracted = {"properties": {"redactaudit/lines": "extracted text"}}
+    assert locations["b.pdf"][1]["physicalLocation"]["region"] == {
+        "startLine": 3, "startColumn": 5, "endLine": 3, "endColumn": 16, **extracted}
+    assert [loc["physicalLocation"]["region"] for loc in locations["a.docx"][:2]] == [
+        {"startLine": 1, "startColumn": 5, "endLine": 1, "endColumn": 8, **extracted},
+        {"startLine": 1, "startColumn": 11, "endLine": 1, "endColumn": 22, **extracted}]
     # The phone split by tags: from its first digit to the character after its last, in the source.
     assert locations["c.html"][1]["physicalLocation"]["region"] == {
         "startLine": 2, "startColumn": at(HTML, "139")[1], "endLine": 2, "endColumn": at(HTML, "。")[1]}
@@ -266,7 +276,7 @@ def test_a_value_in_a_markdown_reference_definition_is_found_and_redacted(tmp_pa
     res = run("redact", str(src), "--out", str(tmp_path / "out"))
     assert res.exit_code == 0, res.stderr
     assert (tmp_path / "out" / "a.md").read_text(encoding="utf-8") == (
-        "# 通报\n\n详见[附件][1]。\n\n[1]: https://x.example/f?tel=[PHONE] \"值班员 \\[NAME\\]\"\n")  # a mostly Latin line
+        "# 通报\n\n详见[附件][1]。\n\n[1]: https://x.example/f?tel=[电话] \"值班员 某某\"\n")  # a Chinese note with a link
 
 
 def test_a_word_table_cell_of_two_paragraphs_keeps_its_row(tmp_path):

@@ -146,6 +146,33 @@ def test_changed_since_and_staged(tmp_path):
     assert run("scan", ".", "--changed-since", "no-such-rev", cwd=repo).exit_code == 2
 
 
+def test_changed_since_scans_new_files_not_yet_committed_but_not_ignored_ones(tmp_path):
+    """A document added in the working tree and not committed (a CI step that writes one, a
+    pre-commit run before `git add`) is a change too: left out, it was never scanned (fail open).
+    What .gitignore keeps out of git is no change."""
+    repo = tmp_path / "repo"
+    (repo / "notes").mkdir(parents=True)
+    git("init", "-q", "-b", "main", cwd=repo)
+    (repo / ".gitignore").write_text("*.log\nbuild/\n", encoding="utf-8")
+    (repo / "old.txt").write_text("今天天气很好。\n", encoding="utf-8")
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "base", cwd=repo)
+    (repo / "notes" / "new.md").write_text("# 通知\n联系人：郦文涛，手机13705182946。\n", encoding="utf-8")
+    (repo / "run.log").write_text("手机13705182946。\n", encoding="utf-8")
+    (repo / "build").mkdir()
+    (repo / "build" / "out.txt").write_text("手机13705182946。\n", encoding="utf-8")
+    res = run("scan", ".", "--changed-since", "HEAD", "-f", "json", cwd=repo)
+    assert res.exit_code == 1
+    report = json.loads(res.stdout)
+    assert [d["path"] for d in report["documents"]] == ["notes/new.md"]
+    assert [(f["path"], f["rule"], f["line"], f["column"]) for f in report["findings"]] == [
+        ("notes/new.md", "names-zh.role-name", 2, 5), ("notes/new.md", "identifiers.cn-mobile", 2, 11)]
+    report = json.loads(run("scan", "notes", "--changed-since", "HEAD", "-f", "json", cwd=repo).stdout)
+    assert [d["path"] for d in report["documents"]] == ["notes/new.md"]
+    res = run("scan", "old.txt", "--changed-since", "HEAD", cwd=repo)
+    assert (res.exit_code, res.stderr) == (0, "redactaudit: no changed files to scan\n")
+
+
 def test_changed_since_diffs_from_the_merge_base_not_the_base_branch_tip(tmp_path):
     # A pull request's branch forked from main; main then moved on and edited a file the branch never
     # touched. Diffing against main's tip brought main's own change into the scan.
@@ -165,7 +192,7 @@ def test_changed_since_diffs_from_the_merge_base_not_the_base_branch_tip(tmp_pat
     git("checkout", "-q", "feature", cwd=repo)
     (repo / "draft.txt").write_text("草稿。\n", encoding="utf-8")  # not committed yet: in the working tree
     report = json.loads(run("scan", ".", "--changed-since", "main", "-f", "json", cwd=repo).stdout)
-    assert [d["path"] for d in report["documents"]] == ["mine.txt"]
+    assert [d["path"] for d in report["documents"]] == ["draft.txt", "mine.txt"]
     git("add", "draft.txt", cwd=repo)
     report = json.loads(run("scan", ".", "--changed-since", "main", "-f", "json", cwd=repo).stdout)
     assert [d["path"] for d in report["documents"]] == ["draft.txt", "mine.txt"]

@@ -234,6 +234,23 @@ def test_a_finding_line_escapes_as_json_does():
         assert json.loads(line)["confidence"] == 1 and json.loads(line)["width"] is None
 
 
+def test_a_path_and_a_message_of_the_same_text_are_each_written_as_their_own(monkeypatch):
+    """The parts a document's findings share are kept per kind: a message that is the text of a
+    path (or a path that is a message) is not written from the other's memo. Paths are shown as
+    messages are today; shown differently here, the shared memo wrote the path for the message."""
+    from redactaudit.model import Document, Finding, Kind, Severity
+    from redactaudit.reporting import common
+
+    monkeypatch.setattr(common, "shown_path", lambda path: "<" + path + ">")
+    doc = Document("same", "a 13912345678 b", "utf-8", "none")
+    f = Finding("r.x", Kind.LEAK, "phone", Severity.ERROR, "same", 2, 13, 1, 3, 1, 14, "13912345678", "same", "00ff")
+    g = replace(f, message="other", path="other")
+    parts = common.LineParts()
+    assert [(json.loads(line)["path"], json.loads(line)["message"])
+            for line in (common.finding_line(f, doc, [], parts=parts), common.finding_line(g, doc, [], parts=parts))
+            ] == [("<same>", "same"), ("<other>", "other")]
+
+
 def test_a_process_scanning_alone_leaves_a_large_documents_report_lines_to_the_report(tmp_path, monkeypatch):
     """Alone, the lines of one large document held together cost more memory than the document (a
     50 MB file peaked at 14x its size): past PREPARE_ALONE_CHARS the report writes them from the

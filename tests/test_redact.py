@@ -244,3 +244,27 @@ def test_the_redaction_benchmark_runs_on_the_samples():
     assert "gold leak spans left unchanged: 0" in lines
     assert "second redaction changes nothing: True" in lines
     assert "encodings kept: True; line ends kept: True" in lines
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # Short Chinese notes with a few Latin words (a link, a product name): fewer than 10 Han
+    # characters and more Latin letters than Han made them English ([NAME], [PHONE]).
+    ("a.md", "# 通知\n联系人：王建国 13800138000\n详见 https://example.org/notice\n",
+     "# 通知\n联系人：某某 \\[电话\\]\n详见 https://example.org/notice\n"),
+    ("b.html", "<h1>通知</h1>\n<p>联系人：王建国 13800138000，请用 Microsoft Teams 回复</p>\n",
+     "<h1>通知</h1>\n<p>联系人：某某 [电话]，请用 Microsoft Teams 回复</p>\n"),
+    ("c.txt", "通知：联系人王建国 13800138000，Zoom meeting ID 见邮件\n", "通知：联系人某某 [电话]，Zoom meeting ID 见邮件\n"),
+    # English letters quoting a few Chinese characters stay English; 10 or more made them Chinese.
+    ("d.txt", "Dear Ms. Brown,\nPlease call our Beijing office (北京办事处) at 13800138000 before Friday.\n",
+     "Dear Ms. [NAME],\nPlease call our Beijing office (北京办事处) at [PHONE] before Friday.\n"),
+    ("e.md", "Dear Ms. Brown,\nThe forms are at our office, 北京市海淀区学院路办公楼三层服务大厅 (ask for the front desk), "
+             "open 9 to 5; please call 13800138000 before Friday to book a time.\n",
+     "Dear Ms. \\[NAME\\],\nThe forms are at our office, 北京市\\[PLACE\\]区学院路办公楼三层服务大厅 (ask for the front desk), "
+     "open 9 to 5; please call \\[PHONE\\] before Friday to book a time.\n"),
+], ids=["zh-md", "zh-html", "zh-txt", "en-txt", "en-md"])
+def test_a_document_gets_the_tokens_of_the_language_most_of_its_words_are_in(tmp_path, name, text, expected):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / name).write_text(text, encoding="utf-8")
+    res = run("redact", str(tmp_path / "src"), "--out", str(tmp_path / "out"))
+    assert res.exit_code == 0, res.stderr
+    assert (tmp_path / "out" / name).read_text(encoding="utf-8") == expected

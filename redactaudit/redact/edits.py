@@ -64,11 +64,15 @@ def _letters(n: int) -> str:
 
 
 def is_english(text: str) -> bool:
-    """Which tokens a document gets: English labels only for a text with (almost) no Chinese, so a
-    mixed sheet keeps one style per category."""
+    """Which tokens a document gets: English labels only for a text mostly in English, judged by
+    proportion, whatever its length: a Han character says about what an English word of four or
+    five letters does, so more than four Latin letters per Han character is English. A short
+    Chinese note with a link or a product name stays Chinese, an English letter quoting a Chinese
+    address stays English, and a bilingual sheet (about three letters per character) is Chinese:
+    one style per category."""
     han = len(_HAN.findall(text))
     latin = len(_LATIN.findall(text))
-    return han < 10 and latin > han
+    return latin > 4 * han
 
 
 def own_words(text: str, spans, policy: Policy) -> str:

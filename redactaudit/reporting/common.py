@@ -112,9 +112,10 @@ class LineParts:
     """What finding_line wrote for one document and one set of masked values, kept for the
     document's next findings: the parts many of them share (the last span's excerpt, a list of
     reasons, the spans a copy's finding points at, a path or a message as JSON) are written once
-    each. At most MEMO of each are kept (a large document's are never all held)."""
+    each, in a memo per kind (a message may be the text of a path). At most MEMO of each are kept
+    (a large document's are never all held)."""
 
-    __slots__ = ("span", "excerpt", "whys", "related", "texts")
+    __slots__ = ("span", "excerpt", "whys", "related", "paths", "messages")
     MEMO = 256
 
     def __init__(self) -> None:
@@ -122,7 +123,8 @@ class LineParts:
         self.excerpt = ""
         self.whys: dict[tuple, str] = {}
         self.related: dict[tuple, str] = {}
-        self.texts: dict[str, str] = {}
+        self.paths: dict[str, str] = {}
+        self.messages: dict[str, str] = {}
 
 
 def finding_line(finding: Finding, document: Document, secrets: list[tuple[int, int, str]], *,
@@ -134,15 +136,15 @@ def finding_line(finding: Finding, document: Document, secrets: list[tuple[int, 
     kind = finding.kind
     if parts is None:
         parts = LineParts()
-    texts, whys = parts.texts, parts.whys
-    if len(texts) > parts.MEMO or len(whys) > parts.MEMO or len(parts.related) > parts.MEMO:
-        texts.clear(), whys.clear(), parts.related.clear()
-    path = texts.get(finding.path)
+    paths, messages, whys = parts.paths, parts.messages, parts.whys
+    if len(messages) > parts.MEMO or len(whys) > parts.MEMO or len(parts.related) > parts.MEMO:
+        paths.clear(), messages.clear(), whys.clear(), parts.related.clear()
+    path = paths.get(finding.path)
     if path is None:
-        path = texts[finding.path] = put(shown_path(finding.path))
-    message = texts.get(finding.message)
+        path = paths[finding.path] = put(shown_path(finding.path))
+    message = messages.get(finding.message)
     if message is None:
-        message = texts[finding.message] = put(printable(finding.message))
+        message = messages[finding.message] = put(printable(finding.message))
     span = (finding.start, finding.end)
     if span != parts.span:
         parts.span, parts.excerpt = span, put(excerpt(document, finding, secrets, show_values=show_values))

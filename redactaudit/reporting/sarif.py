@@ -58,14 +58,15 @@ def _location(path: str, base_dir: str | None) -> dict:
 def _where(f: Finding, doc: Document, artifact: dict) -> dict:
     """Where a result is: a region of the file (for HTML and Markdown, of the source: no character
     offsets, which count the extracted text); for a Word, PDF or OpenDocument file, whose bytes are
-    no text, the file and a logical location (page, paragraph, table cell) instead."""
-    physical: dict = {"artifactLocation": artifact}
+    no text, a region of its extracted text (GitHub shows no result without a startLine; the
+    region says whose lines they are) and a logical location (page, paragraph, table cell)."""
+    region = {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column}
+    physical: dict = {"artifactLocation": artifact, "region": region}
     if doc.format in ("text", "html", "markdown"):
-        region = {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column}
         if doc.format == "text":
             region.update(charOffset=f.start, charLength=f.end - f.start)
-        physical["region"] = region
         return {"physicalLocation": physical}
+    region["properties"] = {"redactaudit/lines": "extracted text"}
     where = doc.where(f.start)
     name = " ".join(f"{k} {v}" for k, v in where.items()) or doc.format
     return {"physicalLocation": physical,
