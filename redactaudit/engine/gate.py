@@ -168,6 +168,11 @@ def locator(pattern: str, *, consume: bool = True) -> str:
             if tok == r"\u":
                 out.append(r"\x{" + pattern[i + 2:i + 6] + "}")
                 i += 6
+            elif tok in (r"\p", r"\P", r"\x") and pattern.startswith("{", i + 2):
+                # \p{Ll}+ in one piece: its brace is no counted repeat (}+ would read as possessive)
+                j = pattern.index("}", i) + 1
+                out.append(pattern[i:j])
+                i = j
             else:
                 out.append(_OUTSIDE.get(tok, tok))
                 i += 2
