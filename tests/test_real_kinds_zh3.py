@@ -140,3 +140,15 @@ def test_former_and_before_office_are_no_names(ruleset, text):
 def test_court_officers_are_not_reported(ruleset):
     text = "审判长　戈建明\n审判员　邓永华\n人民陪审员　朱海燕\n书记员　闵小燕\n"
     assert [f for f in found(text, ruleset) if f[0].startswith("names-zh.")] == []
+
+
+# Rules with the same gate share one entry in the gate's automata, and each runs where it occurs.
+def test_rules_with_one_gate_share_its_entry():
+    pytest.importorskip("re2")
+    from redactaudit.engine.gate import Gate
+
+    gate = Gate(["同志", "书记", "同志", None, "同志"])
+    for text, rules in (("张三同志来了。", {0, 2, 4}), ("李四书记走了。", {1})):
+        assert [r.rules for r in gate.regions(text, text.encode())] == [frozenset(rules)]
+    assert gate.always == frozenset({3})
+    assert gate._union.pattern.count("同志".encode()) == 1
