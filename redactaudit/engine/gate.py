@@ -248,10 +248,18 @@ class Gate:
         parts: list[str] = []
         always: set[int] = set()
         exact: dict[int, Any] = {}
+        # Rules with the same gate share its entry (a pattern more in the automata costs every byte
+        # of every document): the first one's position stands for all of them.
+        first: dict[str, int] = {}
+        self._same: dict[int, tuple[int, ...]] = {}
         for pos, gate in enumerate(gates):
             if gate is None:
                 always.add(pos)
                 continue
+            if gate in first:
+                self._same[first[gate]] = self._same.get(first[gate], (first[gate],)) + (pos,)
+                continue
+            first[gate] = pos
             relaxed = relax(gate)
             if any(int(n) > 1000 for m in _COUNTED.finditer(gate) for n in m.groups() if n):
                 always.add(pos)  # a count RE2 cannot read (its limit is 1000)
@@ -279,20 +287,20 @@ class Gate:
         self._exact = exact  # rule position -> its own gate, where the set holds it relaxed
         self._confirm: dict[int, Any] = {}  # ... and its search, compiled the first time it is needed
         self._options = options
-        self.always = frozenset(always)
+        self.always = frozenset(always.union(*(self._same.get(pos, ()) for pos in always)))
 
     def rules_in(self, data: bytes, start: int = 0, end: int | None = None) -> frozenset[int]:
         """The rules whose gate matches somewhere in data[start:end] (UTF-8); not the always-run
         ones. The set answers for the relaxed gates; a rule whose gate was relaxed is then
         confirmed with its own gate (one small automaton each: a digit run is not yet an ID)."""
         chunk = data[start:end]
-        exact = self._exact
+        exact, same = self._exact, self._same
         found = set()
         for match, index in self._sets:
             for i in match(chunk) or ():
                 pos = index[i]
                 if pos not in exact or self._confirmed(pos, chunk):
-                    found.add(pos)
+                    found.update(same.get(pos, (pos,)))
         return frozenset(found)
 
     def _confirmed(self, pos: int, chunk: bytes) -> bool:
