@@ -496,3 +496,21 @@ def test_roads_at_a_junction_or_before_a_number(ruleset, text, values):
 @pytest.mark.parametrize("text", ["走好新时代的长征路与发展路", "思路与出路", "道路与桥梁", "一条路12号线", "致富路上"])
 def test_ways_and_paths_are_no_roads(ruleset, text):
     assert [f for f in found(text, ruleset) if f[0] == "places-zh.road"] == []
+
+
+# A party's statement (申请人陈述称) is no name 陈述, and a kind of park before its suffix
+# (电商产业园, 光伏产业园, 大数据产业园) is no village or town name.
+@pytest.mark.parametrize("text", ["申请人陈述称，其于2020年入职。", "被告陈述：不同意。", "上诉人陈述意见如下"])
+def test_a_partys_statement_is_no_name(ruleset, text):
+    assert found(text, ruleset) == []
+
+
+@pytest.mark.parametrize("kind", ["电商", "光伏", "大数据", "新能源", "跨境", "康养", "临港", "物联网"])
+@pytest.mark.parametrize("suffix", ["产业园", "工业园", "产业园区", "园区", "开发区"])
+def test_a_kind_of_park_is_no_place_name(ruleset, kind, suffix):
+    assert found(f"全县的{kind}{suffix}建成投产。", ruleset) == []
+
+
+def test_a_park_named_before_its_kind_is_still_found(ruleset):
+    text = "位于石桥湾产业园的企业"
+    assert found(text, ruleset) == [("places-zh.park", *span(text, "石桥湾"), "石桥湾")]
