@@ -16,7 +16,7 @@ their Ruleset once. Each scans one document at a time, a few queued ahead. A doc
 is that document's error; a worker that dies (a crash in compiled code, the OOM killer) takes only
 the document it was scanning with it: that document is listed under errors (the run fails
 closed) and a new worker takes the rest. Small inputs are scanned in this process: a pool costs
-a Python start and a rule build per worker.
+a Python start and a rule build per spawned worker, a fork after this process's warm-up alone.
 """
 
 from __future__ import annotations
@@ -53,9 +53,11 @@ SPILL_BYTES = 32 << 10
 # a 50 MB file's lines peaked at 14x the file, against 8x).
 PREPARE_ALONE_CHARS = 1 << 20
 # With fork, this process scans documents alone until it has scanned this many bytes (a larger
-# document ends it at once, for a worker), then forks: most of the warm-up is on the first
-# kilobytes of text (about 0.5 s of CPU; on the dense benchmark a worker forked after 64 KB still
-# built states worth 9% of a run's instructions, after 256 KB 1%), and a worker inherits it.
+# document ends it at once, for a worker), then forks, and a worker inherits the warm-up: about
+# 0.5 s of CPU, two thirds of it on the first 16 KB of text. What is left is built in each process
+# as new text needs it: on the dense benchmark folders, whose distinct texts fill their first
+# 216 KB, a worker forked after 128 KB builds states worth 5-9% of a `--jobs 1` run's
+# instructions (after 256 KB, 1%; spawned, 22-51% with the start and rule build).
 WARM_BYTES = 128 << 10
 CRASH_ENV = "REDACTAUDIT_TEST_CRASH"  # tests: a worker dies when it starts on a document ending so
 
@@ -105,8 +107,9 @@ def job_path(job: Job) -> str:
 
 @dataclass(frozen=True, slots=True)
 class WorkerSetup:
-    """What a worker builds its scanner from (the parent's Ruleset is not sent: compiled automata
-    do not pickle, and rebuilding from the same config and packs gives the same rules)."""
+    """What a spawned worker builds its scanner from (the parent's Ruleset is not sent: compiled
+    automata do not pickle, and rebuilding from the same config and packs gives the same rules;
+    a forked worker inherits the parent's)."""
 
     config: Config
     packs: tuple[str, ...]
@@ -253,7 +256,8 @@ class Pool:
         return self._here
 
     def start(self, tasks: list[Task]) -> None:
-        """Start the workers if these tasks are worth it."""
+        """Start the workers if these tasks are worth it (forked ones later: `map` forks them
+        once this process has scanned WARM_BYTES)."""
         least = self._setup.options.parallel_from
         if self._workers or self._n <= 1 or len(tasks) < 2 or (least and sum(map(task_size, tasks)) < least):
             return
