@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pickle
+import signal
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -52,6 +55,18 @@ def make_folder(root: Path, docs: int = 24) -> Path:
     return root
 
 
+LINUX = sys.platform.startswith("linux")
+# How workers start: forked from this process (Linux, no other thread) or spawned (elsewhere).
+START_METHODS = [pytest.param("fork", marks=pytest.mark.skipif(not LINUX, reason="workers fork on Linux only")),
+                 "spawn"]
+
+
+@pytest.fixture
+def start(request, monkeypatch):
+    monkeypatch.setattr(parallel, "start_method", lambda: request.param)
+    return request.param
+
+
 def scan(folder: Path, jobs: int, show_values: bool = False):
     ruleset = load_ruleset(Config())
     options = ScanOptions(jobs=jobs, worker_packs=(), parallel_from=0, prepare=("json", show_values))
@@ -69,8 +84,9 @@ def reports(result, rules, show_values: bool) -> dict[str, str]:
     return out
 
 
+@pytest.mark.parametrize("start", START_METHODS, indirect=True)
 @pytest.mark.parametrize("show_values", [False, True])
-def test_jobs_give_the_same_report_in_every_format(tmp_path, show_values):
+def test_jobs_give_the_same_report_in_every_format(tmp_path, show_values, start):
     folder = make_folder(tmp_path / "docs")
     one, rules = scan(folder, 1, show_values)
     three, _ = scan(folder, 3, show_values)
@@ -86,11 +102,15 @@ def test_jobs_give_the_same_report_in_every_format(tmp_path, show_values):
     assert report["skipped"] == []
 
 
-def test_a_worker_that_dies_on_a_document_fails_that_document_only(tmp_path, monkeypatch):
+@pytest.mark.parametrize("start", START_METHODS, indirect=True)
+def test_a_worker_that_dies_on_a_document_fails_that_document_only(tmp_path, monkeypatch, start):
     folder = make_folder(tmp_path / "docs", docs=12)
     expected, _ = scan(folder, 1)
     monkeypatch.setenv(parallel.CRASH_ENV, "d07.txt")
-    monkeypatch.setattr(parallel, "MAX_HERE_BYTES", -1)  # every document to the worker, none to this process
+    # every document to the worker (the one that dies, then the one forked or spawned in its
+    # place), none to this process
+    monkeypatch.setattr(parallel, "MAX_HERE_BYTES", -1)
+    monkeypatch.setattr(parallel, "WARM_BYTES", 0)
     result, _ = scan(folder, 2)
     (error,) = [e for e in result.errors if e.path.endswith("d07.txt")]
     assert error.message == "the worker process scanning it ended (exit code 70); not scanned"
@@ -298,3 +318,81 @@ def test_a_prepared_part_with_findings_added_is_the_part_prepared_with_them(show
         whole = replace(base, findings=tuple(sorted(base.findings + tuple(added + extra), key=lambda f: f.sort_key)))
         want = json_report.prepare(whole, show_values=show_values)
         assert got[:3] == want[:3] and pickle.loads(got[3]) == pickle.loads(want[3])
+
+
+def test_workers_fork_on_linux_while_no_other_thread_runs_else_spawn(monkeypatch):
+    """A fork copies the locks other threads hold (and macOS's system libraries are not safe in a
+    forked child): workers are spawned unless this is Linux and no other thread runs."""
+    for platform in ("darwin", "win32"):
+        monkeypatch.setattr(sys, "platform", platform)
+        assert parallel.start_method() == "spawn"
+    monkeypatch.undo()
+    if not LINUX:
+        return
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert parallel.start_method() == "spawn"
+    finally:
+        stop.set()
+        other.join()
+    if len(os.listdir("/proc/self/task")) == 1:  # this test process may run threads of its own
+        assert parallel.start_method() == "fork"
+
+
+_PARENT_KILLED = """
+import os, signal, sys
+from redactaudit.audit import ScanOptions, load_ruleset, parallel
+from redactaudit.config import Config
+
+if __name__ == "__main__":
+    parallel.WARM_BYTES = 0  # fork at once
+    files = sorted(os.path.join(sys.argv[1], n) for n in os.listdir(sys.argv[1]))
+    tasks = [("scan", ("file", f, f)) for f in files]
+    setup = parallel.WorkerSetup(Config(), (), ScanOptions(jobs=3, worker_packs=(), parallel_from=0))
+    pool = parallel.Pool(3, setup, load_ruleset(Config()))
+    pool.start(tasks)
+    next(pool.map(tasks))
+    ends = {f"socket:[{os.fstat(w.conn.fileno()).st_ino}]" for w in pool._workers}  # this process's
+    held = 0
+    for w in pool._workers:
+        assert w.conn.recv() == "ready"  # sent once it has closed what it inherited
+        fds = f"/proc/{w.process.pid}/fd"
+        held += sum(os.readlink(os.path.join(fds, fd)) in ends for fd in os.listdir(fds))
+    print(parallel.start_method(), held, *(w.process.pid for w in pool._workers), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(not LINUX, reason="workers fork on Linux only")
+def test_forked_workers_end_when_their_parent_is_killed(tmp_path):
+    """A forked worker inherits this process's end of its own pipe and of the workers' forked
+    before it: it closes them, so when this process is killed each worker reads the end of its
+    pipe and exits instead of waiting for a task forever."""
+    import time
+
+    script = tmp_path / "killed.py"
+    script.write_text(_PARENT_KILLED, encoding="utf-8")
+    folder = make_folder(tmp_path / "docs", docs=8)
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    with out.open("w") as stdout, err.open("w") as stderr:  # files: a worker left running holds a pipe open
+        res = subprocess.run([sys.executable, str(script), str(folder)], stdout=stdout, stderr=stderr, timeout=120)
+    method, held, *pids = out.read_text().split()
+    assert res.returncode == -9 and method == "fork" and len(pids) == 2, err.read_text()[-2000:]
+    assert held == "0"  # no worker holds this process's end of any worker's pipe
+
+    def running(pid: str) -> bool:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return False
+        return "\nState:\tZ" not in status
+
+    deadline = time.monotonic() + 60  # a bound on a hang, not a timing check
+    while any(map(running, pids)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in pids if running(pid)]
+    for pid in left:
+        os.kill(int(pid), signal.SIGKILL)
+    assert not left, "a worker outlived its parent, waiting on its own pipe"
