@@ -28,9 +28,10 @@ def test_a_park_named_before_its_kind(ruleset, text, value):
     assert (*span(text, value), value) in by_rule(text, ruleset, "places-zh.park")
 
 
-def test_a_park_after_a_boundary_keeps_the_older_rule(ruleset):
+# Parks are places-zh.park's alone (places-zh.settlement took their kinds for names: 电商产业园).
+def test_a_park_after_a_boundary_is_the_park_rules(ruleset):
     text = "XX县石桥湾产业园完成投资"
-    assert ("places-zh.settlement", *span(text, "石桥湾"), "石桥湾") in found(text, ruleset)
+    assert found(text, ruleset) == [("places-zh.park", *span(text, "石桥湾"), "石桥湾")]
 
 
 @pytest.mark.parametrize("text", [
