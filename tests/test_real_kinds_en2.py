@@ -195,6 +195,13 @@ def test_an_age_where_the_document_masks_figures(ruleset, text, value):
     assert hits == [("figures-en.age", start, start + len(value), "warning")]
 
 
+def test_an_age_after_a_long_run_of_spaces_stays_linear(ruleset):
+    # Each position in a run of spaces or tabs looked back over the whole run for `Age:` or `she
+    # is`: 50,000 spaces ran out the time budget and the age after them was never looked for.
+    text = "Age:" + " " * 50000 + "x\nshe is" + "\t" * 50000 + "x\nAge: 71\n"
+    assert [f for f in leaks(text, ruleset) if f[0] == "figures-en.age"] == [("figures-en.age", *span(text, "71"), "71")]
+
+
 @pytest.mark.parametrize("text", [
     "pupils aged 5 to 11", "residents aged 65 and over", "adults aged 18+", "a 100-year-old oak", "debts aged 90 days",
     "aged [REDACTED]", "the tree is 30 years old", "students aged 16-18", "people aged 18 years and over",
