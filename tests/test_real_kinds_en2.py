@@ -92,6 +92,15 @@ def test_minutes_attendance_apologies_and_motions(ruleset):
     assert [f for f in found if "Parish" in f[3] or "Oona" in f[3]] == []
 
 
+def test_a_long_line_of_capitalised_words_stays_linear_for_minutes(ruleset):
+    # Each name of a list looked back over the whole list for its label: a line of 8,000 pairs of
+    # capitalised words ran out the time budget (the label now reaches the next 40 names).
+    text = "The present list: " + "Lorem Ipsum, " * 8000 + "\nPresent: Ottoline Gressingham, Barnaby Quillfeather\n"
+    assert [f[1:] for f in leaks(text, ruleset) if f[0] == "names-en.minutes"] == [
+        (*span(text, "Ottoline Gressingham"), "Ottoline Gressingham"),
+        (*span(text, "Barnaby Quillfeather"), "Barnaby Quillfeather")]
+
+
 @pytest.mark.parametrize("text", [
     "Present: All Members", "In attendance: Planning Officer", "Present: [REDACTED] (Chair), [REDACTED]",
     "The present Local Plan was adopted in 2019.", "Apologies were received from Harcastle Parish Council.",
