@@ -119,6 +119,14 @@ def test_a_party_on_a_labelled_line(ruleset, text, value):
     assert ("names-en.labelled", *span(text, value), value) in leaks(text, ruleset)
 
 
+def test_an_email_subject_line_is_no_party(ruleset):
+    # Subject: heads every email and letter; what follows it is a title, not a data subject.
+    text = ("Subject: Quarterly Update\nSubject: School Transport Costs\nSubject: Meeting Notes\n"
+            "Data subject: Philomena Ashdown\nPlease find the Quarterly Update attached.\n")
+    assert [f[1:] for f in leaks(text, ruleset) if f[0].startswith("names-en.")] == [
+        (*span(text, "Philomena Ashdown"), "Philomena Ashdown")]
+
+
 @pytest.mark.parametrize("text", [
     "Respondent: Harcastle Borough Council\n", "Respondent: Hollowbrook Logistics Limited\n", "Claimant: In Person\n",
     "Tenant: Name Withheld\n", "Subject: Planning Application Update\n", "Appellant: [REDACTED]\n",
