@@ -10,6 +10,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from .documents import _SKIP_DIRS
+
 
 class GitError(Exception):
     pass
@@ -51,7 +53,9 @@ def changed_since(rev: str) -> list[str]:
                        "fetch the history (actions/checkout with fetch-depth: 0)") from None
     changed = _git("diff", "--name-only", "-z", "--diff-filter=ACMRT", base, "--", cwd=root)
     untracked = _git("ls-files", "--others", "--exclude-standard", "-z", cwd=root)
-    return _paths(changed + untracked, root)
+    # Not what no walk scans either: a virtualenv or node_modules a CI job made in the checkout.
+    untracked = "\0".join(n for n in untracked.split("\0") if not _SKIP_DIRS.intersection(n.split("/")[:-1]))
+    return _paths(changed + "\0" + untracked, root)
 
 
 _MODES = {"120000": "staged symbolic link; not followed", "160000": "staged submodule; not scanned"}

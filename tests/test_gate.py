@@ -173,15 +173,34 @@ def test_changed_since_scans_new_files_not_yet_committed_but_not_ignored_ones(tm
     assert (res.exit_code, res.stderr) == (0, "redactaudit: no changed files to scan\n")
 
 
-def test_changed_since_diffs_from_the_merge_base_not_the_base_branch_tip(tmp_path):
-    # A pull request's branch forked from main; main then moved on and edited a file the branch never
-    # touched. Diffing against main's tip brought main's own change into the scan.
+def repo_with(tmp_path: Path, name: str) -> Path:
+    """A repository whose one commit holds `name`, a file with nothing to report."""
     repo = tmp_path / "repo"
     repo.mkdir()
     git("init", "-q", "-b", "main", cwd=repo)
-    (repo / "shared.txt").write_text("今天天气很好。\n", encoding="utf-8")
+    (repo / name).write_text("今天天气很好。\n", encoding="utf-8")
     git("add", ".", cwd=repo)
     git("commit", "-q", "-m", "base", cwd=repo)
+    return repo
+
+
+def test_changed_since_leaves_out_new_files_in_environment_folders(tmp_path):
+    # A CI job that makes its virtualenv in the checkout (python -m venv .venv) without ignoring it:
+    # its thousands of files are untracked and not ignored, and were all scanned, as no walk does.
+    repo = repo_with(tmp_path, "old.txt")
+    for folder in (".venv/lib", "node_modules/pkg", "docs/__pycache__"):
+        (repo / folder).mkdir(parents=True)
+        (repo / folder / "x.txt").write_text("手机13705182946。\n", encoding="utf-8")
+    (repo / "docs" / "new.txt").write_text("手机13705182946。\n", encoding="utf-8")
+    res = run("scan", ".", "--changed-since", "HEAD", "-f", "json", cwd=repo)
+    assert res.exit_code == 1
+    assert [d["path"] for d in json.loads(res.stdout)["documents"]] == ["docs/new.txt"]
+
+
+def test_changed_since_diffs_from_the_merge_base_not_the_base_branch_tip(tmp_path):
+    # A pull request's branch forked from main; main then moved on and edited a file the branch never
+    # touched. Diffing against main's tip brought main's own change into the scan.
+    repo = repo_with(tmp_path, "shared.txt")
     git("checkout", "-q", "-b", "feature", cwd=repo)
     (repo / "mine.txt").write_text("手机13700001111。\n", encoding="utf-8")
     git("add", ".", cwd=repo)

@@ -415,7 +415,8 @@ def test_a_name_after_mingjiao_and_a_hard_wrap(ruleset, text, value):
     assert ("names-zh.self", *span(text, value), value) in found(text, ruleset)
 
 
-@pytest.mark.parametrize("text", ["一个名叫幸福的小村庄", "我是\n党员", "名叫什么", "我叫\n大家一起来"])
+@pytest.mark.parametrize("text", ["一个名叫幸福的小村庄", "我是\n党员", "名叫什么", "我叫\n大家一起来",
+                                  "一个名叫金山的地方", "一家名叫万达的公司", "一个名叫石桥的村子", "一条名叫清河的小河"])
 def test_what_is_called_a_word_is_no_name(ruleset, text):
     assert [f for f in found(text, ruleset) if f[0] == "names-zh.self"] == []
 

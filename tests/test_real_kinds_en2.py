@@ -92,6 +92,15 @@ def test_minutes_attendance_apologies_and_motions(ruleset):
     assert [f for f in found if "Parish" in f[3] or "Oona" in f[3]] == []
 
 
+def test_a_long_line_of_capitalised_words_stays_linear_for_minutes(ruleset):
+    # Each name of a list looked back over the whole list for its label: a line of 8,000 pairs of
+    # capitalised words ran out the time budget (the label now reaches the next 40 names).
+    text = "The present list: " + "Lorem Ipsum, " * 8000 + "\nPresent: Ottoline Gressingham, Barnaby Quillfeather\n"
+    assert [f[1:] for f in leaks(text, ruleset) if f[0] == "names-en.minutes"] == [
+        (*span(text, "Ottoline Gressingham"), "Ottoline Gressingham"),
+        (*span(text, "Barnaby Quillfeather"), "Barnaby Quillfeather")]
+
+
 @pytest.mark.parametrize("text", [
     "Present: All Members", "In attendance: Planning Officer", "Present: [REDACTED] (Chair), [REDACTED]",
     "The present Local Plan was adopted in 2019.", "Apologies were received from Harcastle Parish Council.",
@@ -108,6 +117,14 @@ def test_minutes_lines_without_a_person(ruleset, text):
 ])
 def test_a_party_on_a_labelled_line(ruleset, text, value):
     assert ("names-en.labelled", *span(text, value), value) in leaks(text, ruleset)
+
+
+def test_an_email_subject_line_is_no_party(ruleset):
+    # Subject: heads every email and letter; what follows it is a title, not a data subject.
+    text = ("Subject: Quarterly Update\nSubject: School Transport Costs\nSubject: Meeting Notes\n"
+            "Data subject: Philomena Ashdown\nPlease find the Quarterly Update attached.\n")
+    assert [f[1:] for f in leaks(text, ruleset) if f[0].startswith("names-en.")] == [
+        (*span(text, "Philomena Ashdown"), "Philomena Ashdown")]
 
 
 @pytest.mark.parametrize("text", [
@@ -193,6 +210,13 @@ def test_an_age_where_the_document_masks_figures(ruleset, text, value):
     start = len(MASKED) + text.index(value)
     hits = [(f.rule, f.start, f.end, f.severity.value) for f in detect(make_doc(doc), ruleset) if f.rule == "figures-en.age"]
     assert hits == [("figures-en.age", start, start + len(value), "warning")]
+
+
+def test_an_age_after_a_long_run_of_spaces_stays_linear(ruleset):
+    # Each position in a run of spaces or tabs looked back over the whole run for `Age:` or `she
+    # is`: 50,000 spaces ran out the time budget and the age after them was never looked for.
+    text = "Age:" + " " * 50000 + "x\nshe is" + "\t" * 50000 + "x\nAge: 71\n"
+    assert [f for f in leaks(text, ruleset) if f[0] == "figures-en.age"] == [("figures-en.age", *span(text, "71"), "71")]
 
 
 @pytest.mark.parametrize("text", [
