@@ -515,3 +515,15 @@ def test_a_kind_of_park_is_no_place_name(ruleset, kind, suffix):
 def test_a_park_named_before_its_kind_is_still_found(ruleset):
     text = "位于石桥湾产业园的企业"
     assert found(text, ruleset) == [("places-zh.park", *span(text, "石桥湾"), "石桥湾")]
+
+
+# Villages listed together may be named with everyday words (团结村、胜利村): those words elsewhere
+# in the document (团结带领, 全面胜利) are no mention of the village (the rule says `repeat: false`).
+def test_a_village_named_with_an_everyday_word_is_not_looked_for_elsewhere(ruleset):
+    text = "团结村、胜利村、幸福村均已脱贫。\n我们要团结带领群众，夺取全面胜利，提升幸福感。\n"
+    assert found(text, ruleset) == [("places-zh.settlement-list", *span(text, v), v) for v in ("团结", "胜利", "幸福")]
+
+
+# 的 after a town starts no village's name (全镇的团结村 is no village 的团结).
+def test_a_village_name_does_not_start_with_de(ruleset):
+    assert [f for f in found("全镇的团结村均已脱贫。", ruleset) if f[3].startswith("的")] == []

@@ -254,7 +254,7 @@ def propagate(cands: list[Candidate], text: str, view: View | None = None) -> li
     if view is not None:
         text, removed = view.text, view.removed
     for c in cands:
-        if c.rule.kind is not Kind.LEAK or c.category not in PROPAGATED:
+        if c.rule.kind is not Kind.LEAK or c.category not in PROPAGATED or not c.rule.repeat:
             continue
         value = c.text
         if view is not None:  # the value as the rules read it: its span in the view

@@ -26,7 +26,7 @@ from .validators import VALIDATORS
 BUILTIN_PACKAGE = "redactaudit.patterns"
 _RULE_KEYS = {"column", "id", "kind", "category", "style", "regex", "flags", "validators", "context", "severity",
               "confidence", "message", "examples", "priority", "description", "requires", "reject",
-              "severity_if_unmasked", "when_masked", "engine", "gate"}
+              "severity_if_unmasked", "when_masked", "engine", "gate", "repeat"}
 _REJECT_KEYS = {"lists", "words", "prefix", "straddle", "after_word", "before_word"}
 _CONTEXT_KEYS = {"window", "require", "require_before", "require_after", "suppress", "suppress_before",
                  "suppress_after", "boost"}
@@ -247,8 +247,15 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         column=column,
         **rejects,
         severity_if_unmasked=unmasked,
-        when_masked=when_masked, gate=_gate(raw, source, rid, variables),
+        when_masked=when_masked, gate=_gate(raw, source, rid, variables), repeat=_flag(raw, "repeat", True, source, rid),
     )
+
+
+def _flag(raw: dict, key: str, default: bool, source: str, rid: str) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise _fail(source, rid, f"{key} is true or false")
+    return value
 
 
 def _cue_table(value: Any, source: str, key: str) -> tuple[tuple[str, str], ...]:

@@ -80,6 +80,9 @@ class Rule:
     # Header words of a table column whose cells the rule reads (tables.py): the pattern must
     # match a cell's whole text. Such a rule runs on whole documents, not through the gate.
     column: tuple[str, ...] = ()
+    # Whether a value it finds is looked for everywhere else in the document (detect.propagate):
+    # not for values that are everyday words only the rule's context makes a name (团结村、胜利村).
+    repeat: bool = True
     # What matching needs of the pattern and validators, derived once (not per document).
     value_group: bool = field(init=False, repr=False, compare=False)
     reject_groups: tuple[str, ...] = field(init=False, repr=False, compare=False)

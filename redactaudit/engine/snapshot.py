@@ -18,7 +18,7 @@ from .cache import cached, digest
 from .re2 import LazyPattern
 from .rules import Context, Example, Inference, Pack, Rule, rule_gate
 
-SCHEMA = "3"  # the shape of the data below: a change makes older entries foreign
+SCHEMA = "4"  # the shape of the data below: a change makes older entries foreign
 _CONTEXT_LISTS = ("require", "require_before", "require_after", "suppress", "suppress_before",
                   "suppress_after", "boost")
 _WORD_SETS = ("reject_words", "reject_straddle", "beside_before", "beside_after")
@@ -62,7 +62,7 @@ def packs_data(packs: tuple[Pack, ...]) -> dict:
                 "confidence": r.confidence, "priority": r.priority, "matches": _examples(r.matches),
                 "nomatches": _examples(r.nomatches), "builtin": r.builtin, "reject_prefix": r.reject_prefix,
                 "severity_if_unmasked": r.severity_if_unmasked.value if r.severity_if_unmasked else None,
-                "gate": r.gate, **{k: list(getattr(r, k)) for k in _TUPLES},
+                "gate": r.gate, "repeat": r.repeat, **{k: list(getattr(r, k)) for k in _TUPLES},
                 **{k: word_set(getattr(r, k)) for k in _WORD_SETS},
             })
         out.append({"name": pack.name, "source": pack.source, "description": pack.description,
@@ -93,7 +93,7 @@ def packs_from_data(data: dict) -> tuple[Pack, ...]:
                 confidence=r["confidence"], priority=r["priority"], matches=_examples_back(r["matches"]),
                 nomatches=_examples_back(r["nomatches"]), builtin=r["builtin"], reject_prefix=r["reject_prefix"],
                 severity_if_unmasked=Severity(r["severity_if_unmasked"]) if r["severity_if_unmasked"] else None,
-                gate=r["gate"], **{k: tuple(r[k]) for k in _TUPLES}, **{k: sets[r[k]] for k in _WORD_SETS},
+                gate=r["gate"], repeat=r["repeat"], **{k: tuple(r[k]) for k in _TUPLES}, **{k: sets[r[k]] for k in _WORD_SETS},
             ))
         i = p["infer"]
         infer = None if i is None else Inference(_pairs(i["after"]), _pairs(i["before"]), _pairs(i["labels"]),
