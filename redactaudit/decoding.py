@@ -46,6 +46,9 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str, bool, fl
                 text = data.decode(name) if name == "utf-8-sig" else data[len(bom):].decode(name)
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"has a {name} byte-order mark but does not decode: {exc}") from None
+            why = None if name == "utf-8-sig" else _not_text(data, text)
+            if why:  # a UTF-16 mark before UTF-8 bytes decodes strictly into soup no rule reads
+                raise DecodeError(f"has a {name} byte-order mark but its bytes give no text ({why}): not scanned")
             return text, name, True, None
     try:
         return data.decode("utf-8"), "utf-8", False, None

@@ -543,3 +543,18 @@ def test_a_forced_encoding_that_gives_garbage_is_a_file_not_read(tmp_path, encod
 def test_a_forced_encoding_that_is_the_file_s_own_reads_it(encoding, text):
     doc = documents.load_bytes("a.txt", text.encode(encoding), encoding)
     assert isinstance(doc, documents.Document) and doc.text == text.lstrip("\ufeff")
+
+
+@pytest.mark.parametrize("mark, name", [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")])
+def test_a_byte_order_mark_before_bytes_of_another_encoding_is_a_file_not_read(tmp_path, mark, name):
+    """A UTF-16 mark before UTF-8 bytes decodes strictly into soup in which no rule finds anything:
+    a file not read (exit 1), as with a forced encoding, not a pass. A true UTF-16 file is read."""
+    doc = tmp_path / "a.txt"
+    data = LEAKY.encode("utf-8")
+    doc.write_bytes(mark + data + (b"\n" if len(data) % 2 else b""))
+    code, report = _json(str(doc))
+    assert code == 1 and report["documents"] == [] and report["findings"] == []
+    assert report["errors"] == [{"path": doc.as_posix(), "message": f"has a {name} byte-order mark but its bytes give "
+                                 "no text (its line breaks are lost): not scanned"}]
+    doc.write_bytes(mark + LEAKY.encode(name))
+    assert _json(str(doc))[1]["documents"][0]["encoding"] == name
