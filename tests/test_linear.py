@@ -17,7 +17,7 @@ from redactaudit.engine.match import Candidate
 from redactaudit.model import Kind
 from tests.conftest import make_doc
 
-_PERSON = SimpleNamespace(kind=Kind.LEAK, id="t.person", priority=20, repeat=True)
+_PERSON = SimpleNamespace(kind=Kind.LEAK, id="t.person", priority=20, repeat=True, repeat_unless=frozenset())
 _SURNAMES = "赵钱孙李周吴郑冯陈卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"
 

@@ -82,7 +82,7 @@ def test_good_pack_loads():
     (("id: mine.ticket", "id: other.ticket"), "mine.yaml:other.ticket: rule ids must start with the pack name"),
     (("kind: leak", "kind: inconsistency"), "mine.yaml:mine.ticket: inconsistency findings come from"),
     (("severity: warning", "severity: fatal"), "mine.yaml:mine.ticket: unknown severity 'fatal'"),
-    (("severity: warning", "severity: warning\n    repeat: sometimes"), "mine.yaml:mine.ticket: repeat is true or false"),
+    (("severity: warning", "severity: warning\n    repeat: sometimes"), "mine.yaml:mine.ticket: repeat is true, false or {unless: [word lists]}"),
 ])
 def test_broken_pack_names_file_and_rule(change, message):
     with pytest.raises(PackError) as err:

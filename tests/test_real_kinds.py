@@ -527,3 +527,12 @@ def test_a_village_named_with_an_everyday_word_is_not_looked_for_elsewhere(rules
 # 的 after a town starts no village's name (全镇的团结村 is no village 的团结).
 def test_a_village_name_does_not_start_with_de(ruleset):
     assert [f for f in found("全镇的团结村均已脱贫。", ruleset) if f[3].startswith("的")] == []
+
+
+# After 镇/乡 a village may be named with an everyday word too (我镇团结村): that word is not looked
+# for elsewhere (团结带领), while a name that is no word is (韩家营).
+def test_a_village_after_a_town_named_with_an_everyday_word_is_not_looked_for_elsewhere(ruleset):
+    text = "我镇团结村和柳镇韩家营村均已脱贫。\n要团结带领群众，韩家营的经验值得推广。\n"
+    assert found(text, ruleset) == [("places-zh.village", *span(text, "团结"), "团结"),
+                                    ("places-zh.village", *span(text, "韩家营"), "韩家营"),
+                                    ("places-zh.village", text.rindex("韩家营"), text.rindex("韩家营") + 3, "韩家营")]

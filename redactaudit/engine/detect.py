@@ -259,7 +259,7 @@ def propagate(cands: list[Candidate], text: str, view: View | None = None) -> li
         value = c.text
         if view is not None:  # the value as the rules read it: its span in the view
             value = text[c.start - bisect.bisect_left(removed, c.start):c.end - bisect.bisect_left(removed, c.end)]
-        if value in seen or len(value) < 2 or "\n" in value or "\r" in value:
+        if value in seen or len(value) < 2 or "\n" in value or "\r" in value or value in c.rule.repeat_unless:
             continue
         seen.add(value)
         searches.append((c, value, False))

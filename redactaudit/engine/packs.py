@@ -247,15 +247,17 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         column=column,
         **rejects,
         severity_if_unmasked=unmasked,
-        when_masked=when_masked, gate=_gate(raw, source, rid, variables), repeat=_flag(raw, "repeat", True, source, rid),
+        when_masked=when_masked, gate=_gate(raw, source, rid, variables), **_repeat(raw.get("repeat", True), source, rid, lists),
     )
 
 
-def _flag(raw: dict, key: str, default: bool, source: str, rid: str) -> bool:
-    value = raw.get(key, default)
-    if not isinstance(value, bool):
-        raise _fail(source, rid, f"{key} is true or false")
-    return value
+def _repeat(value: Any, source: str, rid: str, lists: "WordLists") -> dict[str, Any]:
+    """repeat: true, false, or {unless: [word lists]}: looked for elsewhere unless one of their words."""
+    if isinstance(value, bool):
+        return {"repeat": value}
+    if not isinstance(value, dict) or set(value) != {"unless"}:
+        raise _fail(source, rid, "repeat is true, false or {unless: [word lists]}")
+    return {"repeat": True, "repeat_unless": _word_lists(value["unless"], source, rid, "repeat.unless", lists)}
 
 
 def _cue_table(value: Any, source: str, key: str) -> tuple[tuple[str, str], ...]:

@@ -83,6 +83,8 @@ class Rule:
     # Whether a value it finds is looked for everywhere else in the document (detect.propagate):
     # not for values that are everyday words only the rule's context makes a name (团结村、胜利村).
     repeat: bool = True
+    # ... unless the value is one of these words (an everyday word its context made a name: 我镇团结村).
+    repeat_unless: frozenset[str] = frozenset()
     # What matching needs of the pattern and validators, derived once (not per document).
     value_group: bool = field(init=False, repr=False, compare=False)
     reject_groups: tuple[str, ...] = field(init=False, repr=False, compare=False)

@@ -18,10 +18,10 @@ from .cache import cached, digest
 from .re2 import LazyPattern
 from .rules import Context, Example, Inference, Pack, Rule, rule_gate
 
-SCHEMA = "4"  # the shape of the data below: a change makes older entries foreign
+SCHEMA = "5"  # the shape of the data below: a change makes older entries foreign
 _CONTEXT_LISTS = ("require", "require_before", "require_after", "suppress", "suppress_before",
                   "suppress_after", "boost")
-_WORD_SETS = ("reject_words", "reject_straddle", "beside_before", "beside_after")
+_WORD_SETS = ("reject_words", "reject_straddle", "beside_before", "beside_after", "repeat_unless")
 _TUPLES = ("validators", "requires", "when_masked", "column")
 
 
