@@ -7,6 +7,7 @@ cannot answer."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def _git(*args: str, cwd: Path | None = None) -> str:
 def _paths(listing: str, root: Path) -> list[str]:
     out = []
     for name in listing.split("\0"):
-        if name and (root / name).is_file():
+        if name and ((root / name).is_file() or (root / name).is_symlink()):
             out.append(str(root / name))
     return sorted(out)
 
@@ -59,6 +60,19 @@ def changed_since(rev: str) -> list[str]:
 
 
 _MODES = {"120000": "staged symbolic link; not followed", "160000": "staged submodule; not scanned"}
+
+
+def unfollowed_links(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The paths that are no symbolic links, and the links with why they are not read (a changed
+    file is not named by the user: its link is not followed, as a walk does not follow one)."""
+    files, links = [], []
+    for p in paths:
+        if os.path.islink(p):
+            links.append((Path(p).as_posix(), "symbolic link to a folder; not followed" if os.path.isdir(p)
+                          else "symbolic link; not followed"))
+        else:
+            files.append(p)
+    return files, links
 
 
 def staged_contents(inputs: list[str]) -> list[tuple[str, bytes | str]]:
@@ -115,7 +129,7 @@ def within(files: list[str], inputs: list[str]) -> list[str]:
     """The changed files that lie under the paths the user gave (as the user spelled those paths)."""
     out = []
     for f in files:
-        fp = Path(f).resolve()
+        fp = Path(f).parent.resolve() / Path(f).name  # a link is where it is, not where it points
         for raw in inputs:
             root = Path(raw).resolve()
             if fp == root or fp.is_relative_to(root):

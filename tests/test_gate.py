@@ -197,6 +197,28 @@ def test_changed_since_leaves_out_new_files_in_environment_folders(tmp_path):
     assert [d["path"] for d in json.loads(res.stdout)["documents"]] == ["docs/new.txt"]
 
 
+def test_changed_since_lists_new_links_as_a_walk_does_and_never_follows_them(tmp_path):
+    # Links a change adds (to a file outside the repository, to a folder, to nothing) went unlisted:
+    # a walk lists each as skipped, and a committed link is the same as an untracked one.
+    outside = tmp_path / "outside"
+    (outside / "d").mkdir(parents=True)
+    (outside / "f.txt").write_text(LEAKY, encoding="utf-8")
+    (outside / "d" / "g.txt").write_text(LEAKY, encoding="utf-8")
+    repo = repo_with(tmp_path, "old.txt")
+    (repo / "lf.txt").symlink_to(outside / "f.txt")
+    (repo / "ld").symlink_to(outside / "d")
+    (repo / "dangling.txt").symlink_to(repo / "nowhere.txt")
+    (repo / "new.txt").write_text("草稿。\n", encoding="utf-8")
+    for _ in range(2):
+        res = run("scan", ".", "--changed-since", "HEAD", "-f", "json", cwd=repo)
+        report = json.loads(res.stdout)
+        assert res.exit_code == 0 and [d["path"] for d in report["documents"]] == ["new.txt"]
+        assert report["skipped"] == [{"path": "dangling.txt", "reason": "symbolic link; not followed"},
+                                     {"path": "ld", "reason": "symbolic link to a folder; not followed"},
+                                     {"path": "lf.txt", "reason": "symbolic link; not followed"}]
+        git("add", ".", cwd=repo)
+
+
 def test_changed_since_diffs_from_the_merge_base_not_the_base_branch_tip(tmp_path):
     # A pull request's branch forked from main; main then moved on and edited a file the branch never
     # touched. Diffing against main's tip brought main's own change into the scan.

@@ -289,7 +289,8 @@ def run_scan(request: ScanRequest, read_stdin=None, progress: Progress | None = 
             if request.staged:  # what the commit will hold: the index, not the working tree
                 contents, inputs = gitfiles.staged_contents(inputs), []
             else:
-                inputs = gitfiles.within(gitfiles.changed_since(request.changed_since), inputs)
+                inputs, contents = gitfiles.unfollowed_links(
+                    gitfiles.within(gitfiles.changed_since(request.changed_since), inputs))
         except gitfiles.GitError as exc:
             raise UsageError(f"git: {exc}") from None
         if not inputs and not contents and not use_stdin:
