@@ -29,6 +29,11 @@ def leaks(text, ruleset):
     "The wine was aged 12 months in oak.",
     "Some complaints were aged 12 months or more before they closed.",
     "I was 3 in the morning when the alarm sounded, aged as I felt.",
+    "Dear Requester,\nThank you for your request.",
+    "Dear Enquirer,\nWe write about your complaint.",
+    "Members welcomed the plan to plant 3 Oak Hill copses this winter.",
+    "Officers confirmed that the 40 Meadow View allotments would be kept.",
+    "The 8 Castle Green benches were repainted.",
 ])
 def test_ordinary_prose_has_no_leak(ruleset, text):
     assert leaks(text, ruleset) == []
