@@ -50,6 +50,7 @@ def test_ordinary_prose_has_no_leak(ruleset, text):
     ("Matron Ottoline Brackwater signed the chart.", "names-en.honorific", "Ottoline Brackwater"),
     ("the tenant of 42 Larkhill Rise, Ebbsworth", "places-en.street", "42 Larkhill Rise"),
     ("she lives at 15 Market Square with her son", "places-en.street", "15 Market Square"),
+    ("the depot at Unit 4 Mill Wharf, Ebbsworth", "places-en.street", "4 Mill Wharf"),
     ("please call 6318 2947 after six", "identifiers.national-phone", "6318 2947"),
     ("her son, then aged 9 months, was taken", "figures-en.age", "9"),
     ("The claimant was aged 34 at the time.", "figures-en.age", "34"),
