@@ -151,3 +151,21 @@ def test_disabled_rules_are_left_out_of_the_rules_and_the_gate():
     text = "邮箱chen@example.com，手机13912345678。"
     found = sorted((c.rule.id, c.start, c.end) for c in candidates(_doc(text), ruleset))
     assert found == [("identifiers.cn-mobile", 21, 32)]
+
+
+def test_a_match_that_only_the_regions_end_made_is_dropped():
+    """A region that ends inside a word (Information Go|vernance) made `$` in a rule's lookahead
+    true there: matched again over more text, nothing starts at that place, so the cut match is
+    the region's, not the text's, and is dropped; one that more text confirms is kept."""
+    from redactaudit.audit import load_ruleset
+    from redactaudit.engine.gate import Region
+    from redactaudit.engine.match import match_rule
+
+    ruleset = load_ruleset(Config())
+    rule = next(r for r in ruleset.rules if r.id == "names-en.signature")
+    for text, cut, found in [("Yours sincerely,\nInformation Governance Team\n", "vernance", []),
+                             ("Yours sincerely,\nMarlowe Quint\nOffice Manager\n", "\nOffice", [(17, 30, "Marlowe Quint")])]:
+        end = text.index(cut)
+        region = Region(0, end, 0, len(text[:end].encode()), frozenset())
+        got = match_rule(rule, text, ruleset.infer, region=region, data=text.encode())
+        assert [(c.start, c.end, c.text) for c in got] == found

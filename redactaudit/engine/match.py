@@ -145,7 +145,9 @@ def _unclipped(pattern: Any, text: str, data: bytes, region: Region, found: Iter
     """The matches of a search that stopped at a region's end, with one that ends near that end
     matched again from its start over up to OVERRUN more characters: a value that starts in the
     region may run past it (a card number after the sentence's last 32 characters). Matches the
-    longer one covers are dropped. Only matches near the end are searched again: linear."""
+    longer one covers are dropped. One that more text does not give again at its start was made by
+    the region's end alone (`$` true inside a word: Information Go|vernance) and is dropped too.
+    Only matches near the end are searched again: linear."""
     covered = -1
     reach = min(len(text), region.end + OVERRUN)
     for m in found:
@@ -160,8 +162,10 @@ def _unclipped(pattern: Any, text: str, data: bytes, region: Region, found: Iter
             else:
                 again = pattern.finditer(text, start, reach, timeout=timeout)
             longer = next(iter(again), None)
-            if longer is not None and longer.span()[0] == start and longer.span()[1] > end:
-                m, covered = longer, longer.span()[1]
+            if longer is None or longer.span()[0] != start:
+                continue
+            if longer.span()[1] != end:  # what the text gives there, whether longer or shorter
+                m, covered = longer, max(covered, longer.span()[1])
         yield m
 
 
