@@ -1,0 +1,41 @@
+"""False alarms of the Chinese rules on ordinary published prose (work reports, speeches, judgments,
+village notices, meeting news), written for these tests: what must stay unreported, and the names
+beside it that must still be found."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import found_in, span
+
+
+def found(text, ruleset):
+    return found_in(text, ruleset, "leak")
+
+
+# A work report lists produce, livestock and materials whose words start with a surname character
+# and are too rare for the everyday word lists (毛竹, 龙虾, 杨梅): names-zh.enumeration took each one
+# beside the other for a list of names.
+@pytest.mark.parametrize("text", [
+    "发展毛竹、苗木、茶叶等特色产业。",
+    "黄金、白银等贵金属价格波动较大。",
+    "龙虾、黄鳝、泥鳅养殖规模扩大。",
+    "杨梅、李子、桃子陆续上市。",
+    "葛根、黄精、白及等中药材种植初见成效。",
+    "白酒、黄酒、啤酒产量保持增长。",
+    "桂花、梅花、兰花竞相开放。",
+    "杨树、柏树成活率较高。",
+    "石斛、石榴、龙眼远销省外。",
+])
+def test_produce_listed_in_a_report_is_no_name(ruleset, text):
+    assert found(text, ruleset) == []
+
+
+# Only the bare word is set aside: a three-character name that starts with it is still a name.
+@pytest.mark.parametrize("text, value", [
+    ("由王建国、李子轩带队", "李子轩"),
+    ("民警邬建业、葛根生赶到现场", "葛根生"),
+    ("参加人员：**、杨梅芳等", "杨梅芳"),
+])
+def test_a_name_that_starts_with_a_produce_word_is_still_found(ruleset, text, value):
+    assert ("names-zh.enumeration", *span(text, value), value) in found(text, ruleset)
