@@ -39,3 +39,25 @@ def test_produce_listed_in_a_report_is_no_name(ruleset, text):
 ])
 def test_a_name_that_starts_with_a_produce_word_is_still_found(ruleset, text, value):
     assert ("names-zh.enumeration", *span(text, value), value) in found(text, ruleset)
+
+
+# A judgment's reasoning names the first-instance court or judgment by 原审, 原判 (原 is a surname):
+# names-zh.name-verb took them for a name before 认为, 提出.
+@pytest.mark.parametrize("text", [
+    "。原审认为，上诉人的主张不能成立。",
+    "，原判认为被告构成违约。",
+    "原审法院认为，证据不足。",
+])
+def test_the_first_instance_court_is_no_name(ruleset, text):
+    assert found(text, ruleset) == []
+
+
+# What a notice found about money starts with a surname character too (余款, 房款, 车款):
+# names-zh.finding took 经查，余款已于 for a name before 于.
+@pytest.mark.parametrize("text", [
+    "经查，余款已于当月结清。",
+    "经查，房款已于次月付清。",
+    "经查，车款未按约定支付。",
+])
+def test_money_found_by_a_notice_is_no_name(ruleset, text):
+    assert found(text, ruleset) == []
