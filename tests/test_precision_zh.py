@@ -61,3 +61,41 @@ def test_the_first_instance_court_is_no_name(ruleset, text):
 ])
 def test_money_found_by_a_notice_is_no_name(ruleset, text):
     assert found(text, ruleset) == []
+
+
+# A speech calls groups of comrades by their duty, rank, origin or plight (挂职同志, 科级同志,
+# 困难同志): names-zh.given-name-tongzhi took the two characters before 同志 for a given name.
+@pytest.mark.parametrize("text", [
+    "要关心关爱生病同志和困难同志。",
+    "，挂职同志要尽快熟悉情况。",
+    "，驻村同志要吃住在村。",
+    "，新任同志要尽快进入角色。",
+    "，值班同志要坚守岗位。",
+    "，援疆同志克服困难。",
+    "，下派同志表现突出。",
+    "，后备同志要加强培养。",
+    "，转业同志安置有序。",
+    "，科级同志要带头学习。",
+    "，身边同志纷纷点赞。",
+    "，外地同志要注意安全。",
+    "，犯错同志要给出路。",
+])
+def test_a_group_of_comrades_is_no_given_name(ruleset, text):
+    assert found(text, ruleset) == []
+
+
+def test_a_given_name_with_tongzhi_is_still_found(ruleset):
+    text = "刚才，卫东同志讲得很好"
+    assert found(text, ruleset) == [("names-zh.given-name-tongzhi", *span(text, "卫东"), "卫东")]
+
+
+# 向 before a model to follow is the preposition: names-zh.name-title took 向英雄同志 for a name.
+@pytest.mark.parametrize("text", ["，向英雄同志学习。", "，向牺牲同志致敬。", "，向模范同志看齐。"])
+def test_toward_a_model_comrade_is_no_name(ruleset, text):
+    assert found(text, ruleset) == []
+
+
+# 于同年 after a party is a date (原告于同年向本院起诉): names-zh.role-name-wide took it for a name.
+@pytest.mark.parametrize("text", ["原告于同年向本院起诉。", "被告于同日向本院提交答辩状。"])
+def test_the_same_year_after_a_party_is_no_name(ruleset, text):
+    assert found(text, ruleset) == []
