@@ -99,3 +99,10 @@ def test_toward_a_model_comrade_is_no_name(ruleset, text):
 @pytest.mark.parametrize("text", ["原告于同年向本院起诉。", "被告于同日向本院提交答辩状。"])
 def test_the_same_year_after_a_party_is_no_name(ruleset, text):
     assert found(text, ruleset) == []
+
+
+# A party organ before its head's title (党支部书记, 党总支书记; 党 is a surname):
+# names-zh.name-title took 党支部 for a name.
+@pytest.mark.parametrize("text", ["负责人：党支部书记。", "联系人：党总支书记。", "，党组书记主持会议。", "，党委书记带头。"])
+def test_a_party_organ_before_its_secretary_is_no_name(ruleset, text):
+    assert found(text, ruleset) == []
