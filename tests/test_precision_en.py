@@ -57,3 +57,14 @@ def test_ordinary_prose_has_no_leak(ruleset, text):
 ])
 def test_the_kinds_next_to_them_are_still_found(ruleset, text, rule, value):
     assert leaks(text, ruleset) == [(rule, *span(text, value), value)]
+
+
+# The same count of what a place has after the older street words (Walk, Lane, Road ...).
+@pytest.mark.parametrize("text", ["The 12 Riverside Walk benches were repainted.", "All 30 Church Lane homes were surveyed."])
+def test_a_count_after_an_older_street_word_is_no_address(ruleset, text):
+    assert leaks(text, ruleset) == []
+
+
+def test_an_older_street_word_address_is_still_found(ruleset):
+    text = "the repairs at 12 Riverside Walk were late"
+    assert leaks(text, ruleset) == [("places-zh.en-street", *span(text, "12 Riverside Walk"), "12 Riverside Walk")]
