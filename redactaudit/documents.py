@@ -154,6 +154,10 @@ def iter_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
             yield entry
 
 
+LINK_NOT_FOLLOWED = "symbolic link; not followed"
+FOLDER_LINK_NOT_FOLLOWED = "symbolic link to a folder; not followed"
+
+
 def walk_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
                ) -> Iterator[tuple[Path, str] | FileError | Skipped]:
     """Yield (path, display path) for every regular file under the inputs, sorted; a FileError for
@@ -199,7 +203,7 @@ def walk_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
                 if os.path.islink(full):  # os.walk does not follow it: say so
                     dirnames.remove(name)
                     if not (exclude and path_matches(prefix + name, exclude)):
-                        yield Skipped(full.replace(os.sep, "/"), "symbolic link to a folder; not followed")
+                        yield Skipped(full.replace(os.sep, "/"), FOLDER_LINK_NOT_FOLLOWED)
             for name in sorted(filenames):
                 full = os.path.join(dirpath, name)
                 rel = prefix + name
@@ -219,7 +223,7 @@ def walk_paths(inputs: Iterable[str], include: tuple[str, ...] = (), exclude: tu
                 if stat.S_ISREG(mode):
                     yield Path(full), display
                 elif stat.S_ISLNK(mode):
-                    yield Skipped(display, "symbolic link; not followed")
+                    yield Skipped(display, LINK_NOT_FOLLOWED)
                 else:
                     yield Skipped(display, f"not a regular file ({file_kind(mode)}); not opened")
         yield from _unlisted(unlisted)

@@ -11,7 +11,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from .documents import _SKIP_DIRS
+from .documents import _SKIP_DIRS, FOLDER_LINK_NOT_FOLLOWED, LINK_NOT_FOLLOWED
 
 
 class GitError(Exception):
@@ -68,8 +68,7 @@ def unfollowed_links(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]
     files, links = [], []
     for p in paths:
         if os.path.islink(p):
-            links.append((Path(p).as_posix(), "symbolic link to a folder; not followed" if os.path.isdir(p)
-                          else "symbolic link; not followed"))
+            links.append((Path(p).as_posix(), FOLDER_LINK_NOT_FOLLOWED if os.path.isdir(p) else LINK_NOT_FOLLOWED))
         else:
             files.append(p)
     return files, links

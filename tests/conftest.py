@@ -40,6 +40,11 @@ def found_in(text: str, ruleset, kind=None):
     return spans(detect(make_doc(text), ruleset), kind)
 
 
+def leaks_in(text: str, ruleset):
+    """found_in's leaks alone."""
+    return found_in(text, ruleset, "leak")
+
+
 def span(text: str, needle: str) -> tuple[int, int]:
     """Where `needle` first stands in `text`."""
     start = text.index(needle)

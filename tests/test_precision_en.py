@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import found_in, span
-
-
-def leaks(text, ruleset):
-    return found_in(text, ruleset, "leak")
+from tests.conftest import leaks_in as leaks, span
 
 
 @pytest.mark.parametrize("text", [

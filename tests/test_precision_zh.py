@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import found_in, span
-
-
-def found(text, ruleset):
-    return found_in(text, ruleset, "leak")
+from tests.conftest import leaks_in as found, span
 
 
 # A work report lists produce, livestock and materials whose words start with a surname character

@@ -247,7 +247,8 @@ def _rule(raw: Any, pack: str, source: str, builtin: bool, variables: dict[str, 
         column=column,
         **rejects,
         severity_if_unmasked=unmasked,
-        when_masked=when_masked, gate=_gate(raw, source, rid, variables), **_repeat(raw.get("repeat", True), source, rid, lists),
+        when_masked=when_masked, gate=_gate(raw, source, rid, variables),
+        **_repeat(raw.get("repeat", True), source, rid, lists),
     )
 
 
